@@ -1,0 +1,15 @@
+//! meshport: a static-site generator for a data mesh developer portal.
+//!
+//! The pipeline runs one way: `config` → `source` → `model` → `check` → `render` → `output`,
+//! with `cmd` on top and `diag` underneath everything.
+
+pub mod diag;
+pub mod config;
+pub mod source;
+pub mod model;
+pub mod check;
+pub mod markdown;
+pub mod highlight;
+pub mod render;
+pub mod output;
+pub mod cmd;
