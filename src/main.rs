@@ -1,1 +1,53 @@
-fn main() {}
+use clap::{Parser, Subcommand};
+use meshport::cmd::{self, build::BuildArgs, check::Format};
+use std::path::PathBuf;
+
+/// meshport: a static-site generator for a data mesh developer portal.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load, check and render the mesh into a static site.
+    Build {
+        /// The mesh repository (holds meshport.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: <root>/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// The URL the site is published at (for sitemap.xml), overriding meshport.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// No progress and no summary line.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Load the mesh and report every finding; writes nothing.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build { root, output, base_url, quiet } => cmd::build::run(&BuildArgs { root, output, base_url, quiet }),
+        Command::Check { root, format } => cmd::check::run(&root, format),
+    };
+    let code = match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            cmd::EXIT_FAILURE
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,126 @@
+//! Rules over the resolved mesh. Each rule has a stable id, a severity and a hint saying how to
+//! fix it; findings point at the exact key or value in the file.
+
+mod cycles;
+
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::model::{Mesh, Port, Product};
+
+/// Runs every rule and appends the findings.
+pub fn run(mesh: &Mesh, diags: &mut Diagnostics) {
+    for p in mesh.products.values() {
+        product_rules(mesh, p, diags);
+    }
+    team_rules(mesh, diags);
+    domain_rules(mesh, diags);
+    cycles::check(mesh, diags);
+}
+
+fn at(p: &Product, pointer: &str) -> Pos {
+    p.origin.doc.pos(pointer)
+}
+
+fn product_rules(mesh: &Mesh, p: &Product, diags: &mut Diagnostics) {
+    let file = p.origin.file.as_str();
+    if p.team.is_none() {
+        diags.push(Diagnostic::warning("product.owner-missing", file, at(p, ""), format!("product `{}` names no owner team", p.id))
+            .with_hint("add `team: {name: <team id>}` naming a team under content/teams/"));
+    }
+    for port in &p.outputs {
+        output_port_rules(mesh, p, port, diags);
+    }
+    for port in &p.inputs {
+        if port.contract_id.is_none() {
+            diags.push(Diagnostic::warning("port.contract-missing", file, at(p, &port.pointer),
+                format!("input port `{}` names no contractId, so its lineage is unknown", port.name))
+                .with_hint("add `contractId:` with the id of the contract this port reads"));
+        } else {
+            version_rule(mesh, p, port, diags);
+        }
+    }
+    input_contract_rules(p, diags);
+}
+
+fn output_port_rules(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {
+    let file = p.origin.file.as_str();
+    let Some(cid) = &port.contract_id else {
+        diags.push(Diagnostic::warning("port.contract-missing", file, at(p, &port.pointer),
+            format!("output port `{}` has no contract", port.name))
+            .with_hint("add `contractId:` and a contract file (ODCS) describing what this port delivers"));
+        return;
+    };
+    if !mesh.index.contract_versions.contains_key(cid) {
+        diags.push(Diagnostic::warning("ref.contract-missing", file, at(p, &format!("{}/contractId", port.pointer)),
+            format!("output port `{}` references contract `{cid}`, which no file in the mesh defines", port.name))
+            .with_hint(format!("add an ODCS file with `id: {cid}` under content/contracts/, or fix the id")));
+        return;
+    }
+    version_rule(mesh, p, port, diags);
+}
+
+fn version_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {
+    let (Some(cid), Some(v)) = (&port.contract_id, &port.version) else { return };
+    let Some(versions) = mesh.index.contract_versions.get(cid) else { return };
+    if port.contract.is_none() {
+        let known: Vec<&str> = versions.iter().map(|k| k.version.as_str()).collect();
+        diags.push(Diagnostic::warning("ref.contract-version", &p.origin.file, at(p, &format!("{}/version", port.pointer)),
+            format!("port `{}` asks for version {v} of contract `{cid}`; the mesh has {}", port.name, known.join(", ")))
+            .with_hint("set the port's version to one the contract defines, or add that contract version"));
+    }
+}
+
+/// `outputPorts[].inputContracts` must name contracts the product actually reads.
+fn input_contract_rules(p: &Product, diags: &mut Diagnostics) {
+    for (i, out) in p.raw.output_ports.iter().enumerate() {
+        for (j, ic) in out.input_contracts.iter().enumerate() {
+            let Some(id) = &ic.id else { continue };
+            if !p.inputs.iter().any(|inp| inp.contract_id.as_deref() == Some(id)) {
+                diags.push(Diagnostic::warning("ref.input-contract", &p.origin.file, at(p, &format!("/outputPorts/{i}/inputContracts/{j}/id")),
+                    format!("inputContracts names `{id}`, which no input port of this product reads"))
+                    .with_hint("add an input port with this contractId, or remove the entry"));
+            }
+        }
+    }
+}
+
+fn team_rules(mesh: &Mesh, diags: &mut Diagnostics) {
+    for t in mesh.teams.values() {
+        if t.has_contact() {
+            continue;
+        }
+        let (file, pos) = match (&t.page, t.mentioned_in.first()) {
+            (Some(page), _) => (page.file.clone(), Pos::new(1, 1)),
+            (None, Some(f)) => (f.clone(), team_pos(mesh, f)),
+            (None, None) => continue,
+        };
+        diags.push(Diagnostic::warning("team.contact-missing", &file, pos, format!("team `{}` has no contact channel", t.name))
+            .with_hint("give the team an `email`, `chat` or `oncall` in content/teams/<team>.md, or `support` channels in the descriptor"));
+    }
+}
+
+fn team_pos(mesh: &Mesh, file: &str) -> Pos {
+    let doc = mesh.products.values().map(|p| &p.origin).chain(mesh.contracts.values().map(|c| &c.origin))
+        .find(|o| o.file == file).map(|o| &o.doc);
+    doc.map(|d| d.key_pos("/team")).unwrap_or(Pos::new(1, 1))
+}
+
+fn domain_rules(mesh: &Mesh, diags: &mut Diagnostics) {
+    for d in mesh.domains.values() {
+        let Some(page) = &d.page else { continue };
+        if let Some(owner) = &d.owner {
+            if !mesh.teams.contains_key(owner) {
+                diags.push(Diagnostic::warning("ref.team-missing", &page.file, page.front_doc.pos("/owner"),
+                    format!("domain owner `{owner}` is not a known team"))
+                    .with_hint("use the file name (without .md) of a team under content/teams/"));
+            }
+        }
+    }
+    for p in mesh.products.values() {
+        let Some(d) = &p.domain else { continue };
+        if mesh.domains.get(d).is_some_and(|d| d.page.is_none()) {
+            diags.push(Diagnostic::new(crate::diag::Severity::Info, "ref.domain-undocumented", &p.origin.file, at(p, "/domain"),
+                format!("domain `{d}` has no page"))
+                .with_hint(format!("add content/domains/{d}.md with the domain's name, owner team and contacts")));
+        }
+    }
+}

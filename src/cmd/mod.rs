@@ -1,0 +1,53 @@
+//! The commands. Each stage of the pipeline is called from here; `main.rs` only parses
+//! arguments.
+
+pub mod build;
+pub mod check;
+
+use crate::config::Config;
+use crate::diag::{render_human, Diagnostics};
+use crate::model::Mesh;
+use std::path::Path;
+
+/// Exit status: clean (warnings allowed).
+pub const EXIT_OK: i32 = 0;
+/// Exit status: error-level findings in the mesh.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit status: bad usage or a failure of the tool itself.
+pub const EXIT_FAILURE: i32 = 2;
+
+/// The mesh loaded, resolved and checked, with every finding.
+pub struct Loaded {
+    pub mesh: Mesh,
+    pub diags: Diagnostics,
+}
+
+/// Load + resolve + check: the shared front half of `build` and `check`.
+pub fn load(root: &Path, base_url: Option<&str>) -> anyhow::Result<Loaded> {
+    if !root.is_dir() {
+        anyhow::bail!("mesh root {} is not a directory", root.display());
+    }
+    if !root.join("content").is_dir() {
+        anyhow::bail!("{} has no content/ directory: run meshport in a mesh repository (or pass --root)", root.display());
+    }
+    let mut diags = Diagnostics::new();
+    let (mut config, config_diag, config_text) = Config::load(root);
+    diags.extend(config_diag);
+    if let Some(url) = base_url {
+        config.set_base_url(url);
+    }
+    let mut sources = crate::source::load(root);
+    diags.extend(std::mem::take(&mut sources.diags).iter().cloned());
+    if let Some(text) = config_text {
+        sources.texts.insert(crate::config::FILE_NAME.to_string(), text);
+    }
+    let mesh = crate::model::resolve(config, sources, &mut diags);
+    crate::check::run(&mesh, &mut diags);
+    diags.finish();
+    Ok(Loaded { mesh, diags })
+}
+
+/// Findings in the human format, with source snippets.
+pub fn human_report(loaded: &Loaded) -> String {
+    render_human(&loaded.diags, &|file| loaded.mesh.texts.get(file).cloned())
+}

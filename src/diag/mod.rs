@@ -1,0 +1,185 @@
+//! Diagnostics: every problem found in a user's mesh, with where it is and how to fix it.
+//!
+//! Problems in the mesh never stop loading: they are collected here across every file and
+//! reported together (human or JSON), so one run shows a domain team everything to fix.
+
+mod format;
+
+pub use format::{render_human, render_json};
+
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a finding is. Errors fail `check` and `build`; warnings are published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// A 1-based line and column in a source file (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Pos {
+    pub fn new(line: u32, column: u32) -> Self {
+        Pos { line, column }
+    }
+}
+
+/// One finding in the mesh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable rule id, e.g. `yaml.syntax` or `ref.contract-missing`.
+    pub rule: String,
+    /// Path relative to the mesh root, with `/` separators.
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(severity: Severity, rule: &str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            rule: rule.to_string(),
+            file: file.to_string(),
+            line: pos.line,
+            column: pos.column,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn error(rule: &str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, rule, file, pos, message)
+    }
+
+    pub fn warning(rule: &str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, rule, file, pos, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        (&self.file, self.line, self.column, &self.rule, &self.message)
+    }
+}
+
+/// All findings of one run, kept in a stable order.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    /// Sorts by file, line, column and rule and drops exact duplicates, so output is stable
+    /// whatever order parallel stages reported in.
+    pub fn finish(&mut self) {
+        self.items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.items.dedup();
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    pub fn for_file<'a>(&'a self, file: &'a str) -> impl Iterator<Item = &'a Diagnostic> + 'a {
+        self.items.iter().filter(move |d| d.file == file)
+    }
+
+    /// A one-line count such as `2 errors, 1 warning`.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "{}, {}",
+            plural(self.count(Severity::Error), "error"),
+            plural(self.count(Severity::Warning), "warning")
+        )
+    }
+}
+
+/// The path of `path` relative to `root`, with `/` separators, for diagnostics and URLs.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finish_sorts_and_dedups() {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error("b", "z.yaml", Pos::new(1, 1), "m"));
+        d.push(Diagnostic::error("a", "a.yaml", Pos::new(9, 2), "m"));
+        d.push(Diagnostic::error("a", "a.yaml", Pos::new(2, 5), "m"));
+        d.push(Diagnostic::error("a", "a.yaml", Pos::new(2, 5), "m"));
+        d.finish();
+        let lines: Vec<_> = d.iter().map(|x| (x.file.as_str(), x.line)).collect();
+        assert_eq!(lines, vec![("a.yaml", 2), ("a.yaml", 9), ("z.yaml", 1)]);
+    }
+
+    #[test]
+    fn summary_pluralises() {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::warning("w", "f", Pos::new(1, 1), "m"));
+        assert_eq!(d.summary(), "0 errors, 1 warning");
+    }
+}

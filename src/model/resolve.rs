@@ -1,0 +1,432 @@
+//! Turning raw files into the resolved `Mesh`: typed deserialisation with error positions,
+//! required keys, duplicate ids, domains and teams (merged from pages and descriptor blocks),
+//! contract references, reverse indexes and lineage edges.
+
+use super::{lineage, raw, Contact, Contract, ContractKey, Domain, Mesh, Origin, Page, Port, Product, Team};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::source::{Document, Section, SourceFile, SourceSet, YamlDoc};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const ODPS_VERSIONS: &[&str] = &["v0.9.0", "v1.0.0", "v1.1.0"];
+const ODCS_VERSION_PREFIXES: &[&str] = &["v3.0.", "v3.1.", "v3.2."];
+
+/// Builds the mesh from everything read; problems become findings in `diags`.
+pub fn resolve(config: Config, sources: SourceSet, diags: &mut Diagnostics) -> Mesh {
+    let mut mesh = Mesh { config, texts: sources.texts, ..Default::default() };
+    for file in sources.files {
+        add_file(&mut mesh, file, diags);
+    }
+    mesh.guides.sort_by(|a, b| page_order(a).cmp(&page_order(b)));
+    mesh.governance.sort_by(|a, b| page_order(a).cmp(&page_order(b)));
+    link_teams_and_domains(&mut mesh);
+    build_indexes(&mut mesh);
+    resolve_ports(&mut mesh);
+    mesh.edges = lineage::edges(&mesh);
+    lineage::index_edges(&mut mesh);
+    mesh
+}
+
+fn page_order(p: &Page) -> (i64, String, String) {
+    (p.front.weight.unwrap_or(i64::MAX), p.title.to_lowercase(), p.slug.clone())
+}
+
+fn add_file(mesh: &mut Mesh, file: SourceFile, diags: &mut Diagnostics) {
+    let rel = file.rel;
+    match file.doc {
+        Document::Product(doc) => {
+            if let Some(p) = product(&rel, doc, diags) {
+                insert_unique_product(mesh, p, diags);
+            }
+        }
+        Document::Contract(doc) => {
+            if let Some(c) = contract(&rel, doc, diags) {
+                insert_unique_contract(mesh, c, diags);
+            }
+        }
+        Document::Policies(doc) => mesh.policies = Some(Origin { file: rel, doc }),
+        Document::Page { section, front, body, body_line } => {
+            if let Some(page) = page(&rel, front, body, body_line, diags) {
+                add_page(mesh, section, page, diags);
+            }
+        }
+    }
+}
+
+/// Deserialises a typed view of `doc`; a type error is reported at the offending value.
+pub fn typed<T: DeserializeOwned>(rel: &str, doc: &YamlDoc, diags: &mut Diagnostics) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(&doc.value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let pointer = path_to_pointer(e.path());
+            let msg = e.inner().to_string();
+            let at = if pointer.is_empty() { String::new() } else { format!(" at `{}`", pointer) };
+            diags.push(
+                Diagnostic::error("descriptor.type", rel, doc.pos(&pointer), format!("wrong type{at}: {msg}"))
+                    .with_hint("check the value's type against the standard (text, number, true/false, list or mapping)"),
+            );
+            None
+        }
+    }
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => out.push_str(&format!("/{}", crate::source::yaml::escape_token(key))),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+fn required(rel: &str, doc: &YamlDoc, value: &Option<String>, key: &str, what: &str, diags: &mut Diagnostics) -> bool {
+    let ok = value.as_deref().is_some_and(|v| !v.trim().is_empty());
+    if !ok {
+        diags.push(
+            Diagnostic::error("descriptor.required", rel, doc.pos(&format!("/{key}")), format!("`{key}` is required"))
+                .with_hint(format!("add `{key}:` with {what}")),
+        );
+    }
+    ok
+}
+
+fn check_api_version(rel: &str, doc: &YamlDoc, v: &Option<String>, ok: impl Fn(&str) -> bool, allowed: &str, diags: &mut Diagnostics) {
+    if let Some(v) = v {
+        if !ok(v) {
+            diags.push(
+                Diagnostic::error("descriptor.api-version", rel, doc.pos("/apiVersion"), format!("unsupported apiVersion `{v}`"))
+                    .with_hint(format!("use one of {allowed}")),
+            );
+        }
+    }
+}
+
+fn product(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Product> {
+    let raw: raw::Product = typed(rel, &doc, diags)?;
+    let has_id = required(rel, &doc, &raw.id, "id", "a unique id for the product", diags);
+    required(rel, &doc, &raw.api_version, "apiVersion", "the ODPS version, e.g. v1.0.0", diags);
+    check_api_version(rel, &doc, &raw.api_version, |v| ODPS_VERSIONS.contains(&v), "v0.9.0, v1.0.0, v1.1.0", diags);
+    if !has_id {
+        return None;
+    }
+    let id = raw.id.clone().unwrap_or_default();
+    let ports = |list: Vec<(Option<String>, Option<String>, Option<String>)>, key: &str| {
+        list.into_iter()
+            .enumerate()
+            .map(|(i, (name, contract_id, version))| Port {
+                name: name.unwrap_or_else(|| format!("{key} {}", i + 1)),
+                contract_id,
+                version,
+                contract: None,
+                pointer: format!("/{key}/{i}"),
+            })
+            .collect::<Vec<_>>()
+    };
+    let inputs = ports(raw.input_ports.iter().map(|p| (p.name.clone(), p.contract_id.clone(), p.version.clone())).collect(), "inputPorts");
+    let outputs = ports(raw.output_ports.iter().map(|p| (p.name.clone(), p.contract_id.clone(), p.version.clone())).collect(), "outputPorts");
+    Some(Product {
+        name: raw.name.clone().unwrap_or_else(|| id.clone()),
+        status: raw.status.clone().unwrap_or_else(|| "unknown".into()).to_lowercase(),
+        domain: raw.domain.as_deref().map(super::slugify),
+        team: raw.team.clone().map(|t| t.into_block()).and_then(|b| team_ref(&b)),
+        description: raw.description.clone().map(|d| d.into_description()).unwrap_or_default(),
+        id,
+        inputs,
+        outputs,
+        raw,
+        origin: Origin { file: rel.to_string(), doc },
+    })
+}
+
+/// The team id a descriptor's `team` block refers to: its id, else its name, slugified.
+fn team_ref(block: &raw::TeamBlock) -> Option<String> {
+    block.id.as_deref().or(block.name.as_deref()).map(super::slugify)
+}
+
+fn contract(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Contract> {
+    let raw: raw::Contract = typed(rel, &doc, diags)?;
+    let has_id = required(rel, &doc, &raw.id, "id", "the contract id that ports reference", diags);
+    let has_version = required(rel, &doc, &raw.version, "version", "the contract version, e.g. 1.0.0", diags);
+    required(rel, &doc, &raw.api_version, "apiVersion", "the ODCS version, e.g. v3.1.0", diags);
+    required(rel, &doc, &raw.status, "status", "e.g. active, draft, deprecated", diags);
+    check_api_version(rel, &doc, &raw.api_version, |v| ODCS_VERSION_PREFIXES.iter().any(|p| v.starts_with(p)), "v3.0.x, v3.1.x, v3.2.x", diags);
+    if !(has_id && has_version) {
+        return None;
+    }
+    let key = ContractKey { id: raw.id.clone().unwrap_or_default(), version: raw.version.clone().unwrap_or_default() };
+    Some(Contract {
+        name: raw.name.clone().unwrap_or_else(|| key.id.clone()),
+        status: raw.status.clone().unwrap_or_else(|| "unknown".into()).to_lowercase(),
+        domain: raw.domain.as_deref().map(super::slugify),
+        team: raw.team.clone().map(|t| t.into_block()).and_then(|b| team_ref(&b)),
+        contacts: raw.support.as_ref().map(contacts_from_value).unwrap_or_default(),
+        description: raw.description.clone().map(|d| d.into_description()).unwrap_or_default(),
+        key,
+        raw,
+        origin: Origin { file: rel.to_string(), doc },
+    })
+}
+
+/// ODCS `support` is a list of channels (3.1) or, in some drafts, a single mapping.
+fn contacts_from_value(v: &Value) -> Vec<Contact> {
+    let items: Vec<&Value> = match v {
+        Value::Array(a) => a.iter().collect(),
+        Value::Object(_) => vec![v],
+        _ => vec![],
+    };
+    items
+        .into_iter()
+        .filter_map(|i| serde_json::from_value::<raw::SupportChannel>(i.clone()).ok())
+        .filter_map(|s| contact(&s))
+        .collect()
+}
+
+pub fn contact(s: &raw::SupportChannel) -> Option<Contact> {
+    let channel = s.channel.clone().or_else(|| s.url.clone())?;
+    let mut extra = s.extra.clone();
+    for (k, v) in [("id", &s.id), ("invitationUrl", &s.invitation_url)] {
+        if let Some(v) = v {
+            extra.insert(k.to_string(), Value::String(v.clone()));
+        }
+    }
+    Some(Contact { channel, url: s.url.clone(), tool: s.tool.clone(), scope: s.scope.clone(), description: s.description.clone(), extra })
+}
+
+fn insert_unique_product(mesh: &mut Mesh, p: Product, diags: &mut Diagnostics) {
+    if let Some(first) = mesh.products.get(&p.id) {
+        duplicate(diags, "product", &p.id, &first.origin, &p.origin);
+        return;
+    }
+    mesh.products.insert(p.id.clone(), p);
+}
+
+fn insert_unique_contract(mesh: &mut Mesh, c: Contract, diags: &mut Diagnostics) {
+    if let Some(first) = mesh.contracts.get(&c.key) {
+        let label = format!("{} version {}", c.key.id, c.key.version);
+        duplicate(diags, "contract", &label, &first.origin, &c.origin);
+        return;
+    }
+    mesh.contracts.insert(c.key.clone(), c);
+}
+
+/// Reports a duplicate id at both places, each pointing at the other.
+fn duplicate(diags: &mut Diagnostics, what: &str, id: &str, first: &Origin, second: &Origin) {
+    let (p1, p2) = (first.doc.pos("/id"), second.doc.pos("/id"));
+    let msg = |other: &Origin, pos: crate::diag::Pos| {
+        format!("duplicate {what} id `{id}`: also defined at {}:{}:{}", other.file, pos.line, pos.column)
+    };
+    let hint = "ids must be unique across the mesh: rename one, or bump the version of a contract";
+    diags.push(Diagnostic::error("id.duplicate", &first.file, p1, msg(second, p2)).with_hint(hint));
+    diags.push(Diagnostic::error("id.duplicate", &second.file, p2, msg(first, p1)).with_hint(hint));
+}
+
+fn page(rel: &str, front_doc: YamlDoc, body: String, body_line: u32, diags: &mut Diagnostics) -> Option<Page> {
+    let front: raw::FrontMatter = typed(rel, &front_doc, diags)?;
+    let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".md");
+    let slug = super::slugify(front.id.as_deref().unwrap_or(stem));
+    let title = front.title.clone().or_else(|| front.name.clone()).unwrap_or_else(|| stem.replace('-', " "));
+    Some(Page { file: rel.to_string(), slug, title, front, front_doc, body, body_line })
+}
+
+fn add_page(mesh: &mut Mesh, section: Section, page: Page, diags: &mut Diagnostics) {
+    match section {
+        Section::Home => mesh.home = Some(page),
+        Section::Guide => mesh.guides.push(page),
+        Section::Governance => mesh.governance.push(page),
+        Section::Domain => {
+            let d = domain_from_page(page);
+            if let Some(first) = mesh.domains.get(&d.id) {
+                let file = d.page.as_ref().map(|p| p.file.clone()).unwrap_or_default();
+                let other = first.page.as_ref().map(|p| p.file.clone()).unwrap_or_default();
+                diags.push(Diagnostic::new(Severity::Error, "id.duplicate", &file, crate::diag::Pos::new(1, 1),
+                    format!("duplicate domain id `{}`: also defined in {other}", d.id)).with_hint("rename one of the files"));
+            } else {
+                mesh.domains.insert(d.id.clone(), d);
+            }
+        }
+        Section::Team => {
+            let t = team_from_page(page);
+            mesh.teams.insert(t.id.clone(), t);
+        }
+    }
+}
+
+fn domain_from_page(page: Page) -> Domain {
+    let f = &page.front;
+    Domain {
+        id: page.slug.clone(),
+        name: f.name.clone().unwrap_or_else(|| page.title.clone()),
+        description: f.description.clone(),
+        owner: f.owner.as_deref().map(super::slugify),
+        contacts: f.contacts.iter().filter_map(contact).collect(),
+        page: Some(page),
+    }
+}
+
+fn team_from_page(page: Page) -> Team {
+    let f = &page.front;
+    let mut contacts: Vec<Contact> = f.contacts.iter().filter_map(contact).collect();
+    if let Some(chat) = f.chat.as_ref().and_then(chat_contact) {
+        contacts.insert(0, chat);
+    }
+    Team {
+        id: page.slug.clone(),
+        name: f.name.clone().unwrap_or_else(|| page.title.clone()),
+        description: f.description.clone(),
+        domain: f.domain.as_deref().map(super::slugify),
+        email: f.email.clone(),
+        oncall: f.oncall.clone(),
+        contacts,
+        members: f.members.clone(),
+        page: Some(page),
+        mentioned_in: Vec::new(),
+    }
+}
+
+/// `chat:` is either a channel name or `{channel, url}`.
+fn chat_contact(v: &Value) -> Option<Contact> {
+    match v {
+        Value::String(s) => Some(Contact { channel: s.clone(), url: None, tool: Some("chat".into()), scope: None, description: None, extra: Default::default() }),
+        Value::Object(_) => serde_json::from_value::<raw::SupportChannel>(v.clone()).ok().and_then(|s| {
+            contact(&s).map(|mut c| {
+                c.tool.get_or_insert_with(|| "chat".into());
+                c
+            })
+        }),
+        _ => None,
+    }
+}
+
+/// Teams named in descriptors but without a page are created from the descriptor's `team`
+/// block (members merged); domains named anywhere but without a page get a bare entry.
+fn link_teams_and_domains(mesh: &mut Mesh) {
+    let mut blocks: Vec<(String, raw::TeamBlock, Vec<Contact>, Option<String>)> = Vec::new();
+    for p in mesh.products.values() {
+        if let (Some(id), Some(t)) = (&p.team, &p.raw.team) {
+            let support = p.raw.support.iter().filter_map(contact).collect();
+            blocks.push((id.clone(), t.clone().into_block(), support, Some(p.origin.file.clone())));
+        }
+    }
+    for c in mesh.contracts.values() {
+        if let (Some(id), Some(t)) = (&c.team, &c.raw.team) {
+            blocks.push((id.clone(), t.clone().into_block(), c.contacts.clone(), Some(c.origin.file.clone())));
+        }
+    }
+    for (id, block, support, file) in blocks {
+        merge_team_block(mesh, id, block, support, file);
+    }
+    let named: Vec<String> = mesh.products.values().filter_map(|p| p.domain.clone())
+        .chain(mesh.contracts.values().filter_map(|c| c.domain.clone()))
+        .chain(mesh.teams.values().filter_map(|t| t.domain.clone()))
+        .collect();
+    for id in named {
+        mesh.domains.entry(id.clone()).or_insert_with(|| Domain { name: id.clone(), id, ..Default::default() });
+    }
+}
+
+fn merge_team_block(mesh: &mut Mesh, id: String, block: raw::TeamBlock, support: Vec<Contact>, file: Option<String>) {
+    let team = mesh.teams.entry(id.clone()).or_insert_with(|| Team {
+        name: block.name.clone().unwrap_or_else(|| id.clone()),
+        description: block.description.clone(),
+        id: id.clone(),
+        ..Default::default()
+    });
+    let has_page = team.page.is_some();
+    for m in block.members {
+        let known = team.members.iter().any(|k| k.username.is_some() && k.username == m.username);
+        if !known && !has_page {
+            team.members.push(m);
+        }
+    }
+    if !has_page {
+        for c in support {
+            if !team.contacts.contains(&c) {
+                team.contacts.push(c);
+            }
+        }
+    }
+    team.mentioned_in.extend(file);
+}
+
+fn build_indexes(mesh: &mut Mesh) {
+    let idx = &mut mesh.index;
+    for p in mesh.products.values() {
+        if let Some(d) = &p.domain {
+            idx.products_by_domain.entry(d.clone()).or_default().push(p.id.clone());
+        }
+        if let Some(t) = &p.team {
+            idx.products_by_team.entry(t.clone()).or_default().push(p.id.clone());
+        }
+        for port in &p.outputs {
+            if let Some(c) = &port.contract_id {
+                push_unique(idx.producers.entry(c.clone()).or_default(), &p.id);
+            }
+        }
+        for port in &p.inputs {
+            if let Some(c) = &port.contract_id {
+                push_unique(idx.consumers.entry(c.clone()).or_default(), &p.id);
+            }
+        }
+    }
+    for c in mesh.contracts.values() {
+        idx.contract_versions.entry(c.key.id.clone()).or_default().push(c.key.clone());
+        if let Some(d) = &c.domain {
+            idx.contracts_by_domain.entry(d.clone()).or_default().push(c.key.clone());
+        }
+    }
+    for versions in idx.contract_versions.values_mut() {
+        versions.sort_by(|a, b| compare_versions(&a.version, &b.version));
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, id: &str) {
+    if !list.iter().any(|x| x == id) {
+        list.push(id.to_string());
+    }
+}
+
+/// Orders versions numerically where they are dotted numbers (`1.10.0` after `1.9.0`).
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |s: &str| -> Vec<(u64, String)> {
+        s.trim_start_matches('v').split(['.', '-']).map(|p| (p.parse().unwrap_or(0), p.to_string())).collect()
+    };
+    parts(a).cmp(&parts(b))
+}
+
+fn resolve_ports(mesh: &mut Mesh) {
+    let keys: BTreeMap<(String, Option<String>), Option<super::ContractKey>> = mesh
+        .products
+        .values()
+        .flat_map(|p| p.inputs.iter().chain(p.outputs.iter()))
+        .filter_map(|port| port.contract_id.clone().map(|c| (c, port.version.clone())))
+        .map(|(c, v)| {
+            let found = mesh.find_contract(&c, v.as_deref()).cloned();
+            ((c, v), found)
+        })
+        .collect();
+    for p in mesh.products.values_mut() {
+        for port in p.inputs.iter_mut().chain(p.outputs.iter_mut()) {
+            if let Some(c) = &port.contract_id {
+                port.contract = keys.get(&(c.clone(), port.version.clone())).cloned().flatten();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert_eq!(compare_versions("1.10.0", "1.9.0"), Ordering::Greater);
+        assert_eq!(compare_versions("v2", "1.0.0"), Ordering::Greater);
+    }
+}

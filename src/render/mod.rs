@@ -1,0 +1,186 @@
+//! Rendering: the resolved mesh becomes view structs, templates turn views into pages, and the
+//! result is a `Site` (path → bytes) held in memory; `output` writes it.
+//!
+//! Templates and views are built once; pages render in parallel.
+
+mod api;
+mod contract;
+mod pages;
+mod product;
+mod templates;
+pub mod urls;
+pub mod values;
+pub mod views;
+
+use crate::diag::Diagnostics;
+use crate::model::{raw, Contact, ContractKey, Mesh};
+use crate::output::Site;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+use urls::Urls;
+use values::{esc, extra_html, safe_url};
+use views::*;
+
+pub use templates::Templates;
+
+/// What every view builder needs: the mesh, the URL map and the findings.
+pub struct Ctx<'a> {
+    pub mesh: &'a Mesh,
+    pub urls: &'a Urls,
+    pub diags: &'a Diagnostics,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn product_link(&self, id: &str) -> Link {
+        let title = self.mesh.products.get(id).map(|p| p.name.clone()).unwrap_or_else(|| id.to_string());
+        Link { title, url: self.urls.product(id).map(str::to_string) }
+    }
+
+    /// ODCS `dataProduct` names a product by id or by name.
+    pub fn product_link_by_id_or_name(&self, s: &str) -> Link {
+        match self.mesh.products.values().find(|p| p.id == s || p.name == s) {
+            Some(p) => self.product_link(&p.id),
+            None => Link { title: s.to_string(), url: None },
+        }
+    }
+
+    pub fn contract_link(&self, key: &ContractKey) -> Link {
+        let name = self.mesh.contracts.get(key).map(|c| c.name.as_str()).unwrap_or(&key.id);
+        Link { title: format!("{name} {}", key.version), url: self.urls.contract(key).map(str::to_string) }
+    }
+
+    pub fn domain_link(&self, id: &str) -> Link {
+        let title = self.mesh.domains.get(id).map(|d| d.name.clone()).unwrap_or_else(|| id.to_string());
+        Link { title, url: self.urls.domain(id).map(str::to_string) }
+    }
+
+    pub fn team_link(&self, id: &str) -> Link {
+        let title = self.mesh.teams.get(id).map(|t| t.name.clone()).unwrap_or_else(|| id.to_string());
+        Link { title, url: self.urls.team(id).map(str::to_string) }
+    }
+
+    pub fn team_summary(&self, id: &str) -> TeamSummary {
+        let team = self.mesh.teams.get(id);
+        TeamSummary {
+            link: self.team_link(id),
+            email: team.and_then(|t| t.email.clone()),
+            oncall: team.and_then(|t| t.oncall.clone()),
+            contacts: team.map(|t| t.contacts.iter().map(contact).collect()).unwrap_or_default(),
+        }
+    }
+
+    pub fn findings(&self, file: &str) -> Vec<FindingView> {
+        self.diags
+            .for_file(file)
+            .map(|d| FindingView {
+                severity: d.severity.to_string(),
+                rule: d.rule.clone(),
+                line: d.line,
+                column: d.column,
+                message: d.message.clone(),
+                hint: d.hint.clone(),
+            })
+            .collect()
+    }
+
+    pub fn source_view(&self, file: &str, page_url: &str) -> SourceView {
+        let text = self.mesh.texts.get(file).map(String::as_str).unwrap_or("");
+        SourceView {
+            file: file.to_string(),
+            edit_url: self.mesh.config.edit_url(file),
+            api_url: Urls::api_for(page_url),
+            raw_html: crate::highlight::Highlighter::global().highlight(text, "yaml"),
+            findings: self.findings(file),
+        }
+    }
+}
+
+pub fn contact(c: &Contact) -> ContactView {
+    ContactView {
+        channel: c.channel.clone(),
+        url: c.url.as_deref().and_then(safe_url),
+        tool: c.tool.clone(),
+        scope: c.scope.clone(),
+        description: c.description.clone(),
+        extra_html: extra_html(&c.extra),
+    }
+}
+
+pub fn member(m: &raw::Member) -> MemberView {
+    let mut extra = m.extra.clone();
+    if let Some(id) = &m.id {
+        extra.insert("id".into(), serde_json::Value::String(id.clone()));
+    }
+    if !m.tags.is_empty() {
+        extra.insert("tags".into(), serde_json::json!(m.tags));
+    }
+    MemberView {
+        name: m.name.clone().or_else(|| m.username.clone()).unwrap_or_else(|| "(unnamed)".into()),
+        username: m.username.clone(),
+        role: m.role.clone(),
+        email: m.email.clone(),
+        description: m.description.clone(),
+        date_in: m.date_in.clone(),
+        date_out: m.date_out.clone(),
+        replaced_by: m.replaced_by_username.clone(),
+        extra_html: extra_html(&extra),
+    }
+}
+
+/// Keys of a description block beyond purpose/usage/limitations.
+pub fn description_extra(d: &raw::Description) -> String {
+    let mut extra = d.extra.clone();
+    if !d.authoritative_definitions.is_empty() {
+        extra.insert("authoritativeDefinitions".into(), serde_json::json!(d.authoritative_definitions));
+    }
+    if !d.custom_properties.is_empty() {
+        extra.insert("customProperties".into(), serde_json::json!(d.custom_properties));
+    }
+    extra_html(&extra)
+}
+
+/// One page to render: its URL, template and page-specific context entries.
+pub struct PageJob {
+    pub url: String,
+    pub template: &'static str,
+    pub section: &'static str,
+    pub vars: Vec<(&'static str, serde_json::Value)>,
+}
+
+impl PageJob {
+    pub fn new(url: impl Into<String>, template: &'static str, section: &'static str) -> Self {
+        PageJob { url: url.into(), template, section, vars: Vec::new() }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl Serialize) -> Self {
+        self.vars.push((name, serde_json::to_value(value).expect("views always serialise")));
+        self
+    }
+}
+
+/// Renders the whole site into memory.
+pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root: &Path) -> anyhow::Result<Site> {
+    let urls = Urls::build(mesh);
+    let ctx = Ctx { mesh, urls: &urls, diags };
+    let site_view = pages::site_view(mesh);
+    let jobs = pages::jobs(&ctx);
+    let rendered: Vec<anyhow::Result<(String, Vec<u8>)>> = jobs
+        .par_iter()
+        .map(|job| templates.render_page(job, &site_view).map(|html| (job.url.clone(), html.into_bytes())))
+        .collect();
+    let mut site = Site::default();
+    for r in rendered {
+        let (url, bytes) = r?;
+        site.add(url, bytes);
+    }
+    api::add(&ctx, &mut site);
+    api::sitemap(&ctx, &jobs, &mut site);
+    templates.add_static(root, &mut site)?;
+    Ok(site)
+}
+
+/// Escaped text, for builders that assemble small HTML fragments.
+pub fn text_html(s: &str) -> String {
+    esc(s)
+}

@@ -1,0 +1,121 @@
+//! The product page view: everything in the descriptor, its output ports' contracts, lineage
+//! neighbours and owners.
+
+use super::values::extra_html;
+use super::views::*;
+use super::{contract, Ctx};
+use crate::markdown::render_inline;
+use crate::model::{raw, Edge, NodeRef, Port, Product};
+use std::collections::BTreeMap;
+
+pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
+    let url = ctx.urls.product(&p.id).unwrap_or_default().to_string();
+    let d = &p.description;
+    let md = |s: &Option<String>| s.as_deref().map(render_inline).unwrap_or_default();
+    ProductView {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        version: p.raw.version.clone(),
+        status: p.status.clone(),
+        product_type: p.raw.product_type.clone(),
+        api_version: p.raw.api_version.clone(),
+        tenant: p.raw.tenant.clone(),
+        domain: p.domain.as_deref().map(|d| ctx.domain_link(d)),
+        team: p.team.as_deref().map(|t| ctx.team_summary(t)),
+        tags: p.raw.tags.clone(),
+        purpose_html: md(&d.purpose),
+        usage_html: md(&d.usage),
+        limitations_html: md(&d.limitations),
+        description_extra_html: super::description_extra(d),
+        inputs: p.inputs.iter().zip(&p.raw.input_ports).map(|(port, raw)| input_port(ctx, port, raw)).collect(),
+        outputs: p.outputs.iter().zip(&p.raw.output_ports).map(|(port, raw)| output_port(ctx, port, raw)).collect(),
+        support: p.raw.support.iter().filter_map(crate::model::contact_of).map(|c| super::contact(&c)).collect(),
+        upstream: ctx.mesh.upstream_of(&p.id).map(|e| lineage_link(ctx, e, &e.from)).collect(),
+        downstream: ctx.mesh.downstream_of(&p.id).map(|e| lineage_link(ctx, e, &NodeRef::Product(e.to.clone()))).collect(),
+        extra_html: product_extra(p),
+        source: ctx.source_view(&p.origin.file, &url),
+        url,
+    }
+}
+
+fn port_base(ctx: &Ctx, port: &Port, prefix: &str, extra: &raw::Extra) -> PortView {
+    PortView {
+        anchor: format!("{prefix}-{}", crate::model::slugify(&port.name)),
+        name: port.name.clone(),
+        port_type: None,
+        version: port.version.clone(),
+        description_html: String::new(),
+        contract_id: port.contract_id.clone(),
+        contract: port.contract.as_ref().map(|k| ctx.contract_link(k)).or_else(|| {
+            port.contract_id.as_ref().map(|id| Link { title: id.clone(), url: None })
+        }),
+        input_contracts: Vec::new(),
+        extra_html: extra_html(extra),
+        detail: None,
+    }
+}
+
+fn input_port(ctx: &Ctx, port: &Port, raw: &raw::InputPort) -> PortView {
+    let mut extra = raw.extra.clone();
+    if let Some(id) = &raw.id {
+        extra.insert("id".into(), serde_json::Value::String(id.clone()));
+    }
+    port_base(ctx, port, "in", &extra)
+}
+
+fn output_port(ctx: &Ctx, port: &Port, raw: &raw::OutputPort) -> PortView {
+    let mut extra = raw.extra.clone();
+    if let Some(id) = &raw.id {
+        extra.insert("id".into(), serde_json::Value::String(id.clone()));
+    }
+    let mut view = port_base(ctx, port, "out", &extra);
+    view.port_type = raw.port_type.clone();
+    view.description_html = raw.description.as_deref().map(render_inline).unwrap_or_default();
+    view.input_contracts = raw.input_contracts.iter().map(|ic| input_contract_link(ctx, ic)).collect();
+    view.detail = port.contract.as_ref().and_then(|k| ctx.mesh.contracts.get(k)).map(|c| contract::detail(ctx, c));
+    view
+}
+
+fn input_contract_link(ctx: &Ctx, ic: &raw::InputContract) -> Link {
+    let id = ic.id.clone().unwrap_or_default();
+    let title = match &ic.version {
+        Some(v) => format!("{id} {v}"),
+        None => id.clone(),
+    };
+    let url = ctx.mesh.find_contract(&id, ic.version.as_deref()).and_then(|k| ctx.urls.contract(k)).map(str::to_string);
+    Link { title, url }
+}
+
+fn lineage_link(ctx: &Ctx, e: &Edge, node: &NodeRef) -> LineageLink {
+    let contract_key = ctx.mesh.find_contract(&e.contract_id, e.version.as_deref());
+    let contract = match contract_key {
+        Some(k) => ctx.contract_link(k),
+        None => Link { title: e.contract_id.clone(), url: None },
+    };
+    match node {
+        NodeRef::Product(id) => LineageLink {
+            node: ctx.product_link(id),
+            kind: "product".into(),
+            contract,
+            version: e.version.clone(),
+            owner: ctx.mesh.products.get(id).and_then(|p| p.team.as_deref()).map(|t| ctx.team_link(t)),
+        },
+        NodeRef::External(cid) => LineageLink {
+            node: Link { title: format!("External source ({cid})"), url: contract.url.clone() },
+            kind: "external".into(),
+            contract,
+            version: e.version.clone(),
+            owner: None,
+        },
+    }
+}
+
+/// The descriptor's unknown keys plus the team block's own keys (the team card shows only the
+/// resolved team), so every field of the file is visible.
+fn product_extra(p: &Product) -> String {
+    let mut extra: BTreeMap<String, serde_json::Value> = p.raw.extra.clone();
+    if let Some(team) = p.origin.doc.value.get("team") {
+        extra.insert("team".into(), team.clone());
+    }
+    extra_html(&extra)
+}

@@ -1,0 +1,117 @@
+//! The theme: built-in Tera templates and static assets embedded in the binary, overridden by
+//! the mesh's own `templates/` and `static/`. Built-ins are registered as `builtin/<name>`;
+//! lookups of `<name>` fall back to them, so a mesh template may replace a whole file or
+//! `{% extends "builtin/product.html" %}` and override single blocks.
+
+use super::{urls::root_prefix, PageJob};
+use crate::output::Site;
+use anyhow::{anyhow, Context as _};
+use rust_embed::RustEmbed;
+use std::path::Path;
+use tera::{Context, Tera};
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+struct BuiltinTemplates;
+
+#[derive(RustEmbed)]
+#[folder = "static/"]
+struct BuiltinStatic;
+
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Compiles the built-in templates plus the mesh's `templates/` (once per build).
+    pub fn load(root: &Path) -> anyhow::Result<Templates> {
+        let mut tera = Tera::default();
+        tera.set_fallback_prefixes(["builtin/"]).map_err(|e| anyhow!("{e}"))?;
+        let mut all: Vec<(String, String)> = Vec::new();
+        for name in BuiltinTemplates::iter() {
+            let file = BuiltinTemplates::get(&name).expect("embedded file listed by iter");
+            let text = String::from_utf8(file.data.into_owned()).context("built-in template is not UTF-8")?;
+            all.push((format!("builtin/{name}"), text));
+        }
+        all.extend(user_templates(&root.join("templates"))?);
+        tera.add_raw_templates(all).map_err(|e| anyhow!("templates do not compile:\n{e}"))?;
+        Ok(Templates { tera })
+    }
+
+    pub fn render_page(&self, job: &PageJob, site: &super::views::SiteView) -> anyhow::Result<String> {
+        let mut ctx = Context::new();
+        ctx.insert("site", site);
+        let root = if job.section == "404" { site_path(&site.base_url) } else { root_prefix(&job.url) };
+        ctx.insert("root", &root);
+        ctx.insert("page_url", &job.url);
+        ctx.insert("section", job.section);
+        for (name, value) in &job.vars {
+            ctx.insert(*name, value);
+        }
+        self.tera
+            .render(job.template, &ctx)
+            .map_err(|e| anyhow!("rendering {} with template {} failed:\n{e}", job.url, job.template))
+    }
+
+    /// Built-in assets first, then the mesh's `static/` (which wins), then the syntax CSS.
+    pub fn add_static(&self, root: &Path, site: &mut Site) -> anyhow::Result<()> {
+        for name in BuiltinStatic::iter() {
+            let file = BuiltinStatic::get(&name).expect("embedded file listed by iter");
+            site.add(format!("static/{name}"), file.data.into_owned());
+        }
+        site.add("static/syntax.css".to_string(), crate::highlight::stylesheet().into_bytes());
+        let user = root.join("static");
+        if user.is_dir() {
+            for entry in walkdir::WalkDir::new(&user).follow_links(false).sort_by_file_name() {
+                let entry = entry.with_context(|| format!("reading {}", user.display()))?;
+                if entry.file_type().is_file() {
+                    let rel = crate::diag::rel_path(&user, entry.path());
+                    let bytes = std::fs::read(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?;
+                    site.add(format!("static/{rel}"), bytes);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The mesh's own templates, named by their path under `templates/`.
+fn user_templates(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        if entry.file_type().is_file() {
+            let name = crate::diag::rel_path(dir, entry.path());
+            let text = std::fs::read_to_string(entry.path()).with_context(|| format!("reading template {}", entry.path().display()))?;
+            out.push((name, text));
+        }
+    }
+    Ok(out)
+}
+
+/// The path part of the base URL (`https://h/portal/` → `/portal/`), for pages such as 404
+/// that a server shows at arbitrary depths.
+fn site_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
+    let path = match after_scheme.find('/') {
+        Some(i) if base_url.contains("://") => &after_scheme[i..],
+        _ if base_url.contains("://") => "/",
+        _ => after_scheme,
+    };
+    format!("{}/", path.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_path;
+
+    #[test]
+    fn site_paths() {
+        assert_eq!(site_path("https://h.example/portal/"), "/portal/");
+        assert_eq!(site_path("https://h.example"), "/");
+        assert_eq!(site_path("/"), "/");
+    }
+}

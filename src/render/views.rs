@@ -1,0 +1,369 @@
+//! View structs: the only data templates see. They borrow nothing from templates' point of
+//! view: ids are already turned into names and site-relative URLs (`products/x.html`), and
+//! user text is already sanitised HTML in fields ending in `_html`.
+//!
+//! Every page context has `site` (SiteView), `root` (prefix to reach the site root from this
+//! page, e.g. `../`), `page_url` (this page's site-relative URL) and one page-specific value
+//! named after the template (`product`, `contract`, `domain`, …). See docs/templates.md.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    pub products: usize,
+    pub contracts: usize,
+    pub domains: usize,
+    pub teams: usize,
+    pub guides: usize,
+    pub governance: usize,
+}
+
+/// A link to another page of the site.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Link {
+    pub title: String,
+    /// Site-relative URL; `None` when the target has no page.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactView {
+    pub channel: String,
+    /// Only safe schemes (http, https, mailto, relative) ever reach a template.
+    pub url: Option<String>,
+    pub tool: Option<String>,
+    pub scope: Option<String>,
+    pub description: Option<String>,
+    pub extra_html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberView {
+    pub name: String,
+    pub username: Option<String>,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub description: Option<String>,
+    pub date_in: Option<String>,
+    pub date_out: Option<String>,
+    pub replaced_by: Option<String>,
+    pub extra_html: String,
+}
+
+/// A team as shown in a product's sidebar or a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamSummary {
+    pub link: Link,
+    pub email: Option<String>,
+    pub oncall: Option<String>,
+    pub contacts: Vec<ContactView>,
+}
+
+/// One row of the product catalogue, also used in domain and team pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductRow {
+    pub link: Link,
+    pub id: String,
+    pub status: String,
+    pub product_type: String,
+    pub domain: Option<Link>,
+    pub team: Option<Link>,
+    pub tags: Vec<String>,
+    pub output_ports: Vec<String>,
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractRow {
+    pub link: Link,
+    pub id: String,
+    pub version: String,
+    pub status: String,
+    pub domain: Option<Link>,
+    pub product: Option<Link>,
+    pub objects: usize,
+    pub fields: usize,
+}
+
+/// A product upstream or downstream of another, through a contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineageLink {
+    pub node: Link,
+    /// `product` or `external`.
+    pub kind: String,
+    pub contract: Link,
+    pub version: Option<String>,
+    pub owner: Option<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PortView {
+    pub name: String,
+    pub anchor: String,
+    pub port_type: Option<String>,
+    pub version: Option<String>,
+    pub description_html: String,
+    pub contract_id: Option<String>,
+    pub contract: Option<Link>,
+    pub input_contracts: Vec<Link>,
+    pub extra_html: String,
+    /// For output ports: the contract's schema, quality, SLA and servers.
+    pub detail: Option<ContractDetail>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView {
+    /// Nesting depth (0 = a top-level property).
+    pub depth: usize,
+    pub name: String,
+    pub path: String,
+    pub anchor: String,
+    pub business_name: Option<String>,
+    pub logical_type: Option<String>,
+    pub physical_type: Option<String>,
+    pub physical_name: Option<String>,
+    pub required: bool,
+    pub unique: bool,
+    pub primary_key: bool,
+    pub primary_key_position: Option<i64>,
+    pub partitioned: bool,
+    pub partition_key_position: Option<i64>,
+    pub critical: bool,
+    pub classification: Option<String>,
+    pub pii: bool,
+    pub description_html: String,
+    pub tags: Vec<String>,
+    pub examples: Vec<String>,
+    pub transform_sources: Vec<String>,
+    pub transform_logic: Option<String>,
+    pub transform_description: Option<String>,
+    pub quality: Vec<KeyValues>,
+    pub extra_html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemaObjectView {
+    pub name: String,
+    pub anchor: String,
+    pub business_name: Option<String>,
+    pub logical_type: Option<String>,
+    pub physical_type: Option<String>,
+    pub physical_name: Option<String>,
+    pub description_html: String,
+    pub tags: Vec<String>,
+    pub fields: Vec<FieldView>,
+    pub quality: Vec<KeyValues>,
+    pub extra_html: String,
+}
+
+/// A generic record (quality rule, SLA property, role, server): labelled values in file order.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyValues {
+    pub title: String,
+    pub items: Vec<KeyValue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyValue {
+    pub key: String,
+    pub value_html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerView {
+    pub name: String,
+    pub server_type: Option<String>,
+    pub environment: Option<String>,
+    pub properties: KeyValues,
+    /// Syntax-highlighted "how to consume" snippet.
+    pub snippet_html: Option<String>,
+}
+
+/// The parts of a contract shown both on its own page and under each output port.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractDetail {
+    pub link: Link,
+    pub version: String,
+    pub status: String,
+    pub objects: Vec<SchemaObjectView>,
+    pub sla: Vec<KeyValues>,
+    pub servers: Vec<ServerView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    pub severity: String,
+    pub rule: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Facts common to every descriptor page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub file: String,
+    pub edit_url: Option<String>,
+    pub api_url: String,
+    pub raw_html: String,
+    pub findings: Vec<FindingView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductView {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub version: Option<String>,
+    pub status: String,
+    pub product_type: Option<String>,
+    pub api_version: Option<String>,
+    pub tenant: Option<String>,
+    pub domain: Option<Link>,
+    pub team: Option<TeamSummary>,
+    pub tags: Vec<String>,
+    pub purpose_html: String,
+    pub usage_html: String,
+    pub limitations_html: String,
+    pub description_extra_html: String,
+    pub inputs: Vec<PortView>,
+    pub outputs: Vec<PortView>,
+    pub support: Vec<ContactView>,
+    pub upstream: Vec<LineageLink>,
+    pub downstream: Vec<LineageLink>,
+    /// Every other key of the descriptor (custom properties, management ports, …).
+    pub extra_html: String,
+    pub source: SourceView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractView {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub version: String,
+    pub status: String,
+    pub api_version: Option<String>,
+    pub tenant: Option<String>,
+    pub domain: Option<Link>,
+    pub product: Option<Link>,
+    pub team: Option<TeamSummary>,
+    pub members: Vec<MemberView>,
+    pub tags: Vec<String>,
+    pub purpose_html: String,
+    pub usage_html: String,
+    pub limitations_html: String,
+    pub description_extra_html: String,
+    pub detail: ContractDetail,
+    pub support: Vec<ContactView>,
+    pub producers: Vec<Link>,
+    pub consumers: Vec<Link>,
+    pub other_versions: Vec<Link>,
+    pub extra_html: String,
+    pub source: SourceView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainView {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub owner: Option<TeamSummary>,
+    pub contacts: Vec<ContactView>,
+    pub body_html: String,
+    pub products: Vec<ProductRow>,
+    pub contracts: Vec<ContractRow>,
+    pub teams: Vec<Link>,
+    /// Products of other domains exchanging data with this one.
+    pub upstream: Vec<LineageLink>,
+    pub downstream: Vec<LineageLink>,
+    pub status_mix: Vec<StatusCount>,
+    pub source: Option<PageSource>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamView {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub domain: Option<Link>,
+    pub email: Option<String>,
+    pub oncall: Option<String>,
+    pub contacts: Vec<ContactView>,
+    pub members: Vec<MemberView>,
+    pub body_html: String,
+    pub products: Vec<ProductRow>,
+    pub domains_owned: Vec<Link>,
+    pub source: Option<PageSource>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageSource {
+    pub file: String,
+    pub edit_url: Option<String>,
+    pub extra_html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TocView {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A guide or governance document.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocView {
+    pub title: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub date: Option<String>,
+    pub section: String,
+    pub body_html: String,
+    pub toc: Vec<TocView>,
+    pub source: PageSource,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCount {
+    pub status: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainCount {
+    pub domain: Link,
+    pub products: usize,
+    pub contracts: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView {
+    pub title: String,
+    pub body_html: String,
+    pub domains: Vec<DomainCount>,
+    pub status_mix: Vec<StatusCount>,
+    pub guides: Vec<Link>,
+    pub recent: Vec<ProductRow>,
+}
+
+/// A list page (domains, teams, guides, governance docs).
+#[derive(Debug, Clone, Serialize)]
+pub struct ListItem {
+    pub link: Link,
+    pub description: Option<String>,
+    pub meta: Vec<String>,
+}

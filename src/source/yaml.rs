@@ -1,0 +1,261 @@
+//! The one place YAML is parsed. Everything else sees a `serde_json::Value` plus a map from JSON
+//! Pointer to the source position of each value and key, so any later finding (a type error, a
+//! dangling reference, a governance rule) can point at `file:line:column`.
+//!
+//! saphyr is used because it keeps a span on every node (keys included), rejects duplicate keys
+//! and bounds alias expansion; swapping the parser means rewriting only this file.
+
+use crate::diag::Pos;
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
+
+/// Nesting deeper than this is refused before parsing: real descriptors stay under 20 levels,
+/// and a bound keeps recursive walks (ours and the parser's) far from the stack limit.
+const MAX_DEPTH: usize = 64;
+
+/// A parsed YAML document with positions.
+#[derive(Debug, Clone, Default)]
+pub struct YamlDoc {
+    pub value: Value,
+    values: HashMap<String, Pos>,
+    keys: HashMap<String, Pos>,
+}
+
+/// A YAML syntax error with the parser's position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl YamlDoc {
+    /// Position of the value at a JSON Pointer (`""` is the root). Falls back to the nearest
+    /// ancestor that has one, so a finding about a missing child points at its parent.
+    pub fn pos(&self, pointer: &str) -> Pos {
+        let mut p = pointer;
+        loop {
+            if let Some(pos) = self.values.get(p) {
+                return *pos;
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return Pos::new(1, 1),
+            }
+        }
+    }
+
+    /// Position of the key whose value sits at `pointer`, or of the value if it has no key.
+    pub fn key_pos(&self, pointer: &str) -> Pos {
+        self.keys.get(pointer).copied().unwrap_or_else(|| self.pos(pointer))
+    }
+
+    /// Shifts every position down by `lines`, for YAML front matter inside a Markdown file.
+    pub fn offset_lines(&mut self, lines: u32) {
+        for pos in self.values.values_mut().chain(self.keys.values_mut()) {
+            pos.line += lines;
+        }
+    }
+}
+
+/// Escapes one JSON Pointer reference token (RFC 6901).
+pub fn escape_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Parses the first YAML document of `src`. An empty or comment-only source yields `Null`.
+pub fn parse(src: &str) -> Result<YamlDoc, YamlError> {
+    check_depth(src)?;
+    let docs = MarkedYaml::load_from_str(src).map_err(|e| YamlError {
+        pos: Pos::new(e.marker().line() as u32, e.marker().col() as u32 + 1),
+        message: e.info().to_string(),
+    })?;
+    let mut doc = YamlDoc::default();
+    if docs.len() > 1 {
+        let second = &docs[1].span.start;
+        return Err(YamlError {
+            pos: Pos::new(second.line() as u32, second.col() as u32 + 1),
+            message: "the file holds more than one YAML document; put one descriptor per file"
+                .to_string(),
+        });
+    }
+    if let Some(root) = docs.first() {
+        doc.value = convert(root, "", &mut doc)?;
+    } else {
+        doc.value = Value::Null;
+    }
+    Ok(doc)
+}
+
+fn marker_pos(node: &MarkedYaml) -> Pos {
+    Pos::new(node.span.start.line() as u32, node.span.start.col() as u32 + 1)
+}
+
+fn convert(node: &MarkedYaml, pointer: &str, doc: &mut YamlDoc) -> Result<Value, YamlError> {
+    doc.values.insert(pointer.to_string(), marker_pos(node));
+    match &node.data {
+        YamlData::Value(s) => Ok(scalar(s)),
+        YamlData::Representation(text, _, _) => Ok(Value::String(text.to_string())),
+        YamlData::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                out.push(convert(item, &format!("{pointer}/{i}"), doc)?);
+            }
+            Ok(Value::Array(out))
+        }
+        YamlData::Mapping(map) => convert_mapping(map.iter(), pointer, doc),
+        YamlData::Tagged(_, inner) => convert(inner, pointer, doc),
+        YamlData::Alias(_) | YamlData::BadValue => Err(YamlError {
+            pos: marker_pos(node),
+            message: "this value could not be read (unresolved alias or a value that does not match its tag)".to_string(),
+        }),
+    }
+}
+
+fn convert_mapping<'a, 'i: 'a>(
+    entries: impl Iterator<Item = (&'a MarkedYaml<'i>, &'a MarkedYaml<'i>)>,
+    pointer: &str,
+    doc: &mut YamlDoc,
+) -> Result<Value, YamlError> {
+    let mut out = Map::new();
+    for (k, v) in entries {
+        let key = key_text(k);
+        if key == "<<" {
+            return Err(YamlError {
+                pos: marker_pos(k),
+                message: "YAML merge keys (`<<`) are not supported; write the keys out".to_string(),
+            });
+        }
+        let child = format!("{pointer}/{}", escape_token(&key));
+        doc.keys.insert(child.clone(), marker_pos(k));
+        let value = convert(v, &child, doc)?;
+        out.insert(key, value);
+    }
+    Ok(Value::Object(out))
+}
+
+fn key_text(node: &MarkedYaml) -> String {
+    match &node.data {
+        YamlData::Value(Scalar::String(s)) => s.to_string(),
+        YamlData::Value(s) => match scalar(s) {
+            Value::String(s) => s,
+            Value::Null => "null".to_string(),
+            other => other.to_string(),
+        },
+        YamlData::Representation(text, _, _) => text.to_string(),
+        YamlData::Tagged(_, inner) => key_text(inner),
+        _ => "<complex key>".to_string(),
+    }
+}
+
+fn scalar(s: &Scalar) -> Value {
+    match s {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(b) => Value::Bool(*b),
+        Scalar::Integer(i) => Value::Number((*i).into()),
+        // JSON has no NaN or infinity: keep such values as their text.
+        Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner())
+            .map(Value::Number)
+            .unwrap_or_else(|| Value::String(f.into_inner().to_string())),
+        Scalar::String(s) => Value::String(s.to_string()),
+    }
+}
+
+/// Refuses flow collections nested deeper than `MAX_DEPTH` (block nesting is bounded by line
+/// length times indentation, flow nesting is not).
+fn check_depth(src: &str) -> Result<(), YamlError> {
+    let (mut depth, mut line, mut col) = (0usize, 1u32, 0u32);
+    let mut in_quote: Option<char> = None;
+    for c in src.chars() {
+        col += 1;
+        match (in_quote, c) {
+            (_, '\n') => {
+                line += 1;
+                col = 0;
+                depth = depth.min(MAX_DEPTH);
+            }
+            (Some(q), c) if c == q => in_quote = None,
+            (Some(_), _) => {}
+            (None, '"') | (None, '\'') => in_quote = Some(c),
+            (None, '[') | (None, '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(YamlError {
+                        pos: Pos::new(line, col),
+                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                    });
+                }
+            }
+            (None, ']') | (None, '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_and_keys_have_positions() {
+        let doc = parse("kind: DataProduct\nteam:\n  name: x\nports:\n  - id: a\n    v: 1.0\n").unwrap();
+        assert_eq!(doc.pos("/kind"), Pos::new(1, 7));
+        assert_eq!(doc.key_pos("/team/name"), Pos::new(3, 3));
+        assert_eq!(doc.pos("/team/name"), Pos::new(3, 9));
+        assert_eq!(doc.key_pos("/ports/0/v"), Pos::new(6, 5));
+        assert_eq!(doc.value["ports"][0]["v"], serde_json::json!(1.0));
+    }
+
+    #[test]
+    fn missing_pointer_falls_back_to_parent() {
+        let doc = parse("a:\n  b: 1\n").unwrap();
+        assert_eq!(doc.pos("/a/zzz/q"), doc.pos("/a"));
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let err = parse("a: 1\nb: [1, 2\n").unwrap_err();
+        assert!(err.pos.line >= 2, "{err:?}");
+    }
+
+    #[test]
+    fn duplicate_keys_rejected() {
+        let err = parse("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(err.pos.line, 2, "{err:?}");
+    }
+
+    #[test]
+    fn merge_keys_rejected() {
+        let err = parse("base: &b {x: 1}\nother:\n  <<: *b\n").unwrap_err();
+        assert!(err.message.contains("merge"));
+        assert_eq!(err.pos, Pos::new(3, 3));
+    }
+
+    #[test]
+    fn deep_flow_nesting_refused() {
+        let src = "a: ".to_string() + &"[".repeat(500);
+        assert!(parse(&src).unwrap_err().message.contains("nesting"));
+    }
+
+    #[test]
+    fn empty_source_is_null() {
+        assert_eq!(parse("# nothing\n").unwrap().value, Value::Null);
+    }
+
+    #[test]
+    fn pointer_tokens_escaped() {
+        let doc = parse("\"a/b\": 1\n").unwrap();
+        assert_eq!(doc.pos("/a~1b"), Pos::new(1, 8));
+    }
+
+    #[test]
+    fn alias_bomb_bounded() {
+        let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            src.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        assert!(parse(&src).is_err());
+    }
+}
