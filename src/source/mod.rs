@@ -168,7 +168,8 @@ fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
     })
 }
 
-fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> {
+/// Parses one descriptor's text and recognises its kind (also the fuzzing entry point).
+pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> {
     let doc = yaml::parse(text).map_err(|e| {
         Diagnostic::error("yaml.syntax", rel, e.pos, e.message)
             .with_hint("fix the YAML syntax at this position (indent with spaces, quote values containing `: `)")

@@ -258,4 +258,40 @@ mod tests {
         }
         assert!(parse(&src).is_err());
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn never_panics(src in "\\PC{0,400}") {
+                let _ = parse(&src);
+            }
+
+            #[test]
+            fn never_panics_on_yaml_like(src in "([a-z]{1,3}: ?|- |  |\\[|\\]|\\{|\\}|&a |\\*a|\"|'|#|\n|\t|x){0,80}") {
+                let _ = parse(&src);
+            }
+
+            /// Every key of a generated block mapping is found at the line and column where
+            /// it was written, and its value round-trips.
+            #[test]
+            fn key_positions_match_source(entries in proptest::collection::btree_map("[a-z][a-z0-9_]{0,8}", "[A-Za-z0-9 ]{1,12}", 1..12), indent in 0usize..3) {
+                let pad = " ".repeat(indent * 2);
+                let mut src = String::from("root:\n");
+                for (k, v) in &entries {
+                    src.push_str(&format!("  {pad}{k}: \"{v}\"\n"));
+                }
+                let doc = parse(&src).unwrap();
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    let pointer = format!("/root/{k}");
+                    prop_assert_eq!(doc.key_pos(&pointer), Pos::new(i as u32 + 2, 3 + indent as u32 * 2));
+                    prop_assert_eq!(doc.value["root"][k].as_str(), Some(v.as_str()));
+                }
+            }
+        }
+    }
 }
