@@ -2,6 +2,7 @@
 //! fix it; findings point at the exact key or value in the file.
 
 mod cycles;
+mod fields;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::{Mesh, Port, Product};
@@ -11,9 +12,32 @@ pub fn run(mesh: &Mesh, diags: &mut Diagnostics) {
     for p in mesh.products.values() {
         product_rules(mesh, p, diags);
     }
+    for c in mesh.contracts.values() {
+        fields::unclassified(c, diags);
+    }
+    upstream_status_rules(mesh, diags);
     team_rules(mesh, diags);
     domain_rules(mesh, diags);
     cycles::check(mesh, diags);
+}
+
+/// Reading a deprecated product is a warning (plan the migration); reading a retired one is an
+/// error (its data is no longer maintained).
+fn upstream_status_rules(mesh: &Mesh, diags: &mut Diagnostics) {
+    for e in &mesh.edges {
+        let crate::model::NodeRef::Product(from) = &e.from else { continue };
+        let (Some(up), Some(consumer)) = (mesh.products.get(from), mesh.products.get(&e.to)) else { continue };
+        let (rule, severity) = match up.status.as_str() {
+            "deprecated" => ("lineage.deprecated-input", crate::diag::Severity::Warning),
+            "retired" => ("lineage.retired-input", crate::diag::Severity::Error),
+            _ => continue,
+        };
+        let port = consumer.inputs.iter().find(|i| i.contract_id.as_deref() == Some(e.contract_id.as_str()));
+        let pointer = port.map(|p| format!("{}/contractId", p.pointer)).unwrap_or_default();
+        diags.push(Diagnostic::new(severity, rule, &consumer.origin.file, at(consumer, &pointer),
+            format!("reads contract `{}` of {} product `{}`", e.contract_id, up.status, up.id))
+            .with_hint(format!("migrate to a replacement of `{}` (ask its owner) and remove this input port", up.id)));
+    }
 }
 
 fn at(p: &Product, pointer: &str) -> Pos {
