@@ -36,6 +36,7 @@ fn object(o: &raw::SchemaObject, index: usize) -> SchemaObjectView {
     SchemaObjectView {
         anchor: format!("schema-{}", crate::model::slugify(&name)),
         name,
+        id: o.id.clone(),
         business_name: o.business_name.clone(),
         logical_type: o.logical_type.clone(),
         physical_type: o.physical_type.clone(),
@@ -71,6 +72,7 @@ fn field(p: &raw::Property, depth: usize, name: String, path: String) -> FieldVi
     let pii = p.tags.iter().any(|t| t.eq_ignore_ascii_case("pii")) || PII_CLASSES.iter().any(|c| lower.contains(c));
     FieldView {
         depth,
+        id: p.id.clone(),
         anchor: format!("field-{}", crate::model::slugify(&path)),
         name,
         path,
@@ -160,6 +162,7 @@ pub fn view(ctx: &Ctx, c: &Contract) -> ContractView {
         name: c.name.clone(),
         version: c.key.version.clone(),
         status: c.status.clone(),
+        kind: c.raw.kind.clone(),
         api_version: c.raw.api_version.clone(),
         tenant: c.raw.tenant.clone(),
         domain: c.domain.as_deref().map(|d| ctx.domain_link(d)),

@@ -18,6 +18,7 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
         version: p.raw.version.clone(),
         status: p.status.clone(),
         product_type: p.raw.product_type.clone(),
+        kind: p.raw.kind.clone(),
         api_version: p.raw.api_version.clone(),
         tenant: p.raw.tenant.clone(),
         domain: p.domain.as_deref().map(|d| ctx.domain_link(d)),

@@ -123,6 +123,8 @@ pub struct PortView {
 pub struct FieldView {
     /// Nesting depth (0 = a top-level property).
     pub depth: usize,
+    /// The ODCS stable `id` of the property, when given.
+    pub id: Option<String>,
     pub name: String,
     pub path: String,
     pub anchor: String,
@@ -152,6 +154,7 @@ pub struct FieldView {
 #[derive(Debug, Clone, Serialize)]
 pub struct SchemaObjectView {
     pub name: String,
+    pub id: Option<String>,
     pub anchor: String,
     pub business_name: Option<String>,
     pub logical_type: Option<String>,
@@ -226,6 +229,8 @@ pub struct ProductView {
     pub version: Option<String>,
     pub status: String,
     pub product_type: Option<String>,
+    /// `kind` as written (`DataProduct`).
+    pub kind: Option<String>,
     pub api_version: Option<String>,
     pub tenant: Option<String>,
     pub domain: Option<Link>,
@@ -252,6 +257,8 @@ pub struct ContractView {
     pub url: String,
     pub version: String,
     pub status: String,
+    /// `kind` as written (`DataContract`).
+    pub kind: Option<String>,
     pub api_version: Option<String>,
     pub tenant: Option<String>,
     pub domain: Option<Link>,

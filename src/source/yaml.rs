@@ -66,9 +66,12 @@ pub fn escape_token(key: &str) -> String {
 /// Parses the first YAML document of `src`. An empty or comment-only source yields `Null`.
 pub fn parse(src: &str) -> Result<YamlDoc, YamlError> {
     check_depth(src)?;
-    let docs = MarkedYaml::load_from_str(src).map_err(|e| YamlError {
-        pos: Pos::new(e.marker().line() as u32, e.marker().col() as u32 + 1),
-        message: e.info().to_string(),
+    let docs = MarkedYaml::load_from_str(src).map_err(|e| {
+        let mut pos = Pos::new(e.marker().line() as u32, e.marker().col() as u32 + 1);
+        if e.info().contains("tab") {
+            pos = first_tab(src, pos);
+        }
+        YamlError { pos, message: e.info().to_string() }
     })?;
     let mut doc = YamlDoc::default();
     if docs.len() > 1 {
@@ -85,6 +88,18 @@ pub fn parse(src: &str) -> Result<YamlDoc, YamlError> {
         doc.value = Value::Null;
     }
     Ok(doc)
+}
+
+/// The parser reports tab errors after the tab; point at the tab itself, which is what the
+/// author has to replace.
+fn first_tab(src: &str, reported: Pos) -> Pos {
+    let from = reported.line.saturating_sub(1) as usize;
+    for (n, line) in src.lines().enumerate().skip(from) {
+        if let Some(i) = line.chars().position(|c| c == '\t') {
+            return Pos::new(n as u32 + 1, i as u32 + 1);
+        }
+    }
+    reported
 }
 
 fn marker_pos(node: &MarkedYaml) -> Pos {
@@ -223,6 +238,12 @@ mod tests {
     fn duplicate_keys_rejected() {
         let err = parse("a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.pos.line, 2, "{err:?}");
+    }
+
+    #[test]
+    fn tab_error_points_at_the_tab() {
+        let err = parse("a:\n  b: 1\n\tc: 2\n").unwrap_err();
+        assert_eq!(err.pos, Pos::new(3, 1), "{err:?}");
     }
 
     #[test]
