@@ -90,7 +90,7 @@ impl<'a> Ctx<'a> {
             file: file.to_string(),
             edit_url: self.mesh.config.edit_url(file),
             api_url: Urls::api_for(page_url),
-            raw_html: crate::highlight::Highlighter::global().highlight(text, "yaml"),
+            raw_html: crate::highlight::yaml_source(text),
             findings: self.findings(file),
         }
     }

@@ -77,7 +77,7 @@ fn catalogue(ctx: &Ctx) -> PageJob {
 }
 
 pub fn product_row(ctx: &Ctx, p: &Product) -> ProductRow {
-    let purpose = p.description.purpose.as_deref().unwrap_or("").lines().next().unwrap_or("").to_string();
+    let purpose = first_sentence(p.description.purpose.as_deref().unwrap_or(""));
     ProductRow {
         link: ctx.product_link(&p.id),
         id: p.id.clone(),
@@ -88,6 +88,15 @@ pub fn product_row(ctx: &Ctx, p: &Product) -> ProductRow {
         tags: p.raw.tags.clone(),
         output_ports: p.outputs.iter().map(|o| o.name.clone()).collect(),
         purpose,
+    }
+}
+
+/// The first sentence of a text, joined across line breaks, for one-line summaries.
+fn first_sentence(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.find(". ") {
+        Some(i) => flat[..=i].to_string(),
+        None => flat,
     }
 }
 
@@ -291,6 +300,12 @@ fn doc_jobs(ctx: &Ctx, pages: &[Page], section: &'static str, title: &str) -> Ve
 #[cfg(test)]
 mod tests {
     use super::rewrite_md_links;
+
+    #[test]
+    fn first_sentence_spans_lines() {
+        assert_eq!(super::first_sentence("One row per\nparcel. Second one."), "One row per parcel.");
+        assert_eq!(super::first_sentence("No stop"), "No stop");
+    }
 
     #[test]
     fn md_links_point_at_html() {

@@ -8,20 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::highlight::escape_html as esc;
 
 /// The URL if it is safe to link to: http(s), mailto, or relative without a scheme.
 /// `javascript:`, `data:`, `vbscript:` and every other scheme are refused.
