@@ -1,6 +1,7 @@
 //! Rules over the resolved mesh. Each rule has a stable id, a severity and a hint saying how to
 //! fix it; findings point at the exact key or value in the file.
 
+pub mod rules;
 mod cycles;
 mod fields;
 

@@ -1,0 +1,120 @@
+//! The catalogue of built-in rules: a stable id, a default severity, what the rule checks, how
+//! to fix a finding, and whether it counts towards a product's governance score. The catalogue
+//! is the single source for `docs/rules.md`, the portal's rules page and the scorecards.
+
+use crate::diag::Severity;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Reading files and parsing them.
+    Source,
+    /// A product descriptor (or the contracts of its output ports).
+    Product,
+    /// A contract descriptor.
+    Contract,
+    /// Teams, domains and documents.
+    Organisation,
+    /// The mesh as a whole (lineage, policies).
+    Mesh,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub scope: Scope,
+    /// What the rule checks, in one line.
+    pub summary: &'static str,
+    /// How to fix a finding.
+    pub hint: &'static str,
+}
+
+macro_rules! rules {
+    ($( $id:literal, $sev:ident, $scope:ident, $summary:literal, $hint:literal; )*) => {
+        pub const RULES: &[Rule] = &[ $( Rule { id: $id, severity: Severity::$sev, scope: Scope::$scope, summary: $summary, hint: $hint }, )* ];
+    };
+}
+
+rules! {
+    "source.unreadable", Error, Source, "A file under content/ could not be read.", "Check the file's permissions.";
+    "source.too-large", Error, Source, "A file is larger than the 8 MiB limit.", "Descriptors describe data, they do not hold it: move data out of content/.";
+    "source.encoding", Error, Source, "A file is not valid UTF-8.", "Save the file as UTF-8.";
+    "source.symlink", Warning, Source, "A symbolic link under content/ was not followed.", "Replace the link with the file itself; links may point outside the repository.";
+    "source.unrecognised", Warning, Source, "A YAML or Markdown file is not a descriptor or page meshport knows, so it was not rendered.", "Add `kind: DataProduct` or `kind: DataContract`, or move the file.";
+    "config.invalid", Error, Source, "meshport.toml is not valid or has unknown keys.", "Keys: title, description, base_url, [repository] url + branch, [schemas].";
+    "yaml.syntax", Error, Source, "A YAML file does not parse (including tabs, duplicate keys, merge keys, several documents, nesting deeper than 64).", "Fix the YAML at the position shown.";
+    "frontmatter.syntax", Error, Source, "The front matter of a Markdown page does not parse.", "Front matter is YAML between two `---` lines at the top of the file.";
+    "frontmatter.not-mapping", Error, Source, "The front matter is not a mapping of keys to values.", "Write `key: value` lines between the `---` fences.";
+    "descriptor.not-mapping", Error, Source, "A descriptor file is empty, a list or a single value.", "Start the file with `apiVersion:`, `kind:` and `id:` keys.";
+    "descriptor.kind", Error, Source, "`kind` is neither DataProduct nor DataContract.", "Use `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS).";
+    "descriptor.type", Error, Source, "A value has the wrong type for the standard.", "Check the value's type against the standard.";
+    "descriptor.required", Error, Source, "A key the standard requires is missing.", "Add the key named in the message.";
+    "descriptor.api-version", Error, Source, "`apiVersion` is not a supported version of the standard.", "ODPS v0.9.0, v1.0.0, v1.1.0; ODCS v3.0.x, v3.1.x, v3.2.x.";
+    "id.duplicate", Error, Mesh, "Two products share an id, or two contracts share an id and version.", "Rename one, or bump the version of a contract.";
+    "product.owner-missing", Warning, Product, "A product names no owner team.", "Add `team: {name: <team id>}` naming a team under content/teams/.";
+    "port.contract-missing", Warning, Product, "A port carries no contractId.", "Add `contractId:` and a contract file describing the port's data.";
+    "ref.contract-missing", Warning, Product, "An output port references a contract that no file defines.", "Add the ODCS file with that id, or fix the id.";
+    "ref.contract-version", Warning, Product, "A port asks for a contract version the mesh does not have.", "Use a version the contract defines, or add that version.";
+    "ref.input-contract", Warning, Product, "`inputContracts` names a contract no input port of the product reads.", "Add the input port, or remove the entry.";
+    "ref.team-missing", Warning, Organisation, "A domain's owner is not a known team.", "Use the file name of a team under content/teams/.";
+    "ref.domain-undocumented", Info, Organisation, "A domain is named by descriptors but has no page.", "Add content/domains/<domain>.md.";
+    "team.contact-missing", Warning, Organisation, "A team has no contact channel.", "Give the team an email, chat or oncall, or support channels in the descriptor.";
+    "field.classification-missing", Warning, Contract, "A field has no classification.", "Add `classification:` (public, internal, confidential, restricted); tag personal data with `pii`.";
+    "lineage.deprecated-input", Warning, Product, "A product reads a contract of a deprecated product.", "Plan the migration with the upstream owner.";
+    "lineage.retired-input", Error, Product, "A product reads a contract of a retired product.", "Move to the replacement and remove the input port.";
+    "lineage.cycle", Error, Mesh, "Products feed each other in a cycle.", "Break the cycle by removing one input port.";
+}
+
+/// The rule with this id, if it is built in.
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// Rules that count towards a product's governance score.
+pub fn scored() -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().filter(|r| matches!(r.scope, Scope::Product | Scope::Contract))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(before, ids.len(), "duplicate rule id");
+        for id in ids {
+            assert!(id.contains('.') && id.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '-'), "{id}");
+        }
+    }
+
+    /// Every rule id the code emits must be in the catalogue (and so documented).
+    #[test]
+    fn every_emitted_rule_is_catalogued() {
+        let src_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        for entry in walkdir::WalkDir::new(src_dir) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "rs") && !entry.path().ends_with("rules.rs") {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                for id in quoted_rule_ids(&text) {
+                    assert!(find(&id).is_some(), "{} emits `{id}`, which is not in the catalogue", entry.path().display());
+                }
+            }
+        }
+    }
+
+    fn quoted_rule_ids(text: &str) -> Vec<String> {
+        let prefixes = ["yaml.", "frontmatter.", "descriptor.", "id.", "source.", "config.", "product.", "port.", "ref.", "team.", "field.", "lineage.", "policy.", "schema.", "rego."];
+        text.split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| prefixes.iter().any(|p| s.starts_with(p)) && !s.contains(' ') && !s.ends_with(".html") && !s.ends_with(".yaml") && !s.ends_with(".md") && !s.ends_with(".json"))
+            .map(str::to_string)
+            .collect()
+    }
+}
