@@ -15,6 +15,35 @@ pub struct Config {
     /// since every link inside the site is relative (sub-paths and `file://` both work).
     pub base_url: String,
     pub repository: Option<Repository>,
+    pub lineage: LineageConfig,
+    pub schemas: SchemaFiles,
+}
+
+/// `[schemas]`: the organisation's own JSON Schemas, per document kind, as paths relative to
+/// the mesh root. Every product (contract) is validated against each, on top of the standard.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SchemaFiles {
+    pub product: Vec<String>,
+    pub contract: Vec<String>,
+}
+
+/// `[lineage]`: how much of the graph the build-time diagrams draw.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LineageConfig {
+    /// Hops up- and downstream a product page's diagram shows.
+    pub depth: usize,
+    /// Diagrams with more nodes show the lists only (layout time grows steeply with size).
+    pub max_nodes: usize,
+    /// Time budget of one diagram's layout, in milliseconds; past it the lists stand in.
+    pub timeout_ms: u64,
+}
+
+impl Default for LineageConfig {
+    fn default() -> Self {
+        LineageConfig { depth: 2, max_nodes: 150, timeout_ms: 10_000 }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -36,6 +65,8 @@ impl Default for Config {
             description: String::new(),
             base_url: "/".to_string(),
             repository: None,
+            lineage: LineageConfig::default(),
+            schemas: SchemaFiles::default(),
         }
     }
 }
@@ -58,7 +89,7 @@ impl Config {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let pos = e.span().map(|s| byte_pos(text, s.start)).unwrap_or(Pos::new(1, 1));
             Diagnostic::error("config.invalid", FILE_NAME, pos, e.message().to_string())
-                .with_hint("keys: title, description, base_url, [repository] url + branch")
+                .with_hint("keys: title, description, base_url, [repository] url + branch, [lineage] depth + max_nodes + timeout_ms, [schemas] product + contract")
         })?;
         cfg.set_base_url(&cfg.base_url.clone());
         Ok(cfg)

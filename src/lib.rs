@@ -7,6 +7,7 @@ pub mod diag;
 pub mod config;
 pub mod source;
 pub mod model;
+pub mod lineage;
 pub mod check;
 pub mod markdown;
 pub mod highlight;

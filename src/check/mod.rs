@@ -1,7 +1,12 @@
 //! Rules over the resolved mesh. Each rule has a stable id, a severity and a hint saying how to
 //! fix it; findings point at the exact key or value in the file.
 
+pub mod policy;
+mod policy_rules;
+pub mod rego;
 pub mod rules;
+pub mod schema;
+pub mod score;
 mod cycles;
 mod fields;
 
@@ -9,7 +14,8 @@ use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::{Mesh, Port, Product};
 
 /// Runs every rule and appends the findings.
-pub fn run(mesh: &Mesh, diags: &mut Diagnostics) {
+pub fn run(mesh: &Mesh, policies: &policy::Policies, diags: &mut Diagnostics) {
+    policy_rules::run(mesh, policies, diags);
     for p in mesh.products.values() {
         product_rules(mesh, p, diags);
     }

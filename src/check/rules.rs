@@ -51,7 +51,11 @@ rules! {
     "descriptor.kind", Error, Source, "`kind` is neither DataProduct nor DataContract.", "Use `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS).";
     "descriptor.type", Error, Source, "A value has the wrong type for the standard.", "Check the value's type against the standard.";
     "descriptor.required", Error, Source, "A key the standard requires is missing.", "Add the key named in the message.";
+    "descriptor.schema", Error, Source, "A descriptor breaks the structure of its standard: a required key is missing, a value has the wrong type, or a value is not one the standard allows.", "Fix the value at the position shown: the message names the expected type or lists the allowed values.";
+    "descriptor.unknown-key", Warning, Source, "A descriptor has a key its standard does not define (often a misspelling); it is kept but no tool understands it.", "Fix the spelling (the hint names the closest known key), or move the key under customProperties.";
     "descriptor.api-version", Error, Source, "`apiVersion` is not a supported version of the standard.", "ODPS v0.9.0, v1.0.0, v1.1.0; ODCS v3.0.x, v3.1.x, v3.2.x.";
+    "schema.invalid", Error, Source, "An organisation JSON Schema listed under [schemas] in meshport.toml is not valid JSON or not a usable JSON Schema.", "Fix the schema file at the position shown; `$ref`s must point inside the file, as nothing is fetched.";
+    "schema.org", Error, Product, "A product or contract breaks one of the organisation's JSON Schemas listed under [schemas] in meshport.toml.", "Change the descriptor as the schema asks (the hint quotes the schema's description).";
     "id.duplicate", Error, Mesh, "Two products share an id, or two contracts share an id and version.", "Rename one, or bump the version of a contract.";
     "product.owner-missing", Warning, Product, "A product names no owner team.", "Add `team: {name: <team id>}` naming a team under content/teams/.";
     "port.contract-missing", Warning, Product, "A port carries no contractId.", "Add `contractId:` and a contract file describing the port's data.";
@@ -65,6 +69,34 @@ rules! {
     "lineage.deprecated-input", Warning, Product, "A product reads a contract of a deprecated product.", "Plan the migration with the upstream owner.";
     "lineage.retired-input", Error, Product, "A product reads a contract of a retired product.", "Move to the replacement and remove the input port.";
     "lineage.cycle", Error, Mesh, "Products feed each other in a cycle.", "Break the cycle by removing one input port.";
+    "rego.syntax", Error, Source, "A Rego policy under content/governance/rules/ does not parse or compile; it is not evaluated.", "Fix the policy at the position shown (Rego v1 syntax: `if` before rule bodies, `contains` for set rules).";
+    "rego.eval", Error, Mesh, "A custom Rego rule failed while evaluating (runtime error, time limit, or a finding without `msg` or with an unknown `severity`).", "Fix the policy; each finding is an object with `msg` and optional `rule`, `severity`, `path`, `file`, `hint`.";
+    "rego.package", Warning, Source, "A Rego policy defines `deny_product` or `deny_mesh` outside a `meshport.<name>` package, so they are never evaluated.", "Start the policy with `package meshport.<name>`.";
+    "rego.misplaced", Warning, Source, "A `.rego` file lies outside content/governance/rules/, so it is not evaluated.", "Move the policy under content/governance/rules/.";
+    "policy.invalid", Error, Mesh, "content/governance/policies.yaml has an invalid value (e.g. a naming pattern that does not compile).", "Fix the value at the position shown.";
+    "policy.unknown-rule", Warning, Mesh, "policies.yaml sets the level of a rule that does not exist.", "Use an id from this catalogue.";
+    "policy.unknown-domain", Warning, Mesh, "policies.yaml has a section for a domain the mesh does not have.", "Use a domain id (its file name under content/domains/).";
+    "policy.loosen", Error, Mesh, "A domain tries to lower a global rule's level or widen a global list; the global setting applies.", "Domains may only be stricter; change the global setting instead.";
+    "policy.required-tag", Error, Product, "A product lacks a tag the policies require (globally or in its domain).", "Add the tag to the product's `tags`.";
+    "policy.allowed-value", Error, Product, "A product status or field classification is not among the values the policies allow.", "Use one of the allowed values.";
+    "policy.naming", Error, Product, "A product or contract id does not match the naming pattern of the policies.", "Rename the id following the naming standard.";
+}
+
+/// `docs/rules.md`: the catalogue as Markdown (a unit test keeps the committed file in sync;
+/// run with `MESHPORT_BLESS=1` to rewrite it).
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Governance rules\n\nGenerated from `src/check/rules.rs` (the portal shows the same catalogue on its Rules page). \
+         `content/governance/policies.yaml` sets the mesh's own level for any rule (`error`, `warning`, `info` or `off`); \
+         a domain section may raise a level for its own files but never lower it (`policy.loosen`). \
+         Rules scoped to products and contracts count towards each product's governance score.\n\n\
+         | rule | default | scope | checks | how to fix |\n|---|---|---|---|---|\n",
+    );
+    for r in RULES {
+        let scope = format!("{:?}", r.scope).to_lowercase();
+        out.push_str(&format!("| `{}` | {} | {} | {} | {} |\n", r.id, r.severity, scope, r.summary.replace('|', "\\|"), r.hint.replace('|', "\\|")));
+    }
+    out
 }
 
 /// The rule with this id, if it is built in.
@@ -93,6 +125,16 @@ mod tests {
         }
     }
 
+    #[test]
+    fn docs_rules_md_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+        if std::env::var_os("MESHPORT_BLESS").is_some() {
+            std::fs::write(&path, markdown()).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(committed == markdown(), "docs/rules.md is out of date: run `MESHPORT_BLESS=1 cargo test --lib docs_rules_md`");
+    }
+
     /// Every rule id the code emits must be in the catalogue (and so documented).
     #[test]
     fn every_emitted_rule_is_catalogued() {
@@ -101,7 +143,9 @@ mod tests {
             let entry = entry.unwrap();
             if entry.path().extension().is_some_and(|e| e == "rs") && !entry.path().ends_with("rules.rs") {
                 let text = std::fs::read_to_string(entry.path()).unwrap();
-                for id in quoted_rule_ids(&text) {
+                // Tests name made-up ids on purpose; only the code outside them emits findings.
+                let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                for id in quoted_rule_ids(code) {
                     assert!(find(&id).is_some(), "{} emits `{id}`, which is not in the catalogue", entry.path().display());
                 }
             }
@@ -113,7 +157,7 @@ mod tests {
         text.split('"')
             .skip(1)
             .step_by(2)
-            .filter(|s| prefixes.iter().any(|p| s.starts_with(p)) && !s.contains(' ') && !s.ends_with(".html") && !s.ends_with(".yaml") && !s.ends_with(".md") && !s.ends_with(".json"))
+            .filter(|s| prefixes.iter().any(|p| s.starts_with(p)) && !s.contains(' ') && !s.contains('{') && !s.ends_with(".html") && !s.ends_with(".yaml") && !s.ends_with(".md") && !s.ends_with(".json"))
             .map(str::to_string)
             .collect()
     }

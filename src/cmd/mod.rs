@@ -41,8 +41,15 @@ pub fn load(root: &Path, base_url: Option<&str>) -> anyhow::Result<Loaded> {
     if let Some(text) = config_text {
         sources.texts.insert(crate::config::FILE_NAME.to_string(), text);
     }
+    // Structure first, on the raw documents: also those that fail typed resolution below.
+    let schema_report = crate::check::schema::check_sources(root, &config, &mut sources, &mut diags);
     let mesh = crate::model::resolve(config, sources, &mut diags);
-    crate::check::run(&mesh, &mut diags);
+    schema_report.drop_shadowed_type_errors(&mut diags);
+    let policies = crate::check::policy::Policies::load(&mesh, &mut diags);
+    crate::check::run(&mesh, &policies, &mut diags);
+    crate::check::rego::run(&mesh, &mut diags);
+    // Last, so the mesh's policies re-level every finding, whichever stage reported it.
+    let mut diags = policies.apply(&mesh, diags);
     diags.finish();
     Ok(Loaded { mesh, diags })
 }

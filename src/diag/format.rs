@@ -74,6 +74,109 @@ pub fn render_json(diags: &Diagnostics) -> String {
     s
 }
 
+/// GitHub Actions workflow commands: one `::error file=…,line=…,col=…,title=<rule>::<message>`
+/// line per finding, so findings show up as annotations on the pull request's diff.
+pub fn render_github(diags: &Diagnostics) -> String {
+    let mut out = String::new();
+    for d in diags.iter() {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut message = d.message.clone();
+        if let Some(h) = &d.hint {
+            message.push_str("\nhelp: ");
+            message.push_str(h);
+        }
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={},col={},title={}::{}",
+            gh_property(&d.file),
+            d.line,
+            d.column,
+            gh_property(&d.rule),
+            gh_data(&message)
+        );
+    }
+    out
+}
+
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// What SARIF needs to know about a rule: its one-line summary and its fix hint.
+pub struct RuleInfo {
+    pub id: String,
+    pub summary: String,
+    pub hint: String,
+    pub severity: Severity,
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// SARIF 2.1.0, for code-scanning tools: one run, the rule catalogue as the driver's rules,
+/// one result per finding with its file, line and column.
+pub fn render_sarif(diags: &Diagnostics, rules: &[RuleInfo], version: &str) -> String {
+    let mut used: Vec<&str> = diags.iter().map(|d| d.rule.as_str()).collect();
+    used.sort();
+    used.dedup();
+    let descriptors: Vec<serde_json::Value> = used
+        .iter()
+        .map(|id| {
+            let info = rules.iter().find(|r| r.id == *id);
+            serde_json::json!({
+                "id": id,
+                "shortDescription": {"text": info.map(|r| r.summary.as_str()).unwrap_or(id)},
+                "help": {"text": info.map(|r| r.hint.as_str()).unwrap_or("")},
+                "defaultConfiguration": {"level": sarif_level(info.map(|r| r.severity).unwrap_or(Severity::Error))},
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(h) = &d.hint {
+                text.push_str(" Fix: ");
+                text.push_str(h);
+            }
+            serde_json::json!({
+                "ruleId": d.rule,
+                "ruleIndex": used.iter().position(|u| *u == d.rule),
+                "level": sarif_level(d.severity),
+                "message": {"text": text},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": d.file, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": d.line.max(1), "startColumn": d.column.max(1)},
+                }}],
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "meshport", "version": version, "rules": descriptors}},
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("SARIF always serialises");
+    s.push('\n');
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +190,28 @@ mod tests {
         assert!(out.contains("a.yaml:2:3: error[yaml.syntax]: bad"), "{out}");
         assert!(out.contains("  2 | two: x\n    |   ^\n"), "{out}");
         assert!(out.contains("= help: fix it"));
+    }
+
+    #[test]
+    fn github_commands_escape_properties_and_data() {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error("yaml.syntax", "a,b:c.yaml", Pos::new(3, 4), "50% bad\nnext").with_hint("fix"));
+        let out = render_github(&d);
+        assert_eq!(out, "::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=yaml.syntax::50%25 bad%0Anext%0Ahelp: fix\n");
+    }
+
+    #[test]
+    fn sarif_has_rules_and_locations() {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::warning("w.one", "f.yaml", Pos::new(2, 7), "m"));
+        let rules = vec![RuleInfo { id: "w.one".into(), summary: "S".into(), hint: "H".into(), severity: Severity::Warning }];
+        let v: serde_json::Value = serde_json::from_str(&render_sarif(&d, &rules, "1.0")).unwrap();
+        assert_eq!(v["version"], "2.1.0");
+        let run = &v["runs"][0];
+        assert_eq!(run["tool"]["driver"]["rules"][0]["id"], "w.one");
+        assert_eq!(run["results"][0]["ruleIndex"], 0);
+        assert_eq!(run["results"][0]["level"], "warning");
+        assert_eq!(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"], 7);
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub fn add(ctx: &Ctx, site: &mut Site) {
         contracts.push(summary);
     }
     site.add("api/contracts.json".into(), to_bytes(&json!({"version": 1, "contracts": contracts})));
+    super::lineage::api(ctx, site);
 }
 
 /// Every page except 404, as absolute URLs under the configured base URL.

@@ -180,6 +180,9 @@ pub fn view(ctx: &Ctx, c: &Contract) -> ContractView {
         consumers: ctx.mesh.index.consumers.get(&c.key.id).into_iter().flatten().map(|p| ctx.product_link(p)).collect(),
         other_versions: ctx.mesh.index.contract_versions.get(&c.key.id).into_iter().flatten()
             .filter(|k| **k != c.key).map(|k| ctx.contract_link(k)).collect(),
+        lineage_svg: super::lineage::svg(ctx.lineage.contract(&c.key)),
+        lineage_note: super::lineage::note(ctx.lineage.contract(&c.key)),
+        field_lineage: super::lineage::field_rows(ctx, c),
         extra_html: contract_extra(c),
         source: ctx.source_view(&c.origin.file, &url),
         url,

@@ -5,6 +5,8 @@
 
 mod api;
 mod contract;
+pub mod governance;
+mod lineage;
 mod pages;
 mod product;
 mod templates;
@@ -29,6 +31,10 @@ pub struct Ctx<'a> {
     pub mesh: &'a Mesh,
     pub urls: &'a Urls,
     pub diags: &'a Diagnostics,
+    /// Lineage graph and diagrams, laid out once per build.
+    pub lineage: &'a crate::lineage::Lineage,
+    /// Governance scores computed from the findings.
+    pub scorecard: &'a crate::check::score::Scorecard,
 }
 
 impl<'a> Ctx<'a> {
@@ -162,9 +168,12 @@ impl PageJob {
 /// Renders the whole site into memory.
 pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root: &Path) -> anyhow::Result<Site> {
     let urls = Urls::build(mesh);
-    let ctx = Ctx { mesh, urls: &urls, diags };
+    let lineage = crate::lineage::Lineage::build(mesh, &urls);
+    let scorecard = crate::check::score::compute(mesh, diags);
+    let ctx = Ctx { mesh, urls: &urls, diags, lineage: &lineage, scorecard: &scorecard };
     let site_view = pages::site_view(mesh);
-    let jobs = pages::jobs(&ctx);
+    let mut jobs = pages::jobs(&ctx);
+    jobs.extend(governance::jobs(&ctx));
     let rendered: Vec<anyhow::Result<(String, Vec<u8>)>> = jobs
         .par_iter()
         .map(|job| templates.render_page(job, &site_view).map(|html| (job.url.clone(), html.into_bytes())))
@@ -175,6 +184,7 @@ pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root
         site.add(url, bytes);
     }
     api::add(&ctx, &mut site);
+    governance::api(&ctx, &mut site);
     api::sitemap(&ctx, &jobs, &mut site);
     templates.add_static(root, &mut site)?;
     Ok(site)

@@ -50,6 +50,7 @@ pub fn jobs(ctx: &Ctx) -> Vec<PageJob> {
     }));
     jobs.extend(doc_jobs(ctx, &mesh.guides, "guides", "Guides"));
     jobs.extend(doc_jobs(ctx, &mesh.governance, "governance", "Governance"));
+    jobs.push(super::lineage::map_job(ctx));
     jobs.push(PageJob::new("404.html", "404.html", "404"));
     jobs
 }
@@ -219,7 +220,10 @@ fn domain(ctx: &Ctx, id: &str) -> DomainView {
         teams: mesh.teams.values().filter(|t| t.domain.as_deref() == Some(id)).map(|t| ctx.team_link(&t.id)).collect(),
         upstream,
         downstream,
+        lineage_svg: super::lineage::svg(ctx.lineage.domain(id)),
+        lineage_note: super::lineage::note(ctx.lineage.domain(id)),
         status_mix: status_mix(products_of(ctx, ids)),
+        scorecard: super::governance::domain_scorecard(ctx, id),
         source: d.page.as_ref().map(|p| page_source(ctx, p)),
     }
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
     let url = ctx.urls.product(&p.id).unwrap_or_default().to_string();
+    let (impact, impact_total, impact_teams) = super::lineage::impact(ctx, &p.id);
     let d = &p.description;
     let md = |s: &Option<String>| s.as_deref().map(render_inline).unwrap_or_default();
     ProductView {
@@ -33,7 +34,15 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
         support: p.raw.support.iter().filter_map(crate::model::contact_of).map(|c| super::contact(&c)).collect(),
         upstream: ctx.mesh.upstream_of(&p.id).map(|e| lineage_link(ctx, e, &e.from)).collect(),
         downstream: ctx.mesh.downstream_of(&p.id).map(|e| lineage_link(ctx, e, &NodeRef::Product(e.to.clone()))).collect(),
+        lineage_svg: super::lineage::svg(ctx.lineage.product(&p.id)),
+        lineage_note: super::lineage::note(ctx.lineage.product(&p.id)),
+        lineage_depth: ctx.mesh.config.lineage.depth,
+        ports_svg: super::lineage::svg(ctx.lineage.ports(&p.id)),
+        impact,
+        impact_total,
+        impact_teams,
         extra_html: product_extra(p),
+        scorecard: super::governance::product_score(ctx.scorecard.products.get(&p.id)),
         source: ctx.source_view(&p.origin.file, &url),
         url,
     }

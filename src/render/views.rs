@@ -245,8 +245,23 @@ pub struct ProductView {
     pub support: Vec<ContactView>,
     pub upstream: Vec<LineageLink>,
     pub downstream: Vec<LineageLink>,
+    /// Lineage diagram (inline SVG markup, links relative to this page) of the neighbourhood;
+    /// `None` when not drawn, with `lineage_note` saying why.
+    pub lineage_svg: Option<String>,
+    pub lineage_note: Option<String>,
+    /// Hops up- and downstream the diagram shows (`[lineage] depth`).
+    pub lineage_depth: usize,
+    /// Diagram of input contracts feeding output ports (`inputContracts`), when declared.
+    pub ports_svg: Option<String>,
+    /// Every product downstream, transitively (nearest first, at most 200 listed) …
+    pub impact: Vec<ImpactView>,
+    /// … how many there are in all …
+    pub impact_total: usize,
+    /// … and the owner teams to tell, with their contacts.
+    pub impact_teams: Vec<ImpactTeamView>,
     /// Every other key of the descriptor (custom properties, management ports, …).
     pub extra_html: String,
+    pub scorecard: ScoreView,
     pub source: SourceView,
 }
 
@@ -275,6 +290,11 @@ pub struct ContractView {
     pub producers: Vec<Link>,
     pub consumers: Vec<Link>,
     pub other_versions: Vec<Link>,
+    /// Field-level lineage diagram (`transformSourceObjects`), when the contract declares any.
+    pub lineage_svg: Option<String>,
+    pub lineage_note: Option<String>,
+    /// The same field-level lineage as rows (the diagram's text alternative).
+    pub field_lineage: Vec<FieldLineageView>,
     pub extra_html: String,
     pub source: SourceView,
 }
@@ -294,7 +314,11 @@ pub struct DomainView {
     /// Products of other domains exchanging data with this one.
     pub upstream: Vec<LineageLink>,
     pub downstream: Vec<LineageLink>,
+    /// Diagram of the domain's products and their direct exchanges (inline SVG).
+    pub lineage_svg: Option<String>,
+    pub lineage_note: Option<String>,
     pub status_mix: Vec<StatusCount>,
+    pub scorecard: Option<DomainScoreView>,
     pub source: Option<PageSource>,
 }
 
@@ -373,4 +397,142 @@ pub struct ListItem {
     pub link: Link,
     pub description: Option<String>,
     pub meta: Vec<String>,
+}
+
+/// A product downstream of another, directly or through others ("who to tell").
+#[derive(Debug, Clone, Serialize)]
+pub struct ImpactView {
+    pub product: Link,
+    /// Hops from the changed product (1 = reads it directly).
+    pub depth: usize,
+    pub status: String,
+    pub domain: Option<Link>,
+    pub team: Option<Link>,
+}
+
+/// An owner team of impacted products, with its contacts; `team` is `None` for products
+/// without a declared owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImpactTeamView {
+    pub team: Option<TeamSummary>,
+    pub products: usize,
+}
+
+/// One `transformSourceObjects` hint: a source object feeding a field of the contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldLineageView {
+    pub source: String,
+    /// The contract page (and schema anchor) of the source object, when the mesh has it.
+    pub source_url: Option<String>,
+    pub field: String,
+    pub anchor: String,
+}
+
+/// Data flowing between two domains: how many product-to-product links.
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainLinkView {
+    pub from: Link,
+    pub to: Link,
+    pub links: usize,
+}
+
+/// The mesh map page (`lineage/index.html`, template `map.html`, variable `map`).
+#[derive(Debug, Clone, Serialize)]
+pub struct MapView {
+    pub domains_svg: Option<String>,
+    pub domains_note: Option<String>,
+    pub products_svg: Option<String>,
+    pub products_note: Option<String>,
+    pub domain_links: Vec<DomainLinkView>,
+    /// Sources outside the mesh and the products reading them.
+    pub external: Vec<LineageLink>,
+    pub products: usize,
+    pub edges: usize,
+    pub max_nodes: usize,
+}
+
+/// A rule as listed on the rules page and in scorecards.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleView {
+    pub id: String,
+    pub severity: String,
+    pub scope: String,
+    pub summary: String,
+    pub hint: String,
+    /// Site-relative link to the rule on the rules page.
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedRuleView {
+    pub rule: RuleView,
+    /// The worst severity among its findings.
+    pub severity: String,
+    pub findings: usize,
+}
+
+/// A product's governance score: passed and failed scored rules.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreView {
+    pub score: u32,
+    pub passed: Vec<RuleView>,
+    pub failed: Vec<FailedRuleView>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainScoreView {
+    pub domain: Link,
+    pub rank: usize,
+    pub score: u32,
+    pub products: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// One open finding on the governance page.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenFinding {
+    pub severity: String,
+    pub rule: RuleView,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    /// The page of the product, contract, team or domain the file belongs to.
+    pub page: Option<Link>,
+}
+
+/// A rule whose level the mesh's policies set.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRow {
+    pub rule: RuleView,
+    pub global: String,
+    /// `domain: level` for each domain that is stricter.
+    pub domains: Vec<String>,
+}
+
+/// The mesh-wide governance page.
+#[derive(Debug, Clone, Serialize)]
+pub struct GovernanceView {
+    pub score: u32,
+    pub policies: Vec<PolicyRow>,
+    /// `domain: tag, tag` for every required tag setting (`*` for global).
+    pub required_tags: Vec<String>,
+    pub domains: Vec<DomainScoreView>,
+    pub products: Vec<ProductScoreRow>,
+    pub findings: Vec<OpenFinding>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductScoreRow {
+    pub product: Link,
+    pub domain: Option<Link>,
+    pub score: u32,
+    pub errors: usize,
+    pub warnings: usize,
 }

@@ -56,6 +56,8 @@ pub struct SourceSet {
 enum Outcome {
     File(SourceFile, String),
     Finding(Diagnostic, Option<String>),
+    /// A file kept as text only: Rego policies, compiled later by `check::rego`.
+    Text(String),
     Ignored,
 }
 
@@ -79,6 +81,9 @@ pub fn load(root: &Path) -> SourceSet {
                     set.texts.insert(rel, t);
                 }
                 set.diags.push(d);
+            }
+            Outcome::Text(text) => {
+                set.texts.insert(rel, text);
             }
             Outcome::Ignored => {}
         }
@@ -133,6 +138,9 @@ pub fn is_editor_temp(name: &str) -> bool {
 
 fn read_one(path: &Path, rel: &str) -> Outcome {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if ext == "rego" {
+        return read_text(path, rel).map_or_else(|d| Outcome::Finding(d, None), Outcome::Text);
+    }
     if !matches!(ext.as_str(), "yaml" | "yml" | "json" | "md") {
         return Outcome::Ignored;
     }

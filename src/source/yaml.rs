@@ -176,32 +176,25 @@ fn scalar(s: &Scalar) -> Value {
     }
 }
 
-/// Refuses flow collections nested deeper than `MAX_DEPTH` (block nesting is bounded by line
-/// length times indentation, flow nesting is not).
+/// Refuses documents nested deeper than `MAX_DEPTH`, from the parser's event stream (a state
+/// machine, so this pass itself never recurses). Building and dropping a tree recurses once
+/// per level, and a few thousand levels of `- - - …` would overflow a worker thread's stack.
 fn check_depth(src: &str) -> Result<(), YamlError> {
-    let (mut depth, mut line, mut col) = (0usize, 1u32, 0u32);
-    let mut in_quote: Option<char> = None;
-    for c in src.chars() {
-        col += 1;
-        match (in_quote, c) {
-            (_, '\n') => {
-                line += 1;
-                col = 0;
-                depth = depth.min(MAX_DEPTH);
-            }
-            (Some(q), c) if c == q => in_quote = None,
-            (Some(_), _) => {}
-            (None, '"') | (None, '\'') => in_quote = Some(c),
-            (None, '[') | (None, '{') => {
+    use saphyr_parser::{Event, Parser};
+    let mut depth = 0usize;
+    for item in Parser::new_from_str(src) {
+        let Ok((event, span)) = item else { return Ok(()) }; // the loader reports syntax errors
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(YamlError {
-                        pos: Pos::new(line, col),
+                        pos: Pos::new(span.start.line() as u32, span.start.col() as u32 + 1),
                         message: format!("nesting deeper than {MAX_DEPTH} levels"),
                     });
                 }
             }
-            (None, ']') | (None, '}') => depth = depth.saturating_sub(1),
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
@@ -255,8 +248,28 @@ mod tests {
 
     #[test]
     fn deep_flow_nesting_refused() {
-        let src = "a: ".to_string() + &"[".repeat(500);
-        assert!(parse(&src).unwrap_err().message.contains("nesting"));
+        let balanced = "a: ".to_string() + &"[".repeat(500) + &"]".repeat(500);
+        // The parser's own recursion limit or ours: either way a finding, not a crash.
+        let err = parse(&balanced).unwrap_err();
+        assert!(err.message.contains("nesting") || err.message.contains("recursion"), "{err:?}");
+        let unclosed = "a: ".to_string() + &"[".repeat(500);
+        assert!(parse(&unclosed).is_err());
+    }
+
+    #[test]
+    fn deep_block_nesting_refused_without_overflow() {
+        let seq = "- ".repeat(5000) + "x\n";
+        let mut map = String::new();
+        for i in 0..3000 {
+            map.push_str(&" ".repeat(i));
+            map.push_str("k:\n");
+        }
+        // A 256 KiB stack, smaller than any worker thread's, proves no pass recurses per level.
+        let handle = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || {
+            (parse(&seq).unwrap_err().message, parse(&map).unwrap_err().message)
+        }).unwrap();
+        let (a, b) = handle.join().unwrap();
+        assert!(a.contains("nesting") && b.contains("nesting"), "{a} / {b}");
     }
 
     #[test]

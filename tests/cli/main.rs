@@ -1,7 +1,13 @@
 //! End-to-end tests of the `meshport` binary over fixture meshes in `tests/fixtures/`.
 //! Every test works on a temporary copy, so the repository is never written to.
 
+mod bad_input;
 mod common;
+mod governance;
+mod lineage;
+mod policy;
+mod rego;
+mod schema;
 
 use common::*;
 use serde_json::Value;
@@ -402,10 +408,11 @@ fn missing_id_points_at_the_parent_mapping() {
 
 #[test]
 fn wrong_type_points_at_the_value() {
-    // `required: "yes"` on line 11; the value starts at column 19.
+    // `required: "yes"` on line 11; the value starts at column 19. The schema layer reports it
+    // (descriptor.schema); the typed view's descriptor.type duplicate is dropped.
     let report = assert_errors("invalid-wrong-type",
-        &[finding("descriptor.type", "error", "content/contracts/typed.odcs.yaml", 11, 19)]);
-    assert!(messages(&report, "descriptor.type")[0].contains("/schema/0/properties/0/required"), "{report:#}");
+        &[finding("descriptor.schema", "error", "content/contracts/typed.odcs.yaml", 11, 19)]);
+    assert!(messages(&report, "descriptor.schema")[0].contains("/schema/0/properties/0/required"), "{report:#}");
 }
 
 #[test]

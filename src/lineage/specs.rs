@@ -1,0 +1,294 @@
+//! What each diagram shows, as layout-independent specs: a product's neighbourhood, a
+//! domain's exchanges, the mesh map (domains, and all products when small), the ports inside
+//! a product and the field-level hints inside a contract. Names and URLs are resolved here;
+//! nodes and edges come out in graph (sorted) order so layouts are reproducible.
+
+use super::graph::{domain_links, field_edges, port_edges, LineageGraph};
+use super::layout::{Spec, SpecEdge, SpecNode};
+use crate::model::{slugify, Contract, Edge, Mesh, NodeRef, Product};
+use crate::render::urls::Urls;
+use petgraph::graph::NodeIndex;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Labels longer than this are shortened in the drawing (the tooltip keeps them whole).
+const MAX_LABEL: usize = 30;
+/// Colour slots of the theme (`.lin-node.dom-N` in static/style.css).
+const PALETTE: usize = 8;
+
+/// Everything a spec builder reads.
+pub struct SpecCtx<'a> {
+    pub mesh: &'a Mesh,
+    pub urls: &'a Urls,
+    pub graph: &'a LineageGraph,
+    /// Colour slot of each domain, in sorted order so a domain keeps its colour everywhere.
+    pub colours: BTreeMap<String, usize>,
+}
+
+impl<'a> SpecCtx<'a> {
+    pub fn new(mesh: &'a Mesh, urls: &'a Urls, graph: &'a LineageGraph) -> Self {
+        let mut domains: BTreeSet<&str> = mesh.domains.keys().map(String::as_str).collect();
+        domains.extend(mesh.products.values().filter_map(|p| p.domain.as_deref()));
+        let colours = domains.into_iter().enumerate().map(|(i, d)| (d.to_string(), i % PALETTE)).collect();
+        SpecCtx { mesh, urls, graph, colours }
+    }
+
+    fn domain_class(&self, domain: Option<&str>) -> String {
+        match domain.and_then(|d| self.colours.get(d)) {
+            Some(i) => format!("dom-{i}"),
+            None => "dom-none".to_string(),
+        }
+    }
+
+    fn domain_name(&self, id: &str) -> String {
+        self.mesh.domains.get(id).map(|d| d.name.clone()).unwrap_or_else(|| id.to_string())
+    }
+
+    fn product_node(&self, p: &Product, focus: bool) -> SpecNode {
+        let domain = p.domain.as_deref().map(|d| self.domain_name(d));
+        let mut sub = domain.clone().unwrap_or_else(|| "no domain".into());
+        if matches!(p.status.as_str(), "deprecated" | "retired" | "draft" | "proposed") {
+            let mark = if p.status == "draft" || p.status == "proposed" { "" } else { "⚠ " };
+            sub = format!("{sub} · {mark}{}", p.status);
+        }
+        let team = p.team.as_deref().and_then(|t| self.mesh.teams.get(t)).map(|t| t.name.as_str()).or(p.team.as_deref());
+        let tooltip = format!(
+            "{} ({}) · domain: {} · owner: {} · status: {}",
+            p.name, p.id, domain.as_deref().unwrap_or("none"), team.unwrap_or("none declared"), p.status
+        );
+        let mut class = format!("{} st-{}", self.domain_class(p.domain.as_deref()), slugify(&p.status));
+        if focus {
+            class.push_str(" focus");
+        }
+        SpecNode { title: shorten(&p.name), subtitle: shorten(&sub), href: self.urls.product(&p.id).map(str::to_string), class, tooltip }
+    }
+
+    fn external_node(&self, cid: &str) -> SpecNode {
+        let key = self.mesh.find_contract(cid, None);
+        let name = key.and_then(|k| self.mesh.contracts.get(k)).map(|c| c.name.as_str()).unwrap_or(cid);
+        // Titled by contract id, as the edge labels are: contract names of sources tend to be
+        // long ("… (source system)") and the whole name is in the tooltip.
+        SpecNode {
+            title: shorten(cid),
+            subtitle: "external source".into(),
+            href: key.and_then(|k| self.urls.contract(k)).map(str::to_string),
+            class: "ext".into(),
+            tooltip: format!("External source {name} (contract {cid}): no product of this mesh outputs it"),
+        }
+    }
+
+    fn node(&self, r: &NodeRef, focus: bool) -> SpecNode {
+        match r {
+            NodeRef::Product(id) => match self.mesh.products.get(id) {
+                Some(p) => self.product_node(p, focus),
+                None => SpecNode { title: shorten(id), class: "dom-none".into(), tooltip: id.clone(), ..SpecNode::default() },
+            },
+            NodeRef::External(cid) => self.external_node(cid),
+        }
+    }
+
+    /// An edge labelled by its contract and version, linking to the contract's page.
+    fn contract_edge(&self, e: &Edge, from: usize, to: usize) -> SpecEdge {
+        let key = self.mesh.find_contract(&e.contract_id, e.version.as_deref());
+        let label = match &e.version {
+            Some(v) => format!("{} {}", e.contract_id, ver(v)),
+            None => e.contract_id.clone(),
+        };
+        let from_name = match &e.from {
+            NodeRef::Product(id) => self.mesh.products.get(id).map(|p| p.name.as_str()).unwrap_or(id),
+            NodeRef::External(_) => "an external source",
+        };
+        let to_name = self.mesh.products.get(&e.to).map(|p| p.name.as_str()).unwrap_or(&e.to);
+        SpecEdge {
+            from,
+            to,
+            tooltip: format!("{from_name} → {to_name} through contract {label}"),
+            label: shorten(&label),
+            href: key.and_then(|k| self.urls.contract(k)).map(str::to_string),
+            class: String::new(),
+        }
+    }
+
+    /// The nodes (in index order) and the given graph edges between them.
+    fn subgraph_spec(&self, nodes: &BTreeSet<NodeIndex>, edges: &[petgraph::graph::EdgeIndex], focus: Option<NodeIndex>) -> Spec {
+        let order: BTreeMap<NodeIndex, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let spec_nodes = nodes.iter().map(|n| self.node(self.graph.weight(*n), Some(*n) == focus)).collect();
+        let spec_edges = edges
+            .iter()
+            .map(|e| {
+                let (a, b) = self.graph.ends(*e);
+                self.contract_edge(&self.mesh.edges[self.graph.mesh_edge(*e)], order[&a], order[&b])
+            })
+            .collect();
+        Spec { nodes: spec_nodes, edges: spec_edges, left_to_right: false }
+    }
+
+    /// A product's neighbourhood: `depth` hops up- and downstream, the product highlighted.
+    pub fn product(&self, id: &str, depth: usize) -> Option<Spec> {
+        let focus = self.graph.product(id)?;
+        let nodes = self.graph.neighbourhood(focus, depth);
+        let edges = self.graph.edges_within(&nodes);
+        Some(self.subgraph_spec(&nodes, &edges, Some(focus)))
+    }
+
+    /// A domain's products and the products (or sources) they exchange data with directly;
+    /// only edges touching the domain are drawn.
+    pub fn domain(&self, domain: &str) -> Spec {
+        let inside: BTreeSet<NodeIndex> = self.mesh.index.products_by_domain.get(domain).into_iter().flatten()
+            .filter_map(|id| self.graph.product(id)).collect();
+        let mut nodes = inside.clone();
+        for n in &inside {
+            nodes.extend(self.graph.neighbourhood(*n, 1));
+        }
+        let edges: Vec<_> = self.graph.edges_within(&nodes).into_iter().filter(|e| {
+            let (a, b) = self.graph.ends(*e);
+            inside.contains(&a) || inside.contains(&b)
+        }).collect();
+        self.subgraph_spec(&nodes, &edges, None)
+    }
+
+    /// Every product and external source with every edge. Edge labels stay in the tooltips:
+    /// drawn, they double the boxes to place and make the whole-mesh picture too wide to read.
+    pub fn all_products(&self) -> Spec {
+        let nodes: BTreeSet<NodeIndex> = self.graph.graph.node_indices().collect();
+        let edges = self.graph.edges_within(&nodes);
+        let mut spec = self.subgraph_spec(&nodes, &edges, None);
+        spec.edges.iter_mut().for_each(|e| e.label.clear());
+        spec
+    }
+
+    /// Domains as nodes; an edge per ordered pair of domains weighted by product links.
+    pub fn domains(&self) -> Spec {
+        let links = domain_links(self.mesh);
+        let ids: Vec<&String> = self.colours.keys().collect();
+        let order: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, d)| (d.as_str(), i)).collect();
+        let nodes = ids.iter().map(|d| {
+            let count = self.mesh.index.products_by_domain.get(*d).map_or(0, Vec::len);
+            let plural = if count == 1 { "" } else { "s" };
+            SpecNode {
+                title: shorten(&self.domain_name(d)),
+                subtitle: format!("{count} product{plural}"),
+                href: self.urls.domain(d).map(str::to_string),
+                class: self.domain_class(Some(d)),
+                tooltip: format!("{} domain: {count} product{plural}", self.domain_name(d)),
+            }
+        }).collect();
+        let edges = links.iter().map(|((a, b), n)| {
+            let plural = if *n == 1 { "" } else { "s" };
+            SpecEdge {
+                from: order[a.as_str()],
+                to: order[b.as_str()],
+                label: format!("{n} link{plural}"),
+                href: None,
+                class: format!("w-{}", weight_class(*n)),
+                tooltip: format!("{} → {}: {n} product link{plural}", self.domain_name(a), self.domain_name(b)),
+            }
+        }).collect();
+        Spec { nodes, edges, left_to_right: true }
+    }
+
+    /// Inside a product: input contracts feeding output ports (`inputContracts`).
+    pub fn ports(&self, p: &Product) -> Option<Spec> {
+        let edges = port_edges(p);
+        if edges.is_empty() {
+            return None;
+        }
+        let mut spec = Spec { left_to_right: true, ..Spec::default() };
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for e in &edges {
+            let label = match &e.version { Some(v) => format!("{} {}", e.contract_id, ver(v)), None => e.contract_id.clone() };
+            let key = self.mesh.find_contract(&e.contract_id, e.version.as_deref());
+            let from = *seen.entry(format!("c:{label}")).or_insert_with(|| push(&mut spec, SpecNode {
+                subtitle: "input contract".into(),
+                href: key.and_then(|k| self.urls.contract(k)).map(str::to_string),
+                class: "port-in".into(),
+                tooltip: format!("Input contract {label}"),
+                title: shorten(&label),
+            }));
+            let to = *seen.entry(format!("p:{}", e.output_port)).or_insert_with(|| push(&mut spec, SpecNode {
+                subtitle: "output port".into(),
+                href: Some(format!("#out-{}", slugify(&e.output_port))),
+                class: "port-out".into(),
+                tooltip: format!("Output port {} of {}", e.output_port, p.name),
+                title: shorten(&e.output_port),
+            }));
+            spec.edges.push(SpecEdge { from, to, tooltip: format!("{label} feeds output port {}", e.output_port), ..SpecEdge::default() });
+        }
+        Some(spec)
+    }
+
+    /// Inside a contract: source objects feeding fields (`transformSourceObjects`).
+    pub fn fields(&self, c: &Contract) -> Option<Spec> {
+        let edges = field_edges(c);
+        if edges.is_empty() {
+            return None;
+        }
+        let mut spec = Spec { left_to_right: true, ..Spec::default() };
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for e in &edges {
+            let from = *seen.entry(format!("s:{}", e.source)).or_insert_with(|| push(&mut spec, SpecNode {
+                title: shorten(&e.source),
+                subtitle: "source object".into(),
+                href: self.source_href(&e.source),
+                class: "field-src".into(),
+                tooltip: format!("Source object {}", e.source),
+            }));
+            let to = *seen.entry(format!("f:{}", e.field_path)).or_insert_with(|| push(&mut spec, SpecNode {
+                title: shorten(&e.field_path),
+                subtitle: "field".into(),
+                href: Some(format!("#field-{}", slugify(&e.field_path))),
+                class: "field".into(),
+                tooltip: format!("Field {} of {}", e.field_path, c.name),
+            }));
+            spec.edges.push(SpecEdge { from, to, tooltip: format!("{} feeds {}", e.source, e.field_path), ..SpecEdge::default() });
+        }
+        Some(spec)
+    }
+
+    /// A source object written as `a.b.object[.field]` links to the one contract of the mesh
+    /// with a schema object of that name, if exactly one has it.
+    pub fn source_href(&self, source: &str) -> Option<String> {
+        let parts: Vec<&str> = source.split('.').collect();
+        let candidates = parts.iter().rev().take(2);
+        for name in candidates {
+            let hits: BTreeSet<&str> = self.mesh.contracts.values()
+                .filter(|c| c.raw.schema.iter().any(|o| o.name.as_deref() == Some(*name) || o.physical_name.as_deref() == Some(*name)))
+                .map(|c| c.key.id.as_str())
+                .collect();
+            if hits.len() == 1 {
+                let key = self.mesh.find_contract(hits.into_iter().next()?, None)?;
+                let url = self.urls.contract(key)?;
+                return Some(format!("{url}#schema-{}", slugify(name)));
+            }
+        }
+        None
+    }
+}
+
+fn push(spec: &mut Spec, node: SpecNode) -> usize {
+    spec.nodes.push(node);
+    spec.nodes.len() - 1
+}
+
+/// Stroke-width bucket of a domain link: 1, 2-3, 4-7, 8+ product links.
+fn weight_class(n: usize) -> usize {
+    match n {
+        0 | 1 => 1,
+        2..=3 => 2,
+        4..=7 => 3,
+        _ => 4,
+    }
+}
+
+/// "v1.2.0" whether or not the descriptor wrote the "v" (as the templates' `ver`).
+pub fn ver(v: &str) -> String {
+    if v.starts_with('v') { v.to_string() } else { format!("v{v}") }
+}
+
+pub fn shorten(s: &str) -> String {
+    if s.chars().count() <= MAX_LABEL {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(MAX_LABEL - 1).collect();
+    out.push('…');
+    out
+}

@@ -1,0 +1,150 @@
+//! Our own SVG writer for laid-out diagrams. Every piece of user text is XML-escaped; nodes
+//! and edge labels are `<a href>` links relative to the page (the page's root prefix is
+//! passed in); colours come from CSS classes so the theme's light and dark schemes apply.
+//! Output depends only on the spec and the scene: no counters, random ids or timestamps.
+
+use super::layout::{node_size, text_width, Point2, Scene, Spec, LABEL_PX, SUB_PX, TITLE_PX};
+use crate::render::values::esc;
+use std::fmt::Write as _;
+
+/// Writes the diagram as an inline `<svg>` element. `id` must be unique within the page (it
+/// prefixes the arrow markers' ids); `root` leads from the page to the site root.
+pub fn write(spec: &Spec, scene: &Scene, id: &str, root: &str, title: &str) -> String {
+    let mut out = String::with_capacity(1024 + 400 * spec.nodes.len() + 300 * spec.edges.len());
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"lineage-svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
+         aria-hidden=\"true\" focusable=\"false\"><title>{t}</title>",
+        w = scene.width,
+        h = scene.height,
+        t = esc(title)
+    );
+    let _ = write!(
+        out,
+        "<defs><marker id=\"{id}-head\" class=\"lin-head\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" \
+         markerHeight=\"10\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\"/></marker></defs>"
+    );
+    out.push_str("<g class=\"lin-edges\">");
+    for (i, e) in spec.edges.iter().enumerate() {
+        if let Some(path) = &scene.edges[i] {
+            let marker = if path.reversed { "marker-start" } else { "marker-end" };
+            let class = if e.class.is_empty() { "lin-edge".to_string() } else { format!("lin-edge {}", e.class) };
+            let _ = write!(
+                out,
+                "<path class=\"{}\" d=\"{}\" {marker}=\"url(#{id}-head)\"><title>{}</title></path>",
+                esc(&class),
+                path_data(&path.points),
+                esc(&e.tooltip)
+            );
+        }
+    }
+    out.push_str("</g><g class=\"lin-labels\">");
+    for (i, e) in spec.edges.iter().enumerate() {
+        if let Some(c) = scene.labels[i] {
+            edge_label(&mut out, &e.label, e.href.as_deref(), &e.tooltip, c, root);
+        }
+    }
+    out.push_str("</g><g class=\"lin-nodes\">");
+    for (i, n) in spec.nodes.iter().enumerate() {
+        node(&mut out, n, scene.nodes[i], root);
+    }
+    out.push_str("</g></svg>");
+    out
+}
+
+/// `M x y C c1 c2 p S c p …`, the curve layout-rs routes through its dummy nodes.
+fn path_data(points: &[(Point2, Point2)]) -> String {
+    let mut d = String::new();
+    if points.len() < 2 {
+        return d;
+    }
+    let (p0, c0) = points[0];
+    let (c1, p1) = points[1];
+    let _ = write!(d, "M{} {}C{} {} {} {} {} {}", n(p0.x), n(p0.y), n(c0.x), n(c0.y), n(c1.x), n(c1.y), n(p1.x), n(p1.y));
+    for (c, p) in &points[2..] {
+        let _ = write!(d, "S{} {} {} {}", n(c.x), n(c.y), n(p.x), n(p.y));
+    }
+    d
+}
+
+/// One decimal is below a pixel's width and keeps the markup short.
+fn n(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r == r.trunc() { format!("{}", r as i64) } else { format!("{r:.1}") }
+}
+
+fn open_link(out: &mut String, href: Option<&str>, root: &str, class: &str) -> &'static str {
+    match href {
+        Some(h) => {
+            let url = if h.starts_with('#') { h.to_string() } else { format!("{root}{h}") };
+            let _ = write!(out, "<a href=\"{}\" class=\"{}\" tabindex=\"-1\">", esc(&url), esc(class));
+            "</a>"
+        }
+        None => {
+            let _ = write!(out, "<g class=\"{}\">", esc(class));
+            "</g>"
+        }
+    }
+}
+
+fn edge_label(out: &mut String, label: &str, href: Option<&str>, tooltip: &str, c: Point2, root: &str) {
+    let close = open_link(out, href, root, "lin-label");
+    let w = text_width(label, LABEL_PX, false) + 8.0;
+    let h = LABEL_PX + 6.0;
+    let _ = write!(
+        out,
+        "<title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/><text x=\"{}\" y=\"{}\">{}</text>{close}",
+        esc(tooltip),
+        n(c.x - w / 2.0),
+        n(c.y - h / 2.0),
+        n(w),
+        n(h),
+        n(c.x),
+        n(c.y + LABEL_PX * 0.35),
+        esc(label)
+    );
+}
+
+fn node(out: &mut String, node: &super::layout::SpecNode, (xy, size): (Point2, Point2), root: &str) {
+    let close = open_link(out, node.href.as_deref(), root, &format!("lin-node {}", node.class));
+    // The box is drawn at the size our metrics asked for, centred where layout-rs put it.
+    let (w, h) = node_size(node);
+    let (cx, cy) = (xy.x + size.x / 2.0, xy.y + size.y / 2.0);
+    let _ = write!(
+        out,
+        "<title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
+        esc(&node.tooltip),
+        n(cx - w / 2.0),
+        n(cy - h / 2.0),
+        n(w),
+        n(h)
+    );
+    if node.subtitle.is_empty() {
+        let _ = write!(out, "<text class=\"lin-title\" x=\"{}\" y=\"{}\">{}</text>", n(cx), n(cy + TITLE_PX * 0.35), esc(&node.title));
+    } else {
+        let _ = write!(
+            out,
+            "<text class=\"lin-title\" x=\"{}\" y=\"{}\">{}</text><text class=\"lin-sub\" x=\"{}\" y=\"{}\">{}</text>",
+            n(cx),
+            n(cy - 2.0),
+            esc(&node.title),
+            n(cx),
+            n(cy + SUB_PX + 1.0),
+            esc(&node.subtitle)
+        );
+    }
+    out.push_str(close);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(n(10.0), "10");
+        assert_eq!(n(10.04), "10");
+        assert_eq!(n(10.25), "10.3");
+        assert_eq!(n(-3.5), "-3.5");
+    }
+}

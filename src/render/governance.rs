@@ -1,0 +1,157 @@
+//! Governance views: each product's scorecard, domain roll-ups, the mesh-wide governance page,
+//! the rules page and `api/governance.json`.
+
+use super::views::*;
+use super::{Ctx, PageJob};
+use crate::check::rules::{self, Rule};
+use crate::check::score::{DomainScore, ProductScore};
+use crate::output::Site;
+
+pub const GOVERNANCE_URL: &str = "scorecard.html";
+pub const RULES_URL: &str = "rules.html";
+
+fn lower<T: std::fmt::Debug>(v: T) -> String {
+    format!("{v:?}").to_lowercase()
+}
+
+pub fn rule_view(r: &Rule) -> RuleView {
+    RuleView {
+        id: r.id.to_string(),
+        severity: r.severity.to_string(),
+        scope: lower(r.scope),
+        summary: r.summary.to_string(),
+        hint: r.hint.to_string(),
+        url: format!("{RULES_URL}#{}", anchor(r.id)),
+    }
+}
+
+/// Rules from Rego policies are not in the catalogue; they link to the rules page's top.
+fn rule_view_by_id(id: &str) -> RuleView {
+    match rules::find(id) {
+        Some(r) => rule_view(r),
+        None => RuleView { id: id.to_string(), severity: String::new(), scope: "custom".into(), summary: "Custom rule of this mesh.".into(), hint: String::new(), url: RULES_URL.into() },
+    }
+}
+
+fn anchor(id: &str) -> String {
+    format!("rule-{}", id.replace('.', "-"))
+}
+
+pub fn product_score(s: Option<&ProductScore>) -> ScoreView {
+    let Some(s) = s else {
+        return ScoreView { score: 100, passed: Vec::new(), failed: Vec::new(), errors: 0, warnings: 0 };
+    };
+    ScoreView {
+        score: s.score,
+        passed: s.passed.iter().filter_map(|id| rules::find(id)).map(rule_view).collect(),
+        failed: s.failed.iter().map(|f| FailedRuleView { rule: rule_view_by_id(&f.rule), severity: f.severity.to_string(), findings: f.findings }).collect(),
+        errors: s.errors,
+        warnings: s.warnings,
+    }
+}
+
+fn domain_score(ctx: &Ctx, d: &DomainScore, rank: usize) -> DomainScoreView {
+    DomainScoreView { domain: ctx.domain_link(&d.domain), rank, score: d.score, products: d.products, errors: d.errors, warnings: d.warnings }
+}
+
+pub fn domain_scorecard(ctx: &Ctx, domain: &str) -> Option<DomainScoreView> {
+    let pos = ctx.scorecard.domains.iter().position(|d| d.domain == domain)?;
+    Some(domain_score(ctx, &ctx.scorecard.domains[pos], pos + 1))
+}
+
+/// The page a finding's file belongs to, if any.
+fn page_of(ctx: &Ctx, file: &str) -> Option<Link> {
+    let mesh = ctx.mesh;
+    if let Some(p) = mesh.products.values().find(|p| p.origin.file == file) {
+        return Some(ctx.product_link(&p.id));
+    }
+    if let Some(c) = mesh.contracts.values().find(|c| c.origin.file == file) {
+        return Some(ctx.contract_link(&c.key));
+    }
+    if let Some(t) = mesh.teams.values().find(|t| t.page.as_ref().is_some_and(|p| p.file == file)) {
+        return Some(ctx.team_link(&t.id));
+    }
+    mesh.domains.values().find(|d| d.page.as_ref().is_some_and(|p| p.file == file)).map(|d| ctx.domain_link(&d.id))
+}
+
+fn view(ctx: &Ctx) -> GovernanceView {
+    let sc = ctx.scorecard;
+    let mut products: Vec<ProductScoreRow> = sc.products.values().map(|p| ProductScoreRow {
+        product: ctx.product_link(&p.product),
+        domain: ctx.mesh.products[&p.product].domain.as_deref().map(|d| ctx.domain_link(d)),
+        score: p.score,
+        errors: p.errors,
+        warnings: p.warnings,
+    }).collect();
+    products.sort_by(|a, b| a.score.cmp(&b.score).then_with(|| a.product.title.cmp(&b.product.title)));
+    let findings = ctx.diags.iter().map(|d| OpenFinding {
+        severity: d.severity.to_string(),
+        rule: rule_view_by_id(&d.rule),
+        file: d.file.clone(),
+        line: d.line,
+        column: d.column,
+        message: d.message.clone(),
+        page: page_of(ctx, &d.file),
+    }).collect();
+    use crate::diag::Severity;
+    let (policies, required_tags) = policy_rows(ctx);
+    GovernanceView {
+        score: sc.score,
+        policies,
+        required_tags,
+        domains: sc.domains.iter().enumerate().map(|(i, d)| domain_score(ctx, d, i + 1)).collect(),
+        products,
+        findings,
+        errors: ctx.diags.count(Severity::Error),
+        warnings: ctx.diags.count(Severity::Warning),
+        infos: ctx.diags.count(Severity::Info),
+    }
+}
+
+/// The policies as the page shows them (findings in the file were already reported by check).
+fn policy_rows(ctx: &Ctx) -> (Vec<PolicyRow>, Vec<String>) {
+    let policies = crate::check::policy::Policies::load(ctx.mesh, &mut crate::diag::Diagnostics::new());
+    let rows = policies
+        .overrides()
+        .into_iter()
+        .map(|(id, global, domains)| PolicyRow {
+            rule: rule_view_by_id(&id),
+            global: lower(global),
+            domains: domains.into_iter().map(|(d, l)| format!("{d}: {}", lower(l))).collect(),
+        })
+        .collect();
+    let mut tags = Vec::new();
+    if !policies.global.required_tags.is_empty() {
+        tags.push(format!("every domain: {}", policies.global.required_tags.join(", ")));
+    }
+    for (d, set) in &policies.domains {
+        if !set.required_tags.is_empty() {
+            tags.push(format!("{d}: {}", set.required_tags.join(", ")));
+        }
+    }
+    (rows, tags)
+}
+
+pub fn jobs(ctx: &Ctx) -> Vec<PageJob> {
+    let rules: Vec<RuleView> = rules::RULES.iter().map(rule_view).collect();
+    vec![
+        PageJob::new(GOVERNANCE_URL, "scorecard.html", "scorecard").with("governance", view(ctx)),
+        PageJob::new(RULES_URL, "rules.html", "scorecard").with("rules", rules),
+    ]
+}
+
+/// `api/governance.json`: the scorecard and every open finding.
+pub fn api(ctx: &Ctx, site: &mut Site) {
+    let v = view(ctx);
+    let doc = serde_json::json!({
+        "version": 1,
+        "score": v.score,
+        "summary": {"errors": v.errors, "warnings": v.warnings, "infos": v.infos},
+        "domains": ctx.scorecard.domains,
+        "products": ctx.scorecard.products.values().collect::<Vec<_>>(),
+        "findings": ctx.diags.iter().collect::<Vec<_>>(),
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("governance JSON serialises");
+    s.push('\n');
+    site.add("api/governance.json".into(), s.into_bytes());
+}

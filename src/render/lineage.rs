@@ -1,0 +1,145 @@
+//! Lineage views: diagrams drawn by `crate::lineage` (looked up, never laid out here), the
+//! impact list of a product, field-level rows of a contract, the mesh map page and
+//! `api/lineage.json`.
+
+use super::views::*;
+use super::{Ctx, PageJob};
+use crate::lineage::graph::{domain_links, field_edges};
+use crate::lineage::specs::SpecCtx;
+use crate::lineage::{Drawing, MAP_URL};
+use crate::model::{slugify, Contract, NodeRef};
+use crate::output::Site;
+use serde_json::json;
+
+pub fn svg(d: Option<&Drawing>) -> Option<String> {
+    d.and_then(Drawing::svg).map(str::to_string)
+}
+
+pub fn note(d: Option<&Drawing>) -> Option<String> {
+    d.and_then(Drawing::note).map(str::to_string)
+}
+
+/// Transitively downstream products (nearest first), their total and their owner teams.
+pub fn impact(ctx: &Ctx, id: &str) -> (Vec<ImpactView>, usize, Vec<ImpactTeamView>) {
+    let Some(imp) = ctx.lineage.impact(id) else { return (Vec::new(), 0, Vec::new()) };
+    let products = imp
+        .products
+        .iter()
+        .filter_map(|(pid, depth)| ctx.mesh.products.get(pid).map(|p| (p, depth)))
+        .map(|(p, depth)| ImpactView {
+            product: ctx.product_link(&p.id),
+            depth: *depth,
+            status: p.status.clone(),
+            domain: p.domain.as_deref().map(|d| ctx.domain_link(d)),
+            team: p.team.as_deref().map(|t| ctx.team_link(t)),
+        })
+        .collect();
+    let teams = imp
+        .teams
+        .iter()
+        .map(|(team, n)| ImpactTeamView { team: team.as_deref().map(|t| ctx.team_summary(t)), products: *n })
+        .collect();
+    (products, imp.total, teams)
+}
+
+/// Field-level lineage rows of a contract, the text alternative of its diagram.
+pub fn field_rows(ctx: &Ctx, c: &Contract) -> Vec<FieldLineageView> {
+    let graph = &ctx.lineage.graph;
+    let sc = SpecCtx::new(ctx.mesh, ctx.urls, graph);
+    field_edges(c)
+        .into_iter()
+        .map(|e| FieldLineageView {
+            source_url: sc.source_href(&e.source),
+            source: e.source,
+            anchor: format!("field-{}", slugify(&e.field_path)),
+            field: e.field_path,
+        })
+        .collect()
+}
+
+/// The mesh map page: domain-level flows, the full product graph when small enough, and
+/// the same as lists.
+pub fn map_job(ctx: &Ctx) -> PageJob {
+    let mesh = ctx.mesh;
+    let domain_links = domain_links(mesh)
+        .into_iter()
+        .map(|((a, b), links)| DomainLinkView { from: ctx.domain_link(&a), to: ctx.domain_link(&b), links })
+        .collect();
+    let external = mesh
+        .edges
+        .iter()
+        .filter_map(|e| match &e.from {
+            NodeRef::External(cid) => Some(external_link(ctx, cid, e)),
+            NodeRef::Product(_) => None,
+        })
+        .collect();
+    let view = MapView {
+        domains_svg: svg(ctx.lineage.map_domains()),
+        domains_note: note(ctx.lineage.map_domains()),
+        products_svg: svg(ctx.lineage.map_products()),
+        products_note: note(ctx.lineage.map_products()),
+        domain_links,
+        external,
+        products: mesh.products.len(),
+        edges: mesh.edges.len(),
+        max_nodes: mesh.config.lineage.max_nodes,
+    };
+    PageJob::new(MAP_URL, "map.html", "lineage").with("map", view)
+}
+
+/// An external source as a lineage row: the source (its contract) read by a product.
+fn external_link(ctx: &Ctx, cid: &str, e: &crate::model::Edge) -> LineageLink {
+    let contract = match ctx.mesh.find_contract(cid, e.version.as_deref()) {
+        Some(k) => ctx.contract_link(k),
+        None => Link { title: cid.to_string(), url: None },
+    };
+    let owner = ctx.mesh.products.get(&e.to).and_then(|p| p.team.as_deref()).map(|t| ctx.team_link(t));
+    LineageLink { node: ctx.product_link(&e.to), kind: "product".into(), contract, version: e.version.clone(), owner }
+}
+
+/// `api/lineage.json`: every node and edge of the mesh's lineage graph.
+pub fn api(ctx: &Ctx, site: &mut Site) {
+    let graph = &ctx.lineage.graph;
+    let nodes: Vec<_> = graph
+        .graph
+        .node_weights()
+        .map(|n| match n {
+            NodeRef::Product(id) => {
+                let p = ctx.mesh.products.get(id);
+                json!({
+                    "id": id, "kind": "product", "name": p.map(|p| p.name.as_str()).unwrap_or(id),
+                    "domain": p.and_then(|p| p.domain.as_deref()), "status": p.map(|p| p.status.as_str()),
+                    "url": ctx.urls.product(id),
+                })
+            }
+            NodeRef::External(cid) => {
+                let key = ctx.mesh.find_contract(cid, None);
+                json!({
+                    "id": external_id(cid), "kind": "external", "name": cid, "domain": null, "status": null,
+                    "url": key.and_then(|k| ctx.urls.contract(k)),
+                })
+            }
+        })
+        .collect();
+    let edges: Vec<_> = ctx
+        .mesh
+        .edges
+        .iter()
+        .map(|e| {
+            let from = match &e.from {
+                NodeRef::Product(id) => id.clone(),
+                NodeRef::External(cid) => external_id(cid),
+            };
+            json!({"from": from, "to": e.to, "contractId": e.contract_id, "version": e.version})
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&json!({"version": 1, "nodes": nodes, "edges": edges})).expect("JSON values always serialise");
+    text.push('\n');
+    site.add("api/lineage.json".into(), text.into_bytes());
+}
+
+/// External sources are named by their contract id, which may equal a product id: the prefix
+/// keeps node ids unique.
+fn external_id(cid: &str) -> String {
+    format!("external:{cid}")
+}
