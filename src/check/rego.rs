@@ -22,6 +22,10 @@
 //! contract's `file` from the input, say); `hint`. A bare string is short for `{"msg": …}`.
 //! Without `file`, a `deny_mesh` finding points at the rule in the policy file.
 //!
+//! A runtime error, a builtin error (regorus is strict, like `opa eval
+//! --strict-builtin-errors`: `trim_space(null)` fails instead of making the rule undefined) or a
+//! malformed finding is one `rego.eval` error per rule at the policy, never a silent miss.
+//!
 //! # Bounds
 //! Each evaluation (one rule, one input) stops after [`EVAL_TIME_LIMIT`] of wall-clock time,
 //! checked cooperatively by regorus' interpreter; a rule that hits it is not evaluated for the
@@ -88,19 +92,20 @@ pub fn run(mesh: &Mesh, diags: &mut Diagnostics) {
     if targets.is_empty() {
         return;
     }
-    let t0 = std::time::Instant::now();
     let loc = Locator::new(mesh);
-    let bundles = input::product_bundles(mesh);
-    eprintln!("TIMING bundles {:?}", t0.elapsed());
+    let inputs = input::Inputs::new(mesh);
+    let bundles = inputs.products();
     let product_targets: Vec<&Target> = targets.iter().filter(|t| t.scope == Scope::Product).collect();
     if !product_targets.is_empty() {
         eval_products(&engine, &product_targets, &bundles, &loc, diags);
     }
-    eprintln!("TIMING products {:?}", t0.elapsed());
-    for t in targets.iter().filter(|t| t.scope == Scope::Mesh) {
-        eval_mesh(&engine, t, &input::mesh_bundle(mesh, &bundles), &loc, diags);
+    let mesh_targets: Vec<&Target> = targets.iter().filter(|t| t.scope == Scope::Mesh).collect();
+    if !mesh_targets.is_empty() {
+        let doc = inputs.mesh(&bundles);
+        for t in mesh_targets {
+            eval_mesh(&engine, t, &doc, &loc, diags);
+        }
     }
-    eprintln!("TIMING mesh {:?}", t0.elapsed());
 }
 
 /// The policy texts, by file. A `.rego` file elsewhere under content/ is reported, since a
@@ -236,14 +241,13 @@ fn eval_one(engine: &mut Engine, t: &Target) -> (Outcome, bool) {
 
 /// Every product against every `deny_product` rule, in parallel. Engine clones share the
 /// compiled policy (reference-counted), so one clone per rayon worker split is cheap.
-fn eval_products(engine: &Engine, targets: &[&Target], bundles: &[(&Product, serde_json::Value)], loc: &Locator, diags: &mut Diagnostics) {
+fn eval_products(engine: &Engine, targets: &[&Target], bundles: &[(&Product, regorus::Value)], loc: &Locator, diags: &mut Diagnostics) {
     let tripped: Vec<AtomicBool> = targets.iter().map(|_| AtomicBool::new(false)).collect();
-    let t0 = std::time::Instant::now();
-    let inits = std::sync::atomic::AtomicUsize::new(0);
+
     let outcomes: Vec<Vec<Outcome>> = bundles
         .par_iter()
-        .map_init(|| { inits.fetch_add(1, Ordering::Relaxed); engine.clone() }, |eng, (_, bundle)| {
-            eng.set_input(regorus::Value::from(bundle.clone()));
+        .map_init(|| engine.clone(), |eng, (_, bundle)| {
+            eng.set_input(bundle.clone());
             targets.iter().zip(&tripped).map(|(t, stop)| {
                 if stop.load(Ordering::Relaxed) {
                     return Outcome::Skipped;
@@ -256,7 +260,6 @@ fn eval_products(engine: &Engine, targets: &[&Target], bundles: &[(&Product, ser
             }).collect()
         })
         .collect();
-    eprintln!("TIMING par {:?} inits {}", t0.elapsed(), inits.load(Ordering::Relaxed));
     for (i, t) in targets.iter().enumerate() {
         let mut problems = Problems::default();
         for ((p, _), row) in bundles.iter().zip(&outcomes) {
@@ -267,9 +270,9 @@ fn eval_products(engine: &Engine, targets: &[&Target], bundles: &[(&Product, ser
     }
 }
 
-fn eval_mesh(engine: &Engine, t: &Target, mesh_input: &serde_json::Value, loc: &Locator, diags: &mut Diagnostics) {
+fn eval_mesh(engine: &Engine, t: &Target, mesh_input: &regorus::Value, loc: &Locator, diags: &mut Diagnostics) {
     let mut eng = engine.clone();
-    eng.set_input(regorus::Value::from(mesh_input.clone()));
+    eng.set_input(mesh_input.clone());
     let (outcome, _) = eval_one(&mut eng, t);
     let anchor = Anchor { file: &t.file, doc: None, pos: t.pos };
     let mut problems = Problems::default();
@@ -505,25 +508,5 @@ schema:
     fn rule_paths_quote_non_identifier_components() {
         let comps = ["meshport".to_string(), "my-rules".to_string()];
         assert_eq!(rule_path(&comps, "deny_mesh"), r#"data.meshport["my-rules"].deny_mesh"#);
-    }
-}
-#[cfg(test)]
-mod probe {
-    #[test]
-    fn probe() {
-        let input = serde_json::json!({"product": {"id": "p1", "status": "active", "tenant": "northwind", "outputPorts": [{"name": "a", "description": "x", "type": "tables"}], "tags": ["a","b"]}, "contracts": [{"contract": {"id": "c", "version": "1.0.0", "schema": [{"name": "t", "physicalName": "a.b.v1", "physicalType": "topic"}]}, "file": "f", "direction": "output"}], "upstream": [], "downstream": []});
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/content/governance/rules/interoperability.rego")).unwrap();
-        for (name, policy) in [("trivial", "package meshport.t\ndeny_product contains \"m\" if false\n".to_string()), ("interop", text)] {
-            let mut e = super::new_engine();
-            e.add_policy("t.rego".into(), policy).unwrap();
-            e.eval_query("true".into(), false).unwrap();
-            let path = if name == "trivial" { "data.meshport.t.deny_product" } else { "data.meshport.interoperability.deny_product" };
-            let t = std::time::Instant::now();
-            for _ in 0..1000 { e.set_input(regorus::Value::from(input.clone())); }
-            let conv = t.elapsed();
-            let t = std::time::Instant::now();
-            for _ in 0..1000 { e.eval_rule(path.into()).unwrap(); }
-            println!("{name}: convert {:?}/1000, eval {:?}/1000", conv, t.elapsed());
-        }
     }
 }
