@@ -102,8 +102,10 @@ fn first_tab(src: &str, reported: Pos) -> Pos {
     reported
 }
 
+/// Nodes the parser synthesises (e.g. the empty value of a bare tag like `!x`) carry a
+/// default span with line 0; findings always point at a real line.
 fn marker_pos(node: &MarkedYaml) -> Pos {
-    Pos::new(node.span.start.line() as u32, node.span.start.col() as u32 + 1)
+    Pos::new((node.span.start.line() as u32).max(1), node.span.start.col() as u32 + 1)
 }
 
 fn convert(node: &MarkedYaml, pointer: &str, doc: &mut YamlDoc) -> Result<Value, YamlError> {
@@ -270,6 +272,13 @@ mod tests {
         }).unwrap();
         let (a, b) = handle.join().unwrap();
         assert!(a.contains("nesting") && b.contains("nesting"), "{a} / {b}");
+    }
+
+    /// Found by fuzzing: a bare tag parses to a synthetic node without a position.
+    #[test]
+    fn bare_tag_has_a_real_line() {
+        let doc = parse("!x").unwrap();
+        assert_eq!(doc.pos(""), Pos::new(1, 1));
     }
 
     #[test]
