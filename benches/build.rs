@@ -1,6 +1,7 @@
 //! Build benchmark: generates a synthetic mesh of N products (one ODPS product and one ODCS
 //! contract each, 0-3 inputs from earlier products, so lineage is acyclic and crosses
-//! domains), then times each phase of a build: load+check, template compile, render, write.
+//! domains), then times each phase of a build: load+check, template compile, render, write;
+//! and the rebuild `meshport serve` runs after one descriptor is edited.
 //!
 //! Run: `cargo bench --bench build` (sizes from `MESHPORT_BENCH_SIZES`, default `1000,10000`).
 
@@ -95,6 +96,24 @@ fn run(n: usize) {
         "products={n:>6}  load+check={:>8.2?}  templates={:>8.2?}  render={:>8.2?}  write={:>8.2?}  total={:>8.2?}  (median of 3)",
         m[0], m[1], m[2], m[3], m[4]
     );
+    rebuild_after_one_change(dir.path(), n);
+}
+
+/// What `meshport serve` does after a save: one descriptor edited, then the same full
+/// in-memory rebuild serve runs (load + check + templates + render; nothing is written).
+fn rebuild_after_one_change(root: &Path, n: usize) {
+    let file = root.join(format!("content/products/p{:06}.odps.yaml", n / 2));
+    let mut times = Vec::new();
+    for round in 0..3 {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let edited = text.replacen("with a few sentences", &format!("edited {round} times, with a few sentences"), 1);
+        std::fs::write(&file, edited).unwrap();
+        let (report, t) = time(|| meshport::serve::rebuild(root, "http://127.0.0.1:1111/").unwrap());
+        assert!(matches!(report.result, meshport::serve::Published::Good(_)), "the edited mesh must build");
+        times.push(t);
+    }
+    times.sort();
+    println!("products={n:>6}  serve rebuild after a one-file change={:>8.2?}  (median of 3, plus the 150 ms debounce)", times[1]);
 }
 
 fn main() {

@@ -13,4 +13,5 @@ pub mod markdown;
 pub mod highlight;
 pub mod render;
 pub mod output;
+pub mod serve;
 pub mod cmd;

@@ -1,5 +1,6 @@
 use clap::{Parser, Subcommand};
-use meshport::cmd::{self, build::BuildArgs, check::Format};
+use meshport::cmd::{self, build::BuildArgs, check::Format, serve::ServeArgs};
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 /// meshport: a static-site generator for a data mesh developer portal.
@@ -34,6 +35,20 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Build into memory, serve with live reload, rebuild on every change; writes nothing.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but loopback makes the portal reachable from the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the portal in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 fn main() {
@@ -41,6 +56,7 @@ fn main() {
     let result = match cli.command {
         Command::Build { root, output, base_url, quiet } => cmd::build::run(&BuildArgs { root, output, base_url, quiet }),
         Command::Check { root, format } => cmd::check::run(&root, format),
+        Command::Serve { root, port, bind, open } => cmd::serve::run(&ServeArgs { root, bind, port, open }),
     };
     let code = match result {
         Ok(code) => code,

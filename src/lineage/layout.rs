@@ -52,9 +52,9 @@ pub struct Scene {
     pub height: f64,
     /// Top-left corner and size of each node, aligned with `Spec::nodes`.
     pub nodes: Vec<(Point2, Point2)>,
-    /// Bézier path of each edge (layout-rs's (point, control) pairs), aligned with
-    /// `Spec::edges`; `reversed` when layout-rs flipped the edge to break a cycle.
-    pub edges: Vec<Option<EdgePath>>,
+    /// Waypoints of each edge from producer to consumer (see `route`), aligned with
+    /// `Spec::edges`.
+    pub edges: Vec<Option<Vec<Point2>>>,
     /// Centre of each edge's label, aligned with `Spec::edges`.
     pub labels: Vec<Option<Point2>>,
 }
@@ -63,12 +63,6 @@ pub struct Scene {
 pub struct Point2 {
     pub x: f64,
     pub y: f64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EdgePath {
-    pub points: Vec<(Point2, Point2)>,
-    pub reversed: bool,
 }
 
 pub enum Outcome {
@@ -84,8 +78,10 @@ pub const SUB_PX: f64 = 11.5;
 pub const LABEL_PX: f64 = 11.0;
 const BOX_PAD_X: f64 = 12.0;
 const MIN_BOX_W: f64 = 96.0;
-/// Space around each box, shared with its neighbours (x, y before any transposition).
-const HALO: (f64, f64) = (20.0, 40.0);
+/// Space around each box, shared with its neighbours: wide between ranks, where edges curve
+/// from one row to another, narrow between the boxes of one rank.
+const HALO_FLOW: f64 = 56.0;
+const HALO_CROSS: f64 = 24.0;
 /// layout-rs sizes a label as `chars × font_size + 20`; this "font size" makes that match
 /// the label's real width at LABEL_PX.
 const LABEL_LAYOUT_FONT: usize = 7;
@@ -153,7 +149,7 @@ pub fn lay_out_now(spec: &Spec) -> Scene {
 /// A box sized for our own text metrics; the properties carry only the node's index.
 fn node_element(i: usize, n: &SpecNode, orientation: Orientation) -> Element {
     let (w, h) = node_size(n);
-    let halo = Point::new(HALO.0, HALO.1);
+    let halo = if orientation.is_left_right() { Point::new(HALO_FLOW, HALO_CROSS) } else { Point::new(HALO_CROSS, HALO_FLOW) };
     Element {
         shape: ShapeKind::Box(String::new()),
         look: StyleAttr::simple(),
@@ -204,7 +200,7 @@ pub fn text_width(s: &str, px: f64, bold: bool) -> f64 {
 struct Capture {
     rects: Vec<(usize, Point, Point)>,
     texts: Vec<(Point, String)>,
-    arrows: Vec<(usize, Vec<(Point, Point)>, (bool, bool))>,
+    arrows: Vec<(usize, Vec<(Point, Point)>)>,
 }
 
 impl RenderBackend for Capture {
@@ -220,9 +216,10 @@ impl RenderBackend for Capture {
             self.texts.push((xy, text.to_string()));
         }
     }
-    fn draw_arrow(&mut self, path: &[(Point, Point)], _dashed: bool, head: (bool, bool), _look: &StyleAttr, properties: Option<String>, _text: &str) {
+    fn draw_arrow(&mut self, path: &[(Point, Point)], _dashed: bool, _head: (bool, bool), _look: &StyleAttr, properties: Option<String>, _text: &str) {
+        // Direction comes from the spec, not from layout-rs (which flips cycle edges).
         if let Some(i) = properties.and_then(|p| p.parse().ok()) {
-            self.arrows.push((i, path.to_vec(), head));
+            self.arrows.push((i, path.to_vec()));
         }
     }
     fn create_clip(&mut self, _xy: Point, _size: Point, _rounded_px: usize) -> ClipHandle {
@@ -243,10 +240,12 @@ impl Capture {
                 *slot = (p2(*xy), p2(*size));
             }
         }
-        for (i, path, head) in &self.arrows {
+        // layout-rs's path is (point, control) pairs: the first pair starts at the source
+        // box, every later one ends at a waypoint (a dummy or label node, then the target).
+        for (i, path) in &self.arrows {
             if let Some(slot) = scene.edges.get_mut(*i) {
-                let points = path.iter().map(|(a, b)| (p2(*a), p2(*b))).collect();
-                *slot = Some(EdgePath { points, reversed: head.0 && !head.1 });
+                let first = path.first().map(|(a, _)| p2(*a));
+                *slot = Some(first.into_iter().chain(path.iter().skip(1).map(|(_, b)| p2(*b))).collect());
             }
         }
         // layout-rs turns each labelled edge into a label node the edge passes through; its
@@ -265,15 +264,15 @@ impl Capture {
                 scene.labels[i] = Some(c);
             }
         }
+        scene.edges = super::route::route_all(spec, &scene.nodes, &scene.edges, &scene.labels);
         scene.normalise(spec);
         scene
     }
 }
 
-/// Distance from `c` to the nearest point (not control point) of a path.
-fn distance(path: &EdgePath, c: Point2) -> f64 {
-    let d = |p: &Point2| ((p.x - c.x).powi(2) + (p.y - c.y).powi(2)).sqrt();
-    path.points.iter().enumerate().map(|(k, (a, b))| if k == 0 { d(a) } else { d(b) }).fold(f64::MAX, f64::min)
+/// Distance from `c` to the nearest waypoint of a path.
+fn distance(path: &[Point2], c: Point2) -> f64 {
+    path.iter().map(|p| ((p.x - c.x).powi(2) + (p.y - c.y).powi(2)).sqrt()).fold(f64::MAX, f64::min)
 }
 
 fn p2(p: Point) -> Point2 {
@@ -294,7 +293,7 @@ impl Scene {
             grow(Point2 { x: xy.x + size.x, y: xy.y + size.y });
         }
         for path in self.edges.iter().flatten() {
-            path.points.iter().for_each(|(a, b)| { grow(*a); grow(*b); });
+            path.iter().for_each(|p| grow(*p));
         }
         for (i, c) in self.labels.iter().enumerate() {
             if let Some(c) = c {
@@ -312,7 +311,7 @@ impl Scene {
         };
         self.nodes.iter_mut().for_each(|(xy, _)| shift(xy));
         for path in self.edges.iter_mut().flatten() {
-            path.points.iter_mut().for_each(|(a, b)| { shift(a); shift(b); });
+            path.iter_mut().for_each(shift);
         }
         self.labels.iter_mut().flatten().for_each(shift);
         self.width = (max.x - min.x + 2.0 * MARGIN).ceil();

@@ -8,6 +8,7 @@
 
 pub mod graph;
 pub mod layout;
+pub mod route;
 pub mod specs;
 pub mod svg;
 #[cfg(test)]

@@ -27,13 +27,12 @@ pub fn write(spec: &Spec, scene: &Scene, id: &str, root: &str, title: &str) -> S
     out.push_str("<g class=\"lin-edges\">");
     for (i, e) in spec.edges.iter().enumerate() {
         if let Some(path) = &scene.edges[i] {
-            let marker = if path.reversed { "marker-start" } else { "marker-end" };
             let class = if e.class.is_empty() { "lin-edge".to_string() } else { format!("lin-edge {}", e.class) };
             let _ = write!(
                 out,
-                "<path class=\"{}\" d=\"{}\" {marker}=\"url(#{id}-head)\"><title>{}</title></path>",
+                "<path class=\"{}\" d=\"{}\" marker-end=\"url(#{id}-head)\"><title>{}</title></path>",
                 esc(&class),
-                path_data(&path.points),
+                path_data(path, spec.left_to_right),
                 esc(&e.tooltip)
             );
         }
@@ -52,17 +51,24 @@ pub fn write(spec: &Spec, scene: &Scene, id: &str, root: &str, title: &str) -> S
     out
 }
 
-/// `M x y C c1 c2 p S c p …`, the curve layout-rs routes through its dummy nodes.
-fn path_data(points: &[(Point2, Point2)]) -> String {
+/// Straight runs across rank bands, S-curves (level at both ends) through the gaps between
+/// them: a curve's control points stay inside its own gap, so it cannot reach a box.
+fn path_data(points: &[Point2], ltr: bool) -> String {
     let mut d = String::new();
-    if points.len() < 2 {
-        return d;
-    }
-    let (p0, c0) = points[0];
-    let (c1, p1) = points[1];
-    let _ = write!(d, "M{} {}C{} {} {} {} {} {}", n(p0.x), n(p0.y), n(c0.x), n(c0.y), n(c1.x), n(c1.y), n(p1.x), n(p1.y));
-    for (c, p) in &points[2..] {
-        let _ = write!(d, "S{} {} {} {}", n(c.x), n(c.y), n(p.x), n(p.y));
+    let Some(first) = points.first() else { return d };
+    let _ = write!(d, "M{} {}", n(first.x), n(first.y));
+    for w in points.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let level = if ltr { a.y == b.y } else { a.x == b.x };
+        if level {
+            let _ = write!(d, "L{} {}", n(b.x), n(b.y));
+        } else if ltr {
+            let mx = (a.x + b.x) / 2.0;
+            let _ = write!(d, "C{} {} {} {} {} {}", n(mx), n(a.y), n(mx), n(b.y), n(b.x), n(b.y));
+        } else {
+            let my = (a.y + b.y) / 2.0;
+            let _ = write!(d, "C{} {} {} {} {} {}", n(a.x), n(my), n(b.x), n(my), n(b.x), n(b.y));
+        }
     }
     d
 }

@@ -8,6 +8,7 @@ mod lineage;
 mod policy;
 mod rego;
 mod schema;
+mod serve;
 
 use common::*;
 use serde_json::Value;

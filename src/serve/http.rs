@@ -1,0 +1,202 @@
+//! The HTTP side: every request is answered from the in-memory site of the current
+//! snapshot (nothing is read from or written to disk), plus one event stream for reloads.
+
+use super::overlay::{self, EVENTS_PATH};
+use super::state::{Shared, Snapshot};
+use crate::output::Site;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, Method, StatusCode, Uri};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures_util::stream::{self, Stream, StreamExt};
+use std::convert::Infallible;
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new().route(EVENTS_PATH, get(events)).fallback(page).with_state(shared)
+}
+
+/// What a request path names in the site.
+#[derive(Debug, PartialEq, Eq)]
+enum Lookup {
+    File(String),
+    /// A folder asked for without its slash: relative links only work from `dir/`.
+    Redirect(String),
+    NotFound,
+}
+
+fn lookup(site: &Site, request_path: &str) -> Lookup {
+    let decoded = percent_decode(request_path);
+    let rel = decoded.trim_start_matches('/');
+    let candidate = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+    if site.get(&candidate).is_some() {
+        return Lookup::File(candidate);
+    }
+    if !rel.is_empty() && !rel.ends_with('/') && site.get(&format!("{rel}/index.html")).is_some() {
+        return Lookup::Redirect(format!("{}/", request_path));
+    }
+    Lookup::NotFound
+}
+
+async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], "read-only preview server\n").into_response();
+    }
+    let snap = shared.current();
+    let Some(site) = snap.site.as_deref() else {
+        // No build has succeeded yet: every path shows the findings.
+        let html = decorate(overlay::placeholder_page().as_bytes(), &snap);
+        return file_response(StatusCode::SERVICE_UNAVAILABLE, "x.html", html);
+    };
+    match lookup(site, uri.path()) {
+        Lookup::File(path) => {
+            let bytes = site.get(&path).unwrap_or_default();
+            let body = if is_html(&path) { decorate(bytes, &snap) } else { bytes.to_vec() };
+            file_response(StatusCode::OK, &path, body)
+        }
+        Lookup::Redirect(to) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response(),
+        Lookup::NotFound => match site.get("404.html") {
+            Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", decorate(bytes, &snap)),
+            None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+        },
+    }
+}
+
+/// The reload script on every page, the findings panel while the latest rebuild failed.
+fn decorate(html: &[u8], snap: &Snapshot) -> Vec<u8> {
+    let mut extra = snap.overlay.as_deref().unwrap_or("").to_string();
+    extra.push_str(&overlay::reload_script(snap.generation));
+    overlay::inject(html, &extra)
+}
+
+fn file_response(status: StatusCode, path: &str, body: Vec<u8>) -> Response {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type(path))
+        // Every reload must show the newest build, never a cached page.
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::from(body))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+fn is_html(path: &str) -> bool {
+    path.ends_with(".html") || path.ends_with(".htm")
+}
+
+/// Content types of what the portal and a mesh's `static/` hold.
+fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "xml" => "application/xml",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "yaml" | "yml" => "application/yaml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "pdf" => "application/pdf",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `%XX` escapes decoded; an invalid escape stays as it is.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Server-sent events: `hello` with the current generation on connect, then `reload` after
+/// every rebuild. The stream ends when the server stops.
+async fn events(State(shared): State<Arc<Shared>>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // Subscribe before reading the generation, so no rebuild falls between the two.
+    let rx = shared.subscribe();
+    let hello = Event::default().event("hello").data(shared.current().generation.to_string());
+    let shutdown = shared.shutdown_signal();
+    let updates = stream::unfold((rx, shutdown, shared), |(mut rx, mut shutdown, shared)| async move {
+        let generation = tokio::select! {
+            r = rx.recv() => match r {
+                Ok(g) => g,
+                // Missed some: the page only needs to know that it is stale.
+                Err(RecvError::Lagged(_)) => shared.current().generation,
+                Err(RecvError::Closed) => return None,
+            },
+            _ = shutdown.wait_for(|stopping| *stopping) => return None,
+        };
+        let event = Event::default().event("reload").data(generation.to_string());
+        Some((Ok(event), (rx, shutdown, shared)))
+    });
+    Sse::new(stream::once(async move { Ok(hello) }).chain(updates)).keep_alive(KeepAlive::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Site {
+        let mut s = Site::default();
+        for p in ["index.html", "products/index.html", "products/a b.html", "static/style.css"] {
+            s.add(p.into(), b"x".to_vec());
+        }
+        s
+    }
+
+    #[test]
+    fn maps_request_paths_to_site_files() {
+        let s = site();
+        assert_eq!(lookup(&s, "/"), Lookup::File("index.html".into()));
+        assert_eq!(lookup(&s, "/products/"), Lookup::File("products/index.html".into()));
+        assert_eq!(lookup(&s, "/products"), Lookup::Redirect("/products/".into()));
+        assert_eq!(lookup(&s, "/products/a%20b.html"), Lookup::File("products/a b.html".into()));
+        assert_eq!(lookup(&s, "/static/style.css"), Lookup::File("static/style.css".into()));
+        assert_eq!(lookup(&s, "/nope.html"), Lookup::NotFound);
+        assert_eq!(lookup(&s, "/../index.html"), Lookup::NotFound);
+    }
+
+    #[test]
+    fn content_types_by_extension() {
+        assert_eq!(content_type("a/b.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("static/style.CSS"), "text/css; charset=utf-8");
+        assert_eq!(content_type("api/products.json"), "application/json");
+        assert_eq!(content_type("sitemap.xml"), "application/xml");
+        assert_eq!(content_type("static/logo.svg"), "image/svg+xml");
+        assert_eq!(content_type("noext"), "application/octet-stream");
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("/a%2Fb%20c"), "/a/b c");
+        assert_eq!(percent_decode("/100%"), "/100%");
+        assert_eq!(percent_decode("/%zz"), "/%zz");
+    }
+}
