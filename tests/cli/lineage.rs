@@ -104,9 +104,7 @@ fn two_versions_of_one_contract_are_two_edges() {
     assert_eq!(versions, ["1.0.0", "2.0.0"]);
 }
 
-/// Today a cycle is an error that stops the build. (When policies can lower `lineage.cycle`
-/// to a warning, the build must draw the cycle; the layout side is covered by the unit test
-/// `lineage::tests::a_cycle_lays_out_without_hanging`.)
+/// A cycle is an error that stops the build by default.
 #[test]
 fn a_cycle_is_an_error_by_default() {
     let mesh = copy_fixture("lineage-cycle");
@@ -117,6 +115,27 @@ fn a_cycle_is_an_error_by_default() {
     let (code, report) = check_json(mesh.path());
     assert_eq!(code, 1);
     assert!(findings(&report, "error").iter().any(|f| f.rule == "lineage.cycle"), "{report:#}");
+}
+
+/// With `lineage.cycle` lowered to a warning in the policies, the build publishes, finishes
+/// promptly and the diagrams draw both edges of the cycle.
+#[test]
+fn a_cycle_lowered_to_a_warning_is_drawn() {
+    let mesh = copy_fixture("lineage-cycle");
+    let policies = mesh.path().join("content/governance/policies.yaml");
+    std::fs::create_dir_all(policies.parent().unwrap()).unwrap();
+    std::fs::write(&policies, "rules:\n  lineage.cycle: warning\n").unwrap();
+    let started = std::time::Instant::now();
+    let r = build(mesh.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(started.elapsed().as_secs() < 60, "the build does not hang on a cycle");
+    assert!(r.stderr.contains("warning[lineage.cycle]"), "{}", r.stderr);
+    let site = mesh.path().join("public");
+    for product in ["budget", "forecast"] {
+        let page = read(&site, &format!("products/{product}.html"));
+        let svg = diagram(&page);
+        assert_eq!(svg.matches("<path class=\"lin-edge").count(), 2, "both edges of the cycle on {product}:\n{svg}");
+    }
 }
 
 #[test]
