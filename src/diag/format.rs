@@ -31,7 +31,7 @@ fn write_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
         "{}:{}:{}: {}[{}]: {}",
         d.file, d.line, d.column, d.severity, d.rule, d.message
     );
-    if let Some(line) = text.and_then(|t| t.lines().nth(d.line.saturating_sub(1) as usize)) {
+    if let Some(line) = text.and_then(|t| source_lines(t).nth(d.line.saturating_sub(1) as usize)) {
         let gutter = d.line.to_string();
         let shown: String = line.chars().take(160).collect();
         let _ = writeln!(out, "  {gutter} | {shown}");
@@ -41,6 +41,11 @@ fn write_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
     if let Some(hint) = &d.hint {
         let _ = writeln!(out, "  = help: {hint}");
     }
+}
+
+/// Lines as YAML numbers them: `\r\n`, `\n` and a lone `\r` each end a line.
+fn source_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n').flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
 }
 
 #[derive(Serialize)]
