@@ -109,7 +109,7 @@ impl Policies {
     /// valid still apply.
     pub fn load(mesh: &Mesh, diags: &mut Diagnostics) -> Policies {
         let Some(origin) = mesh.policies.clone() else { return Policies::default() };
-        let Some(raw) = crate::model::typed::<RawPolicies>(&origin.file, &origin.doc, diags) else {
+        let Some(raw) = crate::model::typed_as::<RawPolicies>("policy.invalid", &origin.file, &origin.doc, diags) else {
             return Policies { origin: Some(origin), ..Default::default() };
         };
         let global = compile_set(&origin, "", raw.global, diags);

@@ -57,6 +57,11 @@ fn add_file(mesh: &mut Mesh, file: SourceFile, diags: &mut Diagnostics) {
 
 /// Deserialises a typed view of `doc`; a type error is reported at the offending value.
 pub fn typed<T: DeserializeOwned>(rel: &str, doc: &YamlDoc, diags: &mut Diagnostics) -> Option<T> {
+    typed_as("descriptor.type", rel, doc, diags)
+}
+
+/// Like `typed`, reporting under another rule (for files that are not descriptors).
+pub fn typed_as<T: DeserializeOwned>(rule: &str, rel: &str, doc: &YamlDoc, diags: &mut Diagnostics) -> Option<T> {
     match serde_path_to_error::deserialize::<_, T>(&doc.value) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -64,7 +69,7 @@ pub fn typed<T: DeserializeOwned>(rel: &str, doc: &YamlDoc, diags: &mut Diagnost
             let msg = e.inner().to_string();
             let at = if pointer.is_empty() { String::new() } else { format!(" at `{}`", pointer) };
             diags.push(
-                Diagnostic::error("descriptor.type", rel, doc.pos(&pointer), format!("wrong type{at}: {msg}"))
+                Diagnostic::error(rule, rel, doc.pos(&pointer), format!("{}{at}: {msg}", if msg.starts_with("unknown field") { "unknown key" } else { "wrong type" }))
                     .with_hint("check the value's type against the standard (text, number, true/false, list or mapping)"),
             );
             None

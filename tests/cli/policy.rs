@@ -81,3 +81,13 @@ fn a_cycle_lowered_to_a_warning_still_builds() {
     let page = std::fs::read_to_string(site.join("products/p-one.html")).unwrap();
     assert!(page.contains("lineage.cycle"), "the product page lists its finding");
 }
+
+#[test]
+fn a_misspelt_policies_key_is_a_policy_finding() {
+    let mesh = with_policies("valid-basic", "rules:\n  team.contact-missing: error\nrequiredTag: [x]\n");
+    let (code, report) = check_json(mesh.path());
+    assert_eq!(code, 1);
+    let found = rules_of(&report, "policy.invalid");
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0].file, POLICIES);
+}
