@@ -61,12 +61,18 @@ fn product_rules(mesh: &Mesh, p: &Product, diags: &mut Diagnostics) {
         output_port_rules(mesh, p, port, diags);
     }
     for port in &p.inputs {
-        if port.contract_id.is_none() {
-            diags.push(Diagnostic::warning("port.contract-missing", file, at(p, &port.pointer),
+        match &port.contract_id {
+            None => diags.push(Diagnostic::warning("port.contract-missing", file, at(p, &port.pointer),
                 format!("input port `{}` names no contractId, so its lineage is unknown", port.name))
-                .with_hint("add `contractId:` with the id of the contract this port reads"));
-        } else {
-            version_rule(mesh, p, port, diags);
+                .with_hint("add `contractId:` with the id of the contract this port reads")),
+            // Read from outside the mesh is fine, but only with a contract saying what is read;
+            // without one a typo in the id would silently look like an external source.
+            Some(cid) if !mesh.index.contract_versions.contains_key(cid) && !mesh.index.producers.contains_key(cid) => {
+                diags.push(Diagnostic::warning("ref.contract-missing", file, at(p, &format!("{}/contractId", port.pointer)),
+                    format!("input port `{}` reads contract `{cid}`, which no file defines and no product outputs", port.name))
+                    .with_hint(format!("fix the id, or add an ODCS file with `id: {cid}` describing the external source")));
+            }
+            Some(_) => version_rule(mesh, p, port, diags),
         }
     }
     input_contract_rules(p, diags);
@@ -87,6 +93,18 @@ fn output_port_rules(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnost
         return;
     }
     version_rule(mesh, p, port, diags);
+    status_rule(mesh, p, port, diags);
+}
+
+/// An active product promises its output; a contract still in draft, or already deprecated or
+/// retired, contradicts that promise.
+fn status_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {
+    let Some(c) = port.contract.as_ref().and_then(|k| mesh.contracts.get(k)) else { return };
+    if p.status == "active" && matches!(c.status.as_str(), "draft" | "proposed" | "deprecated" | "retired") {
+        diags.push(Diagnostic::warning("ref.contract-status", &p.origin.file, at(p, &format!("{}/contractId", port.pointer)),
+            format!("active product `{}` publishes port `{}` under contract `{}` {}, whose status is {}", p.id, port.name, c.key.id, c.key.version, c.status))
+            .with_hint("activate the contract version (or point the port at an active one) before the product is active"));
+    }
 }
 
 fn version_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {

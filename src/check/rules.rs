@@ -59,7 +59,8 @@ rules! {
     "id.duplicate", Error, Mesh, "Two products share an id, or two contracts share an id and version.", "Rename one, or bump the version of a contract.";
     "product.owner-missing", Warning, Product, "A product names no owner team.", "Add `team: {name: <team id>}` naming a team under content/teams/.";
     "port.contract-missing", Warning, Product, "A port carries no contractId.", "Add `contractId:` and a contract file describing the port's data.";
-    "ref.contract-missing", Warning, Product, "An output port references a contract that no file defines.", "Add the ODCS file with that id, or fix the id.";
+    "ref.contract-missing", Warning, Product, "A port references a contract that no file defines (for an input port: and no product outputs).", "Add the ODCS file with that id (for an external source too), or fix the id.";
+    "ref.contract-status", Warning, Product, "An active product publishes a port under a draft, proposed, deprecated or retired contract.", "Activate the contract version, or point the port at an active one.";
     "ref.contract-version", Warning, Product, "A port asks for a contract version the mesh does not have.", "Use a version the contract defines, or add that version.";
     "ref.input-contract", Warning, Product, "`inputContracts` names a contract no input port of the product reads.", "Add the input port, or remove the entry.";
     "ref.team-missing", Warning, Organisation, "A domain's owner is not a known team.", "Use the file name of a team under content/teams/.";

@@ -5,7 +5,7 @@ use super::{load, EXIT_FINDINGS, EXIT_OK};
 use crate::render::{render_site, Templates};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 pub struct BuildArgs {
@@ -80,9 +80,4 @@ impl Progress {
             b.finish_and_clear();
         }
     }
-}
-
-/// Used by tests and `serve`: the output directory for a root.
-pub fn default_output(root: &Path) -> PathBuf {
-    root.join("public")
 }

@@ -6,6 +6,7 @@ mod common;
 mod governance;
 mod lineage;
 mod policy;
+mod rules;
 mod rego;
 mod schema;
 mod serve;
