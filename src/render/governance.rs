@@ -6,6 +6,7 @@ use super::{Ctx, PageJob};
 use crate::check::rules::{self, Rule};
 use crate::check::score::{DomainScore, ProductScore};
 use crate::output::Site;
+use std::collections::BTreeMap;
 
 pub const GOVERNANCE_URL: &str = "scorecard.html";
 pub const RULES_URL: &str = "rules.html";
@@ -59,19 +60,27 @@ pub fn domain_scorecard(ctx: &Ctx, domain: &str) -> Option<DomainScoreView> {
     Some(domain_score(ctx, &ctx.scorecard.domains[pos], pos + 1))
 }
 
-/// The page a finding's file belongs to, if any.
-fn page_of(ctx: &Ctx, file: &str) -> Option<Link> {
+/// The page each source file belongs to, built once so listing findings never scans.
+fn pages_by_file<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Link> {
     let mesh = ctx.mesh;
-    if let Some(p) = mesh.products.values().find(|p| p.origin.file == file) {
-        return Some(ctx.product_link(&p.id));
+    let mut map = BTreeMap::new();
+    for p in mesh.products.values() {
+        map.insert(p.origin.file.as_str(), ctx.product_link(&p.id));
     }
-    if let Some(c) = mesh.contracts.values().find(|c| c.origin.file == file) {
-        return Some(ctx.contract_link(&c.key));
+    for c in mesh.contracts.values() {
+        map.insert(c.origin.file.as_str(), ctx.contract_link(&c.key));
     }
-    if let Some(t) = mesh.teams.values().find(|t| t.page.as_ref().is_some_and(|p| p.file == file)) {
-        return Some(ctx.team_link(&t.id));
+    for t in mesh.teams.values() {
+        if let Some(page) = &t.page {
+            map.insert(page.file.as_str(), ctx.team_link(&t.id));
+        }
     }
-    mesh.domains.values().find(|d| d.page.as_ref().is_some_and(|p| p.file == file)).map(|d| ctx.domain_link(&d.id))
+    for d in mesh.domains.values() {
+        if let Some(page) = &d.page {
+            map.insert(page.file.as_str(), ctx.domain_link(&d.id));
+        }
+    }
+    map
 }
 
 fn view(ctx: &Ctx) -> GovernanceView {
@@ -84,6 +93,7 @@ fn view(ctx: &Ctx) -> GovernanceView {
         warnings: p.warnings,
     }).collect();
     products.sort_by(|a, b| a.score.cmp(&b.score).then_with(|| a.product.title.cmp(&b.product.title)));
+    let pages = pages_by_file(ctx);
     let findings = ctx.diags.iter().map(|d| OpenFinding {
         severity: d.severity.to_string(),
         rule: rule_view_by_id(&d.rule),
@@ -91,7 +101,7 @@ fn view(ctx: &Ctx) -> GovernanceView {
         line: d.line,
         column: d.column,
         message: d.message.clone(),
-        page: page_of(ctx, &d.file),
+        page: pages.get(d.file.as_str()).cloned(),
     }).collect();
     use crate::diag::Severity;
     let (policies, required_tags) = policy_rows(ctx);
@@ -142,11 +152,12 @@ pub fn jobs(ctx: &Ctx) -> Vec<PageJob> {
 
 /// `api/governance.json`: the scorecard and every open finding.
 pub fn api(ctx: &Ctx, site: &mut Site) {
-    let v = view(ctx);
+    use crate::diag::Severity;
+    let count = |s| ctx.diags.count(s);
     let doc = serde_json::json!({
         "version": 1,
-        "score": v.score,
-        "summary": {"errors": v.errors, "warnings": v.warnings, "infos": v.infos},
+        "score": ctx.scorecard.score,
+        "summary": {"errors": count(Severity::Error), "warnings": count(Severity::Warning), "infos": count(Severity::Info)},
         "domains": ctx.scorecard.domains,
         "products": ctx.scorecard.products.values().collect::<Vec<_>>(),
         "findings": ctx.diags.iter().collect::<Vec<_>>(),

@@ -45,7 +45,12 @@ impl<'a> Ctx<'a> {
 
     /// ODCS `dataProduct` names a product by id or by name.
     pub fn product_link_by_id_or_name(&self, s: &str) -> Link {
-        match self.mesh.products.values().find(|p| p.id == s || p.name == s) {
+        if self.mesh.products.contains_key(s) {
+            return self.product_link(s);
+        }
+        // Names are not indexed: this scan only runs for the rare contract that names its
+        // product by name rather than id.
+        match self.mesh.products.values().find(|p| p.name == s) {
             Some(p) => self.product_link(&p.id),
             None => Link { title: s.to_string(), url: None },
         }
