@@ -8,6 +8,7 @@ pub mod config;
 pub mod source;
 pub mod model;
 pub mod lineage;
+pub mod git;
 pub mod check;
 pub mod markdown;
 pub mod highlight;

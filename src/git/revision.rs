@@ -1,0 +1,1 @@
+//! Files of the mesh as they were at another revision, read from git objects (no checkout).
