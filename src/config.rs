@@ -75,8 +75,12 @@ impl Config {
     /// Reads `<root>/meshport.toml` if present. A malformed file is a finding in the mesh (the
     /// defaults are used so the rest of the mesh is still checked).
     pub fn load(root: &Path) -> (Config, Option<Diagnostic>, Option<String>) {
-        let path = root.join(FILE_NAME);
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        Config::from_text(std::fs::read_to_string(root.join(FILE_NAME)).ok())
+    }
+
+    /// Like `load`, for the file's text however it was read (`None`: there is no file).
+    pub fn from_text(text: Option<String>) -> (Config, Option<Diagnostic>, Option<String>) {
+        let Some(text) = text else {
             return (Config::default(), None, None);
         };
         match Config::parse(&text) {

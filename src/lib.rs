@@ -16,3 +16,4 @@ pub mod render;
 pub mod output;
 pub mod serve;
 pub mod cmd;
+pub mod diff;

@@ -1,5 +1,6 @@
 use clap::{Parser, Subcommand};
 use meshport::cmd::{self, build::BuildArgs, check::Format, serve::ServeArgs};
+use meshport::cmd::diff::{DiffArgs, DiffFormat};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -49,6 +50,19 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Compare the working tree with a git revision: what changed, what breaks, whom to tell.
+    Diff {
+        /// The revision to compare against (branch, tag or commit, e.g. `origin/main`).
+        #[arg(long)]
+        base: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: DiffFormat,
+        /// Exit 1 when any change is breaking.
+        #[arg(long)]
+        fail_on_breaking: bool,
+    },
 }
 
 fn main() {
@@ -57,6 +71,7 @@ fn main() {
         Command::Build { root, output, base_url, quiet } => cmd::build::run(&BuildArgs { root, output, base_url, quiet }),
         Command::Check { root, format } => cmd::check::run(&root, format),
         Command::Serve { root, port, bind, open } => cmd::serve::run(&ServeArgs { root, bind, port, open }),
+        Command::Diff { base, root, format, fail_on_breaking } => cmd::diff::run(&DiffArgs { root, base, format, fail_on_breaking }),
     };
     let code = match result {
         Ok(code) => code,

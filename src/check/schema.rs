@@ -14,15 +14,15 @@
 //! when a finding here already covers it (see [`Report::drop_shadowed_type_errors`]).
 
 use crate::config::{Config, FILE_NAME};
-use crate::diag::{rel_path, Diagnostic, Diagnostics, Pos};
+use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::source::yaml::escape_token;
-use crate::source::{Document, SourceSet, YamlDoc};
+use crate::source::{Document, ReadError, SourceSet, SourceTree, YamlDoc};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError, Validator};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 use std::sync::LazyLock;
 
 /// Which standard a descriptor follows.
@@ -78,8 +78,8 @@ pub struct Report {
 
 /// Validates every product and contract in `sources`; findings go to `diags`. Organisation
 /// schema files are added to `sources.texts` so findings in them show a snippet.
-pub fn check_sources(root: &Path, config: &Config, sources: &mut SourceSet, diags: &mut Diagnostics) -> Report {
-    let org = load_org_schemas(root, config, sources, diags);
+pub fn check_sources(tree: &dyn SourceTree, config: &Config, sources: &mut SourceSet, diags: &mut Diagnostics) -> Report {
+    let org = load_org_schemas(tree, config, sources, diags);
     let found: Vec<(Vec<Diagnostic>, Vec<At>)> = sources
         .files
         .par_iter()
@@ -463,22 +463,23 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Reads and compiles the schemas listed under `[schemas]`. A path that leaves the mesh root or
 /// cannot be read is a `config.invalid` finding at the path in meshport.toml; a file that does
 /// not parse or compile is a `schema.invalid` finding in the file. Either way the rest goes on.
-fn load_org_schemas(root: &Path, config: &Config, sources: &mut SourceSet, diags: &mut Diagnostics) -> Vec<OrgSchema> {
+fn load_org_schemas(tree: &dyn SourceTree, config: &Config, sources: &mut SourceSet, diags: &mut Diagnostics) -> Vec<OrgSchema> {
     let lists = [(DocKind::Product, &config.schemas.product), (DocKind::Contract, &config.schemas.contract)];
     let mut out = Vec::new();
     for (kind, paths) in lists {
         for path in paths {
             let config_text = sources.texts.get(FILE_NAME).map(String::as_str).unwrap_or("");
             let at = locate(config_text, path);
-            let full = match inside_root(root, path) {
-                Ok(full) => full,
+            let file = match inside_root(tree, path) {
+                Ok(file) => file,
                 Err(why) => {
                     diags.push(Diagnostic::error("config.invalid", FILE_NAME, at, format!("schema path `{path}` {why}"))
                         .with_hint("list schema files by paths relative to the mesh root, e.g. \"schemas/org-product.schema.json\" (no `..`, not absolute)"));
                     continue;
                 }
             };
-            let text = match std::fs::read_to_string(&full) {
+            let read = tree.read(&file).and_then(|b| String::from_utf8(b).map_err(|_| ReadError::Other("not valid UTF-8".into())));
+            let text = match read {
                 Ok(text) => text,
                 Err(e) => {
                     diags.push(Diagnostic::error("config.invalid", FILE_NAME, at, format!("schema file `{path}` cannot be read: {e}"))
@@ -486,7 +487,6 @@ fn load_org_schemas(root: &Path, config: &Config, sources: &mut SourceSet, diags
                     continue;
                 }
             };
-            let file = rel_path(root, &full);
             sources.texts.insert(file.clone(), text.clone());
             match compile_org(kind, &file, &text) {
                 Ok(s) => out.push(s),
@@ -497,9 +497,10 @@ fn load_org_schemas(root: &Path, config: &Config, sources: &mut SourceSet, diags
     out
 }
 
-/// The path under `root`, or why it is refused: absolute or climbing out with `..` (checked on
-/// the text, before touching the file system), or a symbolic link that leads outside.
-fn inside_root(root: &Path, path: &str) -> Result<PathBuf, &'static str> {
+/// The path as the tree names it (`/`-separated, relative to the root), or why it is refused:
+/// absolute or climbing out with `..` (checked on the text, before touching any file), or a
+/// symbolic link that leads outside.
+fn inside_root(tree: &dyn SourceTree, path: &str) -> Result<String, &'static str> {
     let p = Path::new(path);
     if path.trim().is_empty() {
         return Err("is empty");
@@ -507,13 +508,15 @@ fn inside_root(root: &Path, path: &str) -> Result<PathBuf, &'static str> {
     if p.is_absolute() || p.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
         return Err("leaves the mesh root (absolute, or climbing out with `..`)");
     }
-    let full = root.join(p);
-    if let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize()) {
-        if !real.starts_with(&real_root) {
-            return Err("leads outside the mesh root through a symbolic link");
-        }
+    let rel: Vec<&str> = p.components().filter_map(|c| match c {
+        Component::Normal(s) => s.to_str(),
+        _ => None,
+    }).collect();
+    let rel = rel.join("/");
+    if tree.escapes_root(&rel) {
+        return Err("leads outside the mesh root through a symbolic link");
     }
-    Ok(full)
+    Ok(rel)
 }
 
 /// Where `path` is written in meshport.toml (inside its quotes), else the `[schemas]` header.
@@ -690,9 +693,9 @@ mod tests {
 
     #[test]
     fn paths_outside_the_root_are_refused() {
-        let root = Path::new("/tmp/mesh");
-        assert!(inside_root(root, "schemas/a.json").is_ok());
-        assert!(inside_root(root, "./schemas/a.json").is_ok());
+        let root = &crate::source::MemTree::default();
+        assert_eq!(inside_root(root, "schemas/a.json").as_deref(), Ok("schemas/a.json"));
+        assert_eq!(inside_root(root, "./schemas/a.json").as_deref(), Ok("schemas/a.json"));
         for bad in ["../a.json", "schemas/../../a.json", "/etc/a.json", ""] {
             assert!(inside_root(root, bad).is_err(), "{bad}");
         }

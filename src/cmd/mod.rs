@@ -3,11 +3,13 @@
 
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod serve;
 
 use crate::config::Config;
 use crate::diag::{render_human, Diagnostics};
 use crate::model::Mesh;
+use crate::source::SourceTree;
 use std::path::Path;
 
 /// Exit status: clean (warnings allowed).
@@ -31,19 +33,26 @@ pub fn load(root: &Path, base_url: Option<&str>) -> anyhow::Result<Loaded> {
     if !root.join("content").is_dir() {
         anyhow::bail!("{} has no content/ directory: run meshport in a mesh repository (or pass --root)", root.display());
     }
+    let config_text = std::fs::read_to_string(root.join(crate::config::FILE_NAME)).ok();
+    load_from(&crate::source::DirTree::new(root), config_text, base_url)
+}
+
+/// The same pipeline over any source tree (a directory, or files read from a git revision),
+/// given the text of meshport.toml when there is one.
+pub fn load_from(tree: &dyn SourceTree, config_text: Option<String>, base_url: Option<&str>) -> anyhow::Result<Loaded> {
     let mut diags = Diagnostics::new();
-    let (mut config, config_diag, config_text) = Config::load(root);
+    let (mut config, config_diag, config_text) = Config::from_text(config_text);
     diags.extend(config_diag);
     if let Some(url) = base_url {
         config.set_base_url(url);
     }
-    let mut sources = crate::source::load(root);
+    let mut sources = crate::source::load_tree(tree);
     diags.extend(std::mem::take(&mut sources.diags).iter().cloned());
     if let Some(text) = config_text {
         sources.texts.insert(crate::config::FILE_NAME.to_string(), text);
     }
     // Structure first, on the raw documents: also those that fail typed resolution below.
-    let schema_report = crate::check::schema::check_sources(root, &config, &mut sources, &mut diags);
+    let schema_report = crate::check::schema::check_sources(tree, &config, &mut sources, &mut diags);
     let mesh = crate::model::resolve(config, sources, &mut diags);
     schema_report.drop_shadowed_type_errors(&mut diags);
     let policies = crate::check::policy::Policies::load(&mesh, &mut diags);

@@ -7,7 +7,7 @@ pub mod raw;
 mod resolve;
 
 pub use lineage::{Edge, NodeRef};
-pub use resolve::{contact as contact_of, resolve, typed, typed_as};
+pub use resolve::{compare_versions, contact as contact_of, resolve, typed, typed_as};
 
 use crate::config::Config;
 use crate::source::YamlDoc;

@@ -61,15 +61,132 @@ enum Outcome {
     Ignored,
 }
 
+/// Where the mesh's files come from: the working tree, or the files of a git revision read
+/// into memory. The per-file reading and recognition is shared; only listing and reading differ.
+pub trait SourceTree: Sync {
+    /// Regular files under `content/` as `/`-separated paths relative to the mesh root, sorted.
+    /// Entries that cannot be listed, and symbolic links (never followed), are reported.
+    fn content_files(&self, diags: &mut Diagnostics) -> Vec<String>;
+    /// The bytes of a file by its path relative to the mesh root.
+    fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError>;
+    /// Whether a path that stays inside the root as written still leads outside it (through
+    /// a symbolic link). Only asked for paths named in meshport.toml; content is never followed.
+    fn escapes_root(&self, _rel: &str) -> bool {
+        false
+    }
+}
+
+/// Why a file of a `SourceTree` could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    NotFound,
+    TooLarge(u64),
+    Other(String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotFound => write!(f, "no such file"),
+            ReadError::TooLarge(size) => write!(f, "file is {size} bytes; the limit is {MAX_FILE_BYTES}"),
+            ReadError::Other(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// The mesh in a directory of the file system.
+pub struct DirTree {
+    root: PathBuf,
+}
+
+impl DirTree {
+    pub fn new(root: &Path) -> Self {
+        DirTree { root: root.to_path_buf() }
+    }
+}
+
+impl SourceTree for DirTree {
+    fn content_files(&self, diags: &mut Diagnostics) -> Vec<String> {
+        walk(&self.root, &self.root.join("content"), diags).iter().map(|p| rel_path(&self.root, p)).collect()
+    }
+
+    fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
+        let full = self.root.join(rel);
+        let size = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+        if size > MAX_FILE_BYTES {
+            return Err(ReadError::TooLarge(size));
+        }
+        std::fs::read(&full).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => ReadError::NotFound,
+            _ => ReadError::Other(e.to_string()),
+        })
+    }
+
+    fn escapes_root(&self, rel: &str) -> bool {
+        match (self.root.join(rel).canonicalize(), self.root.canonicalize()) {
+            (Ok(real), Ok(real_root)) => !real.starts_with(&real_root),
+            _ => false,
+        }
+    }
+}
+
+/// A mesh held in memory: file bytes by path relative to the mesh root (e.g. read from git
+/// objects). Paths listed in `links` are symbolic links, reported and never read as content;
+/// `too_large` files are known by size only.
+#[derive(Debug, Default, Clone)]
+pub struct MemTree {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub links: Vec<String>,
+    pub too_large: BTreeMap<String, u64>,
+}
+
+impl SourceTree for MemTree {
+    fn content_files(&self, diags: &mut Diagnostics) -> Vec<String> {
+        for link in self.links.iter().filter(|l| l.starts_with("content/")) {
+            diags.push(symlink_finding(link));
+        }
+        let mut out: Vec<String> = self.files.keys().chain(self.too_large.keys())
+            .filter(|rel| rel.starts_with("content/") && is_content_path(rel))
+            .cloned()
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
+        if let Some(size) = self.too_large.get(rel) {
+            return Err(ReadError::TooLarge(*size));
+        }
+        let bytes = self.files.get(rel).ok_or(ReadError::NotFound)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(ReadError::TooLarge(bytes.len() as u64));
+        }
+        Ok(bytes.clone())
+    }
+}
+
+/// Whether a path under `content/` is read: no hidden directory or file, no editor temp file
+/// (the same filter the directory walk applies).
+fn is_content_path(rel: &str) -> bool {
+    let mut parts = rel.split('/').skip(1).peekable();
+    while let Some(part) = parts.next() {
+        if is_hidden(part) || (parts.peek().is_none() && is_editor_temp(part)) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Reads every file under `<root>/content`.
 pub fn load(root: &Path) -> SourceSet {
-    let content = root.join("content");
+    load_tree(&DirTree::new(root))
+}
+
+/// Reads every file under `content/` of `tree`.
+pub fn load_tree(tree: &dyn SourceTree) -> SourceSet {
     let mut set = SourceSet::default();
-    let paths = walk(root, &content, &mut set.diags);
-    let outcomes: Vec<(String, Outcome)> = paths
-        .par_iter()
-        .map(|p| (rel_path(root, p), read_one(p, &rel_path(root, p))))
-        .collect();
+    let paths = tree.content_files(&mut set.diags);
+    let outcomes: Vec<(String, Outcome)> = paths.par_iter().map(|rel| (rel.clone(), read_one(tree, rel))).collect();
     for (rel, outcome) in outcomes {
         match outcome {
             Outcome::File(file, text) => {
@@ -114,16 +231,17 @@ fn walk(root: &Path, content: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
             }
         };
         if entry.path_is_symlink() {
-            diags.push(
-                Diagnostic::warning("source.symlink", &rel_path(root, entry.path()), Pos::new(1, 1),
-                    "symbolic link not followed")
-                .with_hint("replace the link with the file itself; links may point outside the repository"),
-            );
+            diags.push(symlink_finding(&rel_path(root, entry.path())));
         } else if entry.file_type().is_file() && !is_editor_temp(entry.file_name().to_str().unwrap_or("")) {
             out.push(entry.into_path());
         }
     }
     out
+}
+
+fn symlink_finding(rel: &str) -> Diagnostic {
+    Diagnostic::warning("source.symlink", rel, Pos::new(1, 1), "symbolic link not followed")
+        .with_hint("replace the link with the file itself; links may point outside the repository")
 }
 
 fn is_hidden(name: &str) -> bool {
@@ -136,15 +254,15 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name.starts_with('#')
 }
 
-fn read_one(path: &Path, rel: &str) -> Outcome {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+fn read_one(tree: &dyn SourceTree, rel: &str) -> Outcome {
+    let ext = rel.rsplit_once('.').map(|(_, e)| e).filter(|e| !e.contains('/')).unwrap_or("").to_ascii_lowercase();
     if ext == "rego" {
-        return read_text(path, rel).map_or_else(|d| Outcome::Finding(d, None), Outcome::Text);
+        return read_text(tree, rel).map_or_else(|d| Outcome::Finding(d, None), Outcome::Text);
     }
     if !matches!(ext.as_str(), "yaml" | "yml" | "json" | "md") {
         return Outcome::Ignored;
     }
-    let text = match read_text(path, rel) {
+    let text = match read_text(tree, rel) {
         Ok(t) => t,
         Err(d) => return Outcome::Finding(d, None),
     };
@@ -159,15 +277,12 @@ fn read_one(path: &Path, rel: &str) -> Outcome {
     }
 }
 
-fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_FILE_BYTES {
-        return Err(Diagnostic::error("source.too-large", rel, Pos::new(1, 1),
-            format!("file is {size} bytes; the limit is {MAX_FILE_BYTES}"))
-            .with_hint("descriptors describe data, they do not hold it: move data out of content/"));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error("source.unreadable", rel, Pos::new(1, 1), e.to_string()))?;
+fn read_text(tree: &dyn SourceTree, rel: &str) -> Result<String, Diagnostic> {
+    let bytes = tree.read(rel).map_err(|e| match e {
+        ReadError::TooLarge(_) => Diagnostic::error("source.too-large", rel, Pos::new(1, 1), e.to_string())
+            .with_hint("descriptors describe data, they do not hold it: move data out of content/"),
+        other => Diagnostic::error("source.unreadable", rel, Pos::new(1, 1), other.to_string()),
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let pos = crate::config::byte_pos(std::str::from_utf8(valid).unwrap_or(""), valid.len());

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod common;
+mod diff;
 mod governance;
 mod lineage;
 mod policy;
