@@ -142,7 +142,9 @@ mod tests {
         let src_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         for entry in walkdir::WalkDir::new(src_dir) {
             let entry = entry.unwrap();
-            if entry.path().extension().is_some_and(|e| e == "rs") && !entry.path().ends_with("rules.rs") {
+            // src/diff names change kinds (`field.removed` …), a catalogue of its own (docs/diff.md).
+            let change_kinds = entry.path().components().any(|c| c.as_os_str() == "diff");
+            if entry.path().extension().is_some_and(|e| e == "rs") && !entry.path().ends_with("rules.rs") && !change_kinds {
                 let text = std::fs::read_to_string(entry.path()).unwrap();
                 // Tests name made-up ids on purpose; only the code outside them emits findings.
                 let code = text.split("#[cfg(test)]").next().unwrap_or("");

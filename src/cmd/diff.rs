@@ -39,13 +39,24 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<i32> {
         base_findings: counts(&base),
         head_findings: counts(&head),
     };
-    match args.format {
-        DiffFormat::Markdown => print!("{}", format::markdown(&report)),
-        DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&format::json(&report))?),
-    }
+    let text = match args.format {
+        DiffFormat::Markdown => format::markdown(&report),
+        DiffFormat::Json => format!("{}\n", serde_json::to_string_pretty(&format::json(&report))?),
+    };
+    write_stdout(&text)?;
     Ok(if args.fail_on_breaking && report.breaking() > 0 { EXIT_FINDINGS } else { EXIT_OK })
 }
 
 fn counts(loaded: &Loaded) -> FindingCount {
     FindingCount { errors: loaded.diags.count(Severity::Error), warnings: loaded.diags.count(Severity::Warning) }
+}
+
+/// Writes the report; a reader that stops early (`| head`) is not an error.
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(anyhow::Error::new(e).context("writing the report to stdout")),
+        _ => Ok(()),
+    }
 }

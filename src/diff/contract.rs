@@ -218,11 +218,12 @@ fn allowed_values(path: &str, b: &Node<'_>, h: &Node<'_>, ho: &Origin, found: &m
     }
     let removed: Vec<&str> = was.difference(&now).map(String::as_str).collect();
     let added: Vec<&str> = now.difference(&was).map(String::as_str).collect();
+    let what = |list: &[&str]| format!("allowed {} {}", if list.len() == 1 { "value" } else { "values" }, list.join(", "));
     if !removed.is_empty() {
-        found.push(Found::new(k::FIELD_ENUM_VALUE_REMOVED, format!("field `{path}`: allowed value {} removed", removed.join(", ")), at.clone()));
+        found.push(Found::new(k::FIELD_ENUM_VALUE_REMOVED, format!("field `{path}`: {} removed", what(&removed)), at.clone()));
     }
     if !added.is_empty() {
-        found.push(Found::new(k::FIELD_ENUM_VALUE_ADDED, format!("field `{path}`: allowed value {} added", added.join(", ")), at));
+        found.push(Found::new(k::FIELD_ENUM_VALUE_ADDED, format!("field `{path}`: {} added", what(&added)), at));
     }
 }
 
