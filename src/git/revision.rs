@@ -174,4 +174,53 @@ mod tests {
             assert!(e.to_string().contains("not inside a git repository"), "{e}");
         }
     }
+
+    /// A repository with one commit of `files` (path, text), made with the git CLI.
+    fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("/etc/passwd", dir.path().join("mesh/content/products/link.odps.yaml")).unwrap();
+        for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"], &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "m"]] {
+            let ok = std::process::Command::new("git").args(args).current_dir(dir.path())
+                .env("GIT_CONFIG_GLOBAL", "/dev/null").env("GIT_CONFIG_NOSYSTEM", "1").status().unwrap();
+            assert!(ok.success(), "git {args:?}");
+        }
+        dir
+    }
+
+    #[test]
+    fn reads_content_config_and_schemas_of_a_subdirectory_mesh() {
+        let dir = repo(&[
+            ("mesh/meshport.toml", "[schemas]\nproduct = [\"schemas/org.json\"]\n"),
+            ("mesh/schemas/org.json", "{}"),
+            ("mesh/content/products/a.odps.yaml", "id: a\n"),
+            ("mesh/other/ignored.yaml", "id: x\n"),
+            ("outside.yaml", "id: y\n"),
+        ]);
+        // The working tree changes after the commit; the revision must not see it.
+        std::fs::write(dir.path().join("mesh/content/products/a.odps.yaml"), "id: changed\n").unwrap();
+        let at = read_mesh(&dir.path().join("mesh"), "main").unwrap();
+        assert_eq!(at.prefix, "mesh");
+        let files: Vec<&str> = at.files.files.keys().map(String::as_str).collect();
+        assert_eq!(files, ["content/products/a.odps.yaml", "schemas/org.json"]);
+        assert_eq!(at.files.files["content/products/a.odps.yaml"], b"id: a\n");
+        assert!(at.config_text.unwrap().contains("[schemas]"));
+        #[cfg(unix)]
+        assert_eq!(at.files.links, ["content/products/link.odps.yaml"]);
+    }
+
+    #[test]
+    fn a_root_missing_at_the_revision_is_an_empty_mesh_and_bad_revisions_are_named() {
+        let dir = repo(&[("mesh/content/products/a.odps.yaml", "id: a\n")]);
+        std::fs::create_dir_all(dir.path().join("new-mesh/content")).unwrap();
+        let at = read_mesh(&dir.path().join("new-mesh"), "HEAD").unwrap();
+        assert!(at.files.files.is_empty() && at.config_text.is_none());
+        let e = read_mesh(&dir.path().join("mesh"), "no-such-branch").unwrap_err();
+        assert!(e.to_string().starts_with("unknown revision `no-such-branch`"), "{e}");
+    }
 }

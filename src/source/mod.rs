@@ -321,3 +321,58 @@ pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> 
             .with_hint("use `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS)")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[(&str, &[u8])]) -> MemTree {
+        let mut t = MemTree::default();
+        for (rel, bytes) in files {
+            t.files.insert(rel.to_string(), bytes.to_vec());
+        }
+        t
+    }
+
+    /// The in-memory tree gets the same treatment as the directory walk: hidden paths and
+    /// editor files skipped, files outside content/ not read, links and big files reported.
+    #[test]
+    fn memory_tree_filters_and_reports_like_the_walk() {
+        let mut t = tree(&[
+            ("content/products/a.odps.yaml", b"apiVersion: v1.0.0\nkind: DataProduct\nid: a\n"),
+            ("content/products/a.odps.yaml~", b"junk: ["),
+            ("content/.hidden/b.odps.yaml", b"junk: ["),
+            ("content/products/.#c.odps.yaml", b"junk: ["),
+            ("content/notes.txt", b"not read"),
+            ("README.md", b"# outside content/"),
+            ("content/products/latin1.odps.yaml", b"id: caf\xe9\n"),
+        ]);
+        t.links.push("content/products/link.odps.yaml".into());
+        t.too_large.insert("content/products/dump.json".into(), MAX_FILE_BYTES + 1);
+        let set = load_tree(&t);
+        let files: Vec<&str> = set.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(files, ["content/products/a.odps.yaml"]);
+        let mut rules: Vec<(&str, &str)> = set.diags.iter().map(|d| (d.rule.as_str(), d.file.as_str())).collect();
+        rules.sort();
+        assert_eq!(rules, [
+            ("source.encoding", "content/products/latin1.odps.yaml"),
+            ("source.symlink", "content/products/link.odps.yaml"),
+            ("source.too-large", "content/products/dump.json"),
+        ]);
+        assert!(!set.texts.contains_key("README.md"));
+    }
+
+    #[test]
+    fn directory_and_memory_trees_read_the_same_mesh() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "apiVersion: v1.0.0\nkind: DataProduct\nid: a\nname: [unclosed\n";
+        std::fs::create_dir_all(dir.path().join("content/products")).unwrap();
+        std::fs::write(dir.path().join("content/products/a.odps.yaml"), text).unwrap();
+        let from_dir = load(dir.path());
+        let from_memory = load_tree(&tree(&[("content/products/a.odps.yaml", text.as_bytes())]));
+        assert_eq!(from_dir.texts, from_memory.texts);
+        let show = |s: &SourceSet| s.diags.iter().map(|d| format!("{d:?}")).collect::<Vec<_>>();
+        assert_eq!(show(&from_dir), show(&from_memory));
+        assert_eq!(from_memory.diags.len(), 1);
+    }
+}
