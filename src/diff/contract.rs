@@ -29,7 +29,22 @@ pub fn compare_all(pair: Pair<'_>, out: &mut Vec<Change>) {
     for (key, head) in pair.head.contracts.iter().filter(|(key, _)| !pair.base.contracts.contains_key(*key)) {
         let msg = format!("contract `{}` version {} added", key.id, key.version);
         push(out, &Subject::contract(key), vec![Found::new(k::CONTRACT_ADDED, msg, Location::of(&head.origin, "", Side::Head))]);
+        if let Some(previous) = replaced(pair, key) {
+            let found = compare(pair, previous, head).into_iter().map(|mut f| {
+                f.message = format!("{} (since {})", f.message, previous.key.version);
+                f
+            });
+            push(out, &Subject::contract(key), found.collect());
+        }
     }
+}
+
+/// The base version a new contract version replaces: the newest base version of the same id
+/// that is gone from the head. Comparing the two shows what moving to the new version means.
+fn replaced<'m>(pair: Pair<'m>, new: &ContractKey) -> Option<&'m Contract> {
+    let versions = pair.base.index.contract_versions.get(&new.id)?;
+    let gone = versions.iter().rev().find(|k| !pair.head.contracts.contains_key(*k))?;
+    pair.base.contracts.get(gone)
 }
 
 /// Whether an input port of any product in `mesh` reads this contract version (also through an

@@ -147,3 +147,17 @@ fn unused_contract_removal_is_not_breaking() {
     let c = compare(Pair { base: &base, head: &head });
     assert_eq!((c[0].kind.id, c[0].breaking, c[0].at.line, c[0].at.side), ("contract.removed-unused", false, 1, Side::Base));
 }
+
+#[test]
+fn a_replaced_version_is_compared_with_the_one_it_replaces() {
+    let head = FIELDS.replace("      - name: amount\n        logicalType: number\n        description: Order amount\n", "");
+    let c = changes(&contract("2.0.0", &head, SLA));
+    let got: Vec<(&str, &str)> = c.iter().map(|c| (c.0, c.4.as_str())).collect();
+    assert_eq!(got, [
+        ("field.removed", "field `orders.amount` removed (since 1.0.0)"),
+        ("contract.removed-unused", "contract `orders` version 1.0.0 removed"),
+        ("contract.added", "contract `orders` version 2.0.0 added"),
+    ]);
+    // The removal is located in the old version's file, as it was at the base.
+    assert_eq!((c[0].2, c[0].3), (16, Side::Base));
+}
