@@ -4,6 +4,10 @@ use super::report::{plural, product_name, Downstream, Owner, Report, JSON_VERSIO
 use super::{Change, Side, Subject};
 use serde_json::{json, Value};
 
+/// Products listed per team in the comment; past it a count stands in, so a change deep in a
+/// large mesh still fits in one pull-request comment (GitHub caps them at 65,536 characters).
+const MAX_LISTED_PER_TEAM: usize = 50;
+
 /// The comment: summary line, table of changes, who to tell, findings note.
 pub fn markdown(r: &Report<'_>) -> String {
     let mut out = format!("### meshport diff against `{}` ({})\n\n", escape(r.base_rev), r.base_commit);
@@ -62,7 +66,8 @@ fn owner_block(r: &Report<'_>, owner: &Owner, downstream: &[Downstream]) -> Stri
     let reach = if channels.is_empty() { "no contact channel listed".to_string() } else { channels.join(", ") };
     let id = owner.id.as_deref().map(|i| format!(" (`{}`)", escape(i))).unwrap_or_default();
     let mut out = format!("- **{}**{id}: {reach}\n", escape(&owner.name));
-    for d in downstream.iter().filter(|d| owner.products.contains(&d.product)) {
+    let mine: Vec<&Downstream> = downstream.iter().filter(|d| owner.products.contains(&d.product)).collect();
+    for d in mine.iter().take(MAX_LISTED_PER_TEAM) {
         let how = match &d.via {
             None => "reads it directly".to_string(),
             Some(v) => format!("through `{}`", escape(product_name(r.pair.head, r.pair.base, v))),
@@ -72,6 +77,10 @@ fn owner_block(r: &Report<'_>, owner: &Owner, downstream: &[Downstream]) -> Stri
         kinds.dedup();
         let kinds: Vec<String> = kinds.iter().map(|k| format!("`{k}`")).collect();
         out.push_str(&format!("  - {} (`{}`), {how}: {}\n", escape(&d.name), escape(&d.product), kinds.join(", ")));
+    }
+    if mine.len() > MAX_LISTED_PER_TEAM {
+        let more = mine.len() - MAX_LISTED_PER_TEAM;
+        out.push_str(&format!("  - … and {more} more {} (`--format json` lists every one)\n", plural(more, "product", "products")));
     }
     out
 }
@@ -123,4 +132,43 @@ fn change_json(c: &Change) -> Value {
 /// "1 change" / "2 changes" (re-exported for the command's stderr line).
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", plural(n, one, many))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::report::FindingCount;
+    use crate::diff::testutil::{contract, mesh, product};
+    use crate::diff::{compare, Pair};
+
+    /// A producer, 52 consumers owned by one team, and the contract with or without a field.
+    fn wide(fields: &str) -> crate::model::Mesh {
+        let mut files = vec![
+            ("contracts/orders.odcs.yaml".to_string(), contract("1.0.0", fields, "  - property: latency\n    value: 1\n    unit: h\n")),
+            ("products/a.odps.yaml".to_string(), product("a", "producers", None, Some("orders"))),
+        ];
+        for i in 0..52 {
+            files.push((format!("products/c{i:02}.odps.yaml"), product(&format!("c{i:02}"), "readers", Some("orders"), None)));
+        }
+        mesh(&files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn long_team_lists_are_cut_with_a_count() {
+        let one = "      - name: id\n        logicalType: string\n";
+        let (base, head) = (wide(&format!("{one}      - name: gone\n        logicalType: string\n")), wide(one));
+        let pair = Pair { base: &base, head: &head };
+        let changes = compare(pair);
+        let report = Report { base_rev: "main", base_commit: "abc1234", pair, changes: &changes, base_findings: FindingCount::default(), head_findings: FindingCount::default() };
+        let md = markdown(&report);
+        assert!(md.contains("**1 breaking change affecting 52 downstream products.**"), "{md}");
+        assert_eq!(md.matches("reads it directly").count(), MAX_LISTED_PER_TEAM);
+        assert!(md.contains("  - … and 2 more products (`--format json` lists every one)\n"), "{md}");
+        assert_eq!(json(&report)["downstream"].as_array().unwrap().len(), 52);
+    }
+
+    #[test]
+    fn table_cells_cannot_break_the_table() {
+        assert_eq!(escape("a|b <script>\nc"), "a\\|b &lt;script&gt; c");
+    }
 }
