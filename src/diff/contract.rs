@@ -21,13 +21,13 @@ pub fn compare_all(pair: Pair<'_>, out: &mut Vec<Change>) {
             None => {
                 let used = referenced(pair.base, key) || referenced(pair.head, key);
                 let kind = if used { k::CONTRACT_REMOVED } else { k::CONTRACT_REMOVED_UNUSED };
-                let msg = format!("contract `{}` version {} removed", key.id, key.version);
+                let msg = if used { "removed, while input ports read it" } else { "removed" };
                 push(out, &subject, vec![Found::new(kind, msg, Location::of(&base.origin, "", Side::Base))]);
             }
         }
     }
     for (key, head) in pair.head.contracts.iter().filter(|(key, _)| !pair.base.contracts.contains_key(*key)) {
-        let msg = format!("contract `{}` version {} added", key.id, key.version);
+        let msg = "added";
         push(out, &Subject::contract(key), vec![Found::new(k::CONTRACT_ADDED, msg, Location::of(&head.origin, "", Side::Head))]);
         if let Some(previous) = replaced(pair, key) {
             let found = compare(pair, previous, head).into_iter().map(|mut f| {

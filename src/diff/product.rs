@@ -18,13 +18,13 @@ pub fn compare_all(pair: Pair<'_>, out: &mut Vec<Change>) {
             None => {
                 let kind = if has_consumers(pair.base, id, None) { k::PRODUCT_REMOVED } else { k::PRODUCT_REMOVED_UNUSED };
                 let at = Location::of(&base.origin, "", Side::Base);
-                push(out, &subject, vec![Found::new(kind, format!("product `{id}` removed"), at)]);
+                push(out, &subject, vec![Found::new(kind, "removed", at)]);
             }
         }
     }
     for (id, head) in pair.head.products.iter().filter(|(id, _)| !pair.base.products.contains_key(*id)) {
         let at = Location::of(&head.origin, "", Side::Head);
-        push(out, &Subject::Product { id: id.clone() }, vec![Found::new(k::PRODUCT_ADDED, format!("product `{id}` added"), at)]);
+        push(out, &Subject::Product { id: id.clone() }, vec![Found::new(k::PRODUCT_ADDED, "added", at)]);
     }
 }
 
