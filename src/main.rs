@@ -49,6 +49,11 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Create a new mesh repository (sample domain, team, product, contract, guide, policies
+    /// and a GitHub Actions workflow) in DIR, which must be new or empty.
+    Init {
+        dir: PathBuf,
+    },
 }
 
 fn main() {
@@ -57,6 +62,7 @@ fn main() {
         Command::Build { root, output, base_url, quiet } => cmd::build::run(&BuildArgs { root, output, base_url, quiet }),
         Command::Check { root, format } => cmd::check::run(&root, format),
         Command::Serve { root, port, bind, open } => cmd::serve::run(&ServeArgs { root, bind, port, open }),
+        Command::Init { dir } => cmd::init::run(&dir),
     };
     let code = match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
 pub mod serve;
 
 use crate::config::Config;
@@ -53,6 +54,17 @@ pub fn load(root: &Path, base_url: Option<&str>) -> anyhow::Result<Loaded> {
     let mut diags = policies.apply(&mesh, diags);
     diags.finish();
     Ok(Loaded { mesh, diags })
+}
+
+/// Git facts for the pages of `build` and `serve`; what git could not tell becomes one info
+/// finding among the mesh's (never an error: git never fails a build).
+pub fn read_git(root: &Path, loaded: &mut Loaded) -> Option<std::sync::Arc<crate::git::GitFacts>> {
+    let (facts, gap) = crate::git::read(root);
+    if let Some(d) = gap {
+        loaded.diags.push(d);
+        loaded.diags.finish();
+    }
+    facts
 }
 
 /// Findings in the human format, with source snippets.

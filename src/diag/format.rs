@@ -26,11 +26,12 @@ pub fn render_human(diags: &Diagnostics, source_of: &dyn Fn(&str) -> Option<Stri
 }
 
 fn write_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
-    let _ = writeln!(
-        out,
-        "{}:{}:{}: {}[{}]: {}",
-        d.file, d.line, d.column, d.severity, d.rule, d.message
-    );
+    // A finding about the whole repository (e.g. git history) has no file.
+    if d.file.is_empty() {
+        let _ = writeln!(out, "{}[{}]: {}", d.severity, d.rule, d.message);
+    } else {
+        let _ = writeln!(out, "{}:{}:{}: {}[{}]: {}", d.file, d.line, d.column, d.severity, d.rule, d.message);
+    }
     if let Some(line) = text.and_then(|t| source_lines(t).nth(d.line.saturating_sub(1) as usize)) {
         let gutter = d.line.to_string();
         let shown: String = line.chars().take(160).collect();
