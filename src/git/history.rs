@@ -59,6 +59,10 @@ impl GitInfo for Gix {
     }
 }
 
+pub(super) fn forget_cached() {
+    *CACHE.lock().unwrap_or_else(|e| e.into_inner()) = None;
+}
+
 /// Finds the repository holding `root`, looking upward (the mesh may be a subdirectory).
 fn open(root: &Path) -> Result<gix::Repository, Gap> {
     match gix::discover(root) {

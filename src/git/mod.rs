@@ -100,6 +100,11 @@ impl GitFacts {
         indexes.into_iter().take(n).map(|i| &self.commits[i as usize]).collect()
     }
 
+    /// How many files have at least one recorded change.
+    pub fn files(&self) -> usize {
+        self.touched.len()
+    }
+
     /// The path of a mesh file relative to the repository root.
     pub fn repo_path(&self, file: &str) -> String {
         repo_path(&self.prefix, file)
@@ -153,6 +158,11 @@ pub trait GitInfo {
 pub fn read(root: &Path) -> (Option<Arc<GitFacts>>, Option<Diagnostic>) {
     let (facts, gap) = history::Gix.facts(root);
     (facts, gap.map(|g| g.diagnostic()))
+}
+
+/// Drops the facts cached for `serve` (benchmarks time cold reads with it).
+pub fn forget_cached() {
+    history::forget_cached();
 }
 
 /// `seconds` since the Unix epoch as an ISO date in UTC (proleptic Gregorian calendar).
