@@ -61,7 +61,12 @@ pub fn load(root: &Path, base_url: Option<&str>) -> anyhow::Result<Loaded> {
 pub fn read_git(root: &Path, loaded: &mut Loaded) -> Option<std::sync::Arc<crate::git::GitFacts>> {
     let (facts, gap) = crate::git::read(root);
     if let Some(d) = gap {
-        loaded.diags.push(d);
+        // The mesh's policies set this note's level too (`git.shallow: off` for a CI that
+        // knowingly builds from a shallow clone); re-reading them here keeps `load` free of git.
+        let policies = crate::check::policy::Policies::load(&loaded.mesh, &mut Diagnostics::new());
+        let mut note = Diagnostics::new();
+        note.push(d);
+        loaded.diags.extend(policies.apply(&loaded.mesh, note).iter().cloned());
         loaded.diags.finish();
     }
     facts

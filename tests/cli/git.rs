@@ -197,3 +197,32 @@ fn non_http_repository_url_is_refused_with_a_finding() {
     let got = findings(&report, "error");
     assert_eq!(got, [finding("config.repository-url", "error", "meshport.toml", 6, 8)], "{report:#}");
 }
+
+#[test]
+fn policies_set_the_level_of_git_notes() {
+    let mesh = copy_fixture("valid-basic");
+    std::fs::write(mesh.path().join("content/governance/policies.yaml"), "rules:\n  git.unavailable: off\n").unwrap();
+    let r = build(mesh.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(git_notes(&r.stderr), Vec::<&str>::new(), "{}", r.stderr);
+}
+
+#[test]
+fn a_merge_is_not_the_last_change_of_what_its_branch_changed() {
+    let repo = copy_fixture("valid-basic");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    commit_all(dir, ANA, "2024-01-10T09:00:00Z", "Add the mesh");
+    git(dir, &["checkout", "-q", "-b", "feature"]);
+    append(&dir.join("content/products/orders.odps.yaml"), "x-reviewed: yes\n");
+    let on_branch = commit_all(dir, BO, "2024-02-01T10:00:00Z", "Review orders on a branch");
+    git(dir, &["checkout", "-q", "main"]);
+    append(&dir.join("content/products/order-revenue.odps.yaml"), "x-reviewed: yes\n");
+    let on_main = commit_all(dir, ANA, "2024-02-02T10:00:00Z", "Review revenue on main");
+    git_as(dir, ANA, "2024-02-03T10:00:00Z", &["merge", "-q", "--no-ff", "-m", "Merge the review", "feature"]);
+    build_ok(dir, &[]);
+    let site = dir.join("public");
+    assert_eq!(last_changed_line(&read(&site, PRODUCT)).unwrap(), format!("Last changed 2024-02-01 by Bo Kim ({on_branch})"));
+    assert_eq!(last_changed_line(&read(&site, OTHER_PRODUCT)).unwrap(), format!("Last changed 2024-02-02 by Ana Perez ({on_main})"));
+    assert!(!read(&site, PRODUCT).contains("Merge the review"), "the merge is listed in the history of a file it did not change");
+}
