@@ -65,21 +65,17 @@ pub(super) fn forget_cached() {
 
 /// Finds the repository holding `root`, looking upward (the mesh may be a subdirectory).
 fn open(root: &Path) -> Result<gix::Repository, Gap> {
-    match gix::discover(root) {
-        Ok(mut repo) => {
-            // Commits and trees are each read about twice (as child, then as parent).
-            repo.object_cache_size_if_unset(16 * 1024 * 1024);
-            Ok(repo)
-        }
-        Err(e) => {
-            let text = format!("{e:?}");
-            if text.contains("NoGitRepository") || text.contains("not a git repository") || text.contains("Could not find a git repository") {
-                Err(Gap::NotARepository)
-            } else {
-                Err(Gap::Failed(e.to_string()))
-            }
-        }
+    use gix::discover::upwards::Error as Up;
+    if let Err(e) = gix::discover::upwards(root) {
+        return Err(match e.downcast_any_ref::<Up>() {
+            Some(Up::NoGitRepository { .. } | Up::NoGitRepositoryWithinCeiling { .. } | Up::NoGitRepositoryWithinFs { .. }) => Gap::NotARepository,
+            _ => Gap::Failed(e.to_string()),
+        });
     }
+    let mut repo = gix::discover(root).map_err(|e| Gap::Failed(e.to_string()))?;
+    // Trees are each read twice, as a commit's and then as its parent's.
+    repo.object_cache_size_if_unset(16 * 1024 * 1024);
+    Ok(repo)
 }
 
 /// The mesh root relative to the repository's working tree, `/`-separated.
