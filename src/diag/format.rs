@@ -199,6 +199,13 @@ mod tests {
     }
 
     #[test]
+    fn human_finding_without_a_file_has_no_location() {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::new(Severity::Info, "git.shallow", "", Pos::new(0, 0), "shallow").with_hint("unshallow"));
+        assert_eq!(render_human(&d, &|_| None), "info[git.shallow]: shallow\n  = help: unshallow\n");
+    }
+
+    #[test]
     fn github_commands_escape_properties_and_data() {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::error("yaml.syntax", "a,b:c.yaml", Pos::new(3, 4), "50% bad\nnext").with_hint("fix"));
