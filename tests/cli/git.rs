@@ -226,3 +226,35 @@ fn a_merge_is_not_the_last_change_of_what_its_branch_changed() {
     assert_eq!(last_changed_line(&read(&site, OTHER_PRODUCT)).unwrap(), format!("Last changed 2024-02-02 by Ana Perez ({on_main})"));
     assert!(!read(&site, PRODUCT).contains("Merge the review"), "the merge is listed in the history of a file it did not change");
 }
+
+/// `serve` renders through the same path as `build`, git facts included.
+#[test]
+fn serve_shows_the_last_change_too() {
+    use std::io::{BufRead, Read, Write};
+    let h = history_repo();
+    let [_, _, c3, _] = &h.ids;
+    let mesh = h.repo.path().join("portal");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_meshport"))
+        .args(["serve", "--port", "0", "--root", mesh.to_str().unwrap()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kept open until the server is stopped: a closed pipe would break its next status line.
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = lines.by_ref().map_while(Result::ok).find_map(|l| l.strip_prefix("Serving http://").map(|u| u.trim_end_matches('/').to_string()));
+    let page = addr.map(|addr| {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        write!(stream, "GET /{PRODUCT} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut body = String::new();
+        stream.read_to_string(&mut body).unwrap();
+        body
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(lines);
+    let page = page.expect("serve printed its address");
+    assert_eq!(last_changed_line(&page).unwrap(), format!("Last changed 2024-03-06 by Ana Perez ({c3})"));
+    assert_eq!(history(&page).len(), 3);
+}
