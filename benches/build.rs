@@ -85,7 +85,7 @@ fn run(n: usize) {
     for _ in 0..3 {
         let (loaded, t_load) = time(|| load(dir.path(), None).unwrap());
         let (templates, t_tpl) = time(|| Templates::load(dir.path()).unwrap());
-        let (site, t_render) = time(|| render_site(&loaded.mesh, &loaded.diags, &templates, dir.path()).unwrap());
+        let (site, t_render) = time(|| render_site(&loaded.mesh, &loaded.diags, &templates, dir.path(), None).unwrap());
         let (_, t_write) = time(|| write_atomic(&site, &dir.path().join("public")).unwrap());
         rows.push([t_load, t_tpl, t_render, t_write, t_load + t_tpl + t_render + t_write]);
         assert!(!loaded.diags.has_errors());

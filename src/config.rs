@@ -46,12 +46,85 @@ impl Default for LineageConfig {
     }
 }
 
+/// `[repository]`: where the mesh is hosted, for "Edit this file" and commit links.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Repository {
+    /// The repository's web page, e.g. `https://github.com/org/mesh`.
     pub url: String,
     #[serde(default = "default_branch")]
     pub branch: String,
+    /// Edit link template for hosts other than GitHub and GitLab: `{branch}` and `{path}` (the
+    /// file's path from the repository root) are replaced, e.g.
+    /// `https://git.example.com/org/mesh/_edit/{branch}/{path}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit_url: Option<String>,
+}
+
+/// Hosting services whose URL layout is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Host {
+    GitHub,
+    GitLab,
+    Other,
+}
+
+impl Repository {
+    fn host(&self) -> Host {
+        let host = self.url.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("").to_ascii_lowercase();
+        if host == "github.com" || host.starts_with("github.") {
+            Host::GitHub
+        } else if host == "gitlab.com" || host.starts_with("gitlab.") {
+            Host::GitLab
+        } else {
+            Host::Other
+        }
+    }
+
+    fn base(&self) -> &str {
+        self.url.trim_end_matches('/')
+    }
+
+    /// The page to edit `repo_path` (relative to the repository root) on the branch: GitHub
+    /// `/edit/`, GitLab `/-/edit/`, the `edit_url` template, or else a `/blob/` view.
+    pub fn edit_url(&self, repo_path: &str) -> String {
+        let (branch, path) = (url_path(&self.branch), url_path(repo_path));
+        if let Some(t) = &self.edit_url {
+            return t.replace("{branch}", &branch).replace("{path}", &path);
+        }
+        match self.host() {
+            Host::GitHub => format!("{}/edit/{branch}/{path}", self.base()),
+            Host::GitLab => format!("{}/-/edit/{branch}/{path}", self.base()),
+            Host::Other => format!("{}/blob/{branch}/{path}", self.base()),
+        }
+    }
+
+    /// The page of a commit, on hosts whose layout is known.
+    pub fn commit_url(&self, id: &str) -> Option<String> {
+        match self.host() {
+            Host::GitHub => Some(format!("{}/commit/{id}", self.base())),
+            Host::GitLab => Some(format!("{}/-/commit/{id}", self.base())),
+            Host::Other => None,
+        }
+    }
+}
+
+/// Percent-encodes a path for a URL, keeping `/` (a file name may hold spaces or `#`).
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn is_http(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")) && url.len() > lower.find("://").unwrap_or(0) + 3
 }
 
 fn default_branch() -> String {
@@ -84,7 +157,10 @@ impl Config {
             return (Config::default(), None, None);
         };
         match Config::parse(&text) {
-            Ok(cfg) => (cfg, None, Some(text)),
+            Ok(mut cfg) => {
+                let bad_repository = cfg.check_repository(&text);
+                (cfg, bad_repository, Some(text))
+            }
             Err(d) => (Config::default(), Some(d), Some(text)),
         }
     }
@@ -93,7 +169,7 @@ impl Config {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let pos = e.span().map(|s| byte_pos(text, s.start)).unwrap_or(Pos::new(1, 1));
             Diagnostic::error("config.invalid", FILE_NAME, pos, e.message().to_string())
-                .with_hint("keys: title, description, base_url, [repository] url + branch, [lineage] depth + max_nodes + timeout_ms, [schemas] product + contract")
+                .with_hint("keys: title, description, base_url, [repository] url + branch + edit_url, [lineage] depth + max_nodes + timeout_ms, [schemas] product + contract")
         })?;
         cfg.set_base_url(&cfg.base_url.clone());
         Ok(cfg)
@@ -104,10 +180,23 @@ impl Config {
         self.base_url = format!("{}/", url.trim_end_matches('/'));
     }
 
-    /// The URL to edit a file in the repository's web UI, when a repository is configured.
-    pub fn edit_url(&self, rel_path: &str) -> Option<String> {
+    /// The URL to edit a file in the repository's web UI, when a repository is configured;
+    /// `repo_path` is relative to the repository root.
+    pub fn edit_url(&self, repo_path: &str) -> Option<String> {
+        Some(self.repository.as_ref()?.edit_url(repo_path))
+    }
+
+    /// Links go into every page, so only http(s) repository URLs are accepted: anything else
+    /// (`javascript:`, `file:`, an ssh clone address) drops the links with a finding.
+    fn check_repository(&mut self, text: &str) -> Option<Diagnostic> {
         let repo = self.repository.as_ref()?;
-        Some(format!("{}/edit/{}/{}", repo.url.trim_end_matches('/'), repo.branch, rel_path))
+        let bad = [Some(&repo.url), repo.edit_url.as_ref()].into_iter().flatten().find(|u| !is_http(u))?.clone();
+        self.repository = None;
+        let at = text.find(&bad).map(|i| byte_pos(text, i)).unwrap_or(Pos::new(1, 1));
+        Some(
+            Diagnostic::error("config.repository-url", FILE_NAME, at, format!("repository link `{bad}` is not an http(s) URL; pages get no edit or commit links"))
+                .with_hint("use the https address of the repository's web page, e.g. `url = \"https://github.com/org/mesh\"`"),
+        )
     }
 }
 
@@ -137,9 +226,42 @@ mod tests {
         assert_eq!(d.rule, "config.invalid");
     }
 
+    fn repo(url: &str, edit: Option<&str>) -> Repository {
+        Repository { url: url.into(), branch: "main".into(), edit_url: edit.map(str::to_string) }
+    }
+
     #[test]
-    fn edit_url() {
-        let cfg = Config::parse("[repository]\nurl = \"https://git/x/\"\n").unwrap();
-        assert_eq!(cfg.edit_url("content/a.md").unwrap(), "https://git/x/edit/main/content/a.md");
+    fn edit_urls_per_host() {
+        let gh = repo("https://github.com/org/mesh/", None);
+        assert_eq!(gh.edit_url("mesh/content/a b#1.md"), "https://github.com/org/mesh/edit/main/mesh/content/a%20b%231.md");
+        assert_eq!(gh.commit_url("abc").unwrap(), "https://github.com/org/mesh/commit/abc");
+        let gl = repo("https://gitlab.example.com/group/sub/mesh", None);
+        assert_eq!(gl.edit_url("content/a.md"), "https://gitlab.example.com/group/sub/mesh/-/edit/main/content/a.md");
+        assert_eq!(gl.commit_url("abc").unwrap(), "https://gitlab.example.com/group/sub/mesh/-/commit/abc");
+        let other = repo("https://git.example.com/x", None);
+        assert_eq!(other.edit_url("content/a.md"), "https://git.example.com/x/blob/main/content/a.md");
+        assert_eq!(other.commit_url("abc"), None);
+        let templated = repo("https://git.example.com/x", Some("https://git.example.com/x/_edit/{branch}/{path}"));
+        assert_eq!(templated.edit_url("content/a.md"), "https://git.example.com/x/_edit/main/content/a.md");
+    }
+
+    #[test]
+    fn non_http_repository_urls_are_refused() {
+        for (text, bad) in [
+            ("[repository]\nurl = \"javascript:alert(1)\"\n", "javascript:alert(1)"),
+            ("[repository]\nurl = \"git@github.com:o/r.git\"\n", "git@github.com:o/r.git"),
+            ("[repository]\nurl = \"https://h/x\"\nedit_url = \"file:///etc/{path}\"\n", "file:///etc/{path}"),
+        ] {
+            let mut cfg = Config::parse(text).unwrap();
+            let d = cfg.check_repository(text).expect(text);
+            assert_eq!(d.rule, "config.repository-url");
+            assert!(d.message.contains(bad), "{}", d.message);
+            assert!(cfg.repository.is_none());
+        }
+        let text = "title = \"T\"\n[repository]\nurl = \"ftp://h/x\"\n";
+        let d = Config::parse(text).unwrap().check_repository(text).unwrap();
+        assert_eq!((d.line, d.column), (3, 8));
+        let ok = "[repository]\nurl = \"HTTPS://h/x\"\n";
+        assert!(Config::parse(ok).unwrap().check_repository(ok).is_none());
     }
 }

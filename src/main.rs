@@ -63,6 +63,11 @@ enum Command {
         #[arg(long)]
         fail_on_breaking: bool,
     },
+    /// Create a new mesh repository (sample domain, team, product, contract, guide, policies
+    /// and a GitHub Actions workflow) in DIR, which must be new or empty.
+    Init {
+        dir: PathBuf,
+    },
 }
 
 fn main() {
@@ -72,6 +77,7 @@ fn main() {
         Command::Check { root, format } => cmd::check::run(&root, format),
         Command::Serve { root, port, bind, open } => cmd::serve::run(&ServeArgs { root, bind, port, open }),
         Command::Diff { base, root, format, fail_on_breaking } => cmd::diff::run(&DiffArgs { root, base, format, fail_on_breaking }),
+        Command::Init { dir } => cmd::init::run(&dir),
     };
     let code = match result {
         Ok(code) => code,

@@ -44,6 +44,10 @@ rules! {
     "source.symlink", Warning, Source, "A symbolic link under content/ was not followed.", "Replace the link with the file itself; links may point outside the repository.";
     "source.unrecognised", Warning, Source, "A YAML or Markdown file is not a descriptor or page meshport knows, so it was not rendered.", "Add `kind: DataProduct` or `kind: DataContract`, or move the file.";
     "config.invalid", Error, Source, "meshport.toml is not valid or has unknown keys.", "Keys: title, description, base_url, [repository] url + branch, [schemas].";
+    "config.repository-url", Error, Source, "`[repository]` in meshport.toml has a `url` or `edit_url` that is not an http(s) URL, so no edit or commit links are made.", "Use the https address of the repository's web page, e.g. `https://github.com/org/mesh`.";
+    "git.unavailable", Info, Mesh, "The mesh is not in a git repository, or its history could not be read: pages show no last-change dates, authors or history.", "Build inside a clone of the mesh repository.";
+    "git.no-commits", Info, Mesh, "The repository has no commit yet: every page says \"not committed yet\".", "Commit the mesh.";
+    "git.shallow", Info, Mesh, "The repository is a shallow clone: files last changed before its oldest commit show no date, and histories are cut short.", "Clone with full history (`fetch-depth: 0` in GitHub Actions) or run `git fetch --unshallow`.";
     "yaml.syntax", Error, Source, "A YAML file does not parse (including tabs, duplicate keys, merge keys, several documents, nesting deeper than 64).", "Fix the YAML at the position shown.";
     "frontmatter.syntax", Error, Source, "The front matter of a Markdown page does not parse.", "Front matter is YAML between two `---` lines at the top of the file.";
     "frontmatter.not-mapping", Error, Source, "The front matter is not a mapping of keys to values.", "Write `key: value` lines between the `---` fences.";
@@ -156,7 +160,7 @@ mod tests {
     }
 
     fn quoted_rule_ids(text: &str) -> Vec<String> {
-        let prefixes = ["yaml.", "frontmatter.", "descriptor.", "id.", "source.", "config.", "product.", "port.", "ref.", "team.", "field.", "lineage.", "policy.", "schema.", "rego."];
+        let prefixes = ["yaml.", "frontmatter.", "descriptor.", "id.", "source.", "config.", "product.", "port.", "ref.", "team.", "field.", "lineage.", "policy.", "schema.", "rego.", "git."];
         text.split('"')
             .skip(1)
             .step_by(2)

@@ -19,7 +19,9 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
     let progress = Progress::new(args.quiet);
     progress.step("loading the mesh");
-    let loaded = load(&args.root, args.base_url.as_deref())?;
+    let mut loaded = load(&args.root, args.base_url.as_deref())?;
+    progress.step("reading git history");
+    let git = super::read_git(&args.root, &mut loaded);
     if !loaded.diags.is_empty() {
         progress.suspend(|| eprint!("{}", super::human_report(&loaded)));
     }
@@ -30,7 +32,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<i32> {
     }
     progress.step("rendering pages");
     let templates = Templates::load(&args.root)?;
-    let site = render_site(&loaded.mesh, &loaded.diags, &templates, &args.root)?;
+    let site = render_site(&loaded.mesh, &loaded.diags, &templates, &args.root, git.as_deref())?;
     progress.step("writing the site");
     let out = args.output.clone().unwrap_or_else(|| args.root.join("public"));
     crate::output::write_atomic(&site, &out)?;

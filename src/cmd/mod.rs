@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod init;
 pub mod serve;
 
 use crate::config::Config;
@@ -62,6 +63,22 @@ pub fn load_from(tree: &dyn SourceTree, config_text: Option<String>, base_url: O
     let mut diags = policies.apply(&mesh, diags);
     diags.finish();
     Ok(Loaded { mesh, diags })
+}
+
+/// Git facts for the pages of `build` and `serve`; what git could not tell becomes one info
+/// finding among the mesh's (never an error: git never fails a build).
+pub fn read_git(root: &Path, loaded: &mut Loaded) -> Option<std::sync::Arc<crate::git::GitFacts>> {
+    let (facts, gap) = crate::git::read(root);
+    if let Some(d) = gap {
+        // The mesh's policies set this note's level too (`git.shallow: off` for a CI that
+        // knowingly builds from a shallow clone); re-reading them here keeps `load` free of git.
+        let policies = crate::check::policy::Policies::load(&loaded.mesh, &mut Diagnostics::new());
+        let mut note = Diagnostics::new();
+        note.push(d);
+        loaded.diags.extend(policies.apply(&loaded.mesh, note).iter().cloned());
+        loaded.diags.finish();
+    }
+    facts
 }
 
 /// Findings in the human format, with source snippets.

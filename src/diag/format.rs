@@ -26,11 +26,12 @@ pub fn render_human(diags: &Diagnostics, source_of: &dyn Fn(&str) -> Option<Stri
 }
 
 fn write_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
-    let _ = writeln!(
-        out,
-        "{}:{}:{}: {}[{}]: {}",
-        d.file, d.line, d.column, d.severity, d.rule, d.message
-    );
+    // A finding about the whole repository (e.g. git history) has no file.
+    if d.file.is_empty() {
+        let _ = writeln!(out, "{}[{}]: {}", d.severity, d.rule, d.message);
+    } else {
+        let _ = writeln!(out, "{}:{}:{}: {}[{}]: {}", d.file, d.line, d.column, d.severity, d.rule, d.message);
+    }
     if let Some(line) = text.and_then(|t| source_lines(t).nth(d.line.saturating_sub(1) as usize)) {
         let gutter = d.line.to_string();
         let shown: String = line.chars().take(160).collect();
@@ -195,6 +196,13 @@ mod tests {
         assert!(out.contains("a.yaml:2:3: error[yaml.syntax]: bad"), "{out}");
         assert!(out.contains("  2 | two: x\n    |   ^\n"), "{out}");
         assert!(out.contains("= help: fix it"));
+    }
+
+    #[test]
+    fn human_finding_without_a_file_has_no_location() {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::new(Severity::Info, "git.shallow", "", Pos::new(0, 0), "shallow").with_hint("unshallow"));
+        assert_eq!(render_human(&d, &|_| None), "info[git.shallow]: shallow\n  = help: unshallow\n");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod api;
 mod contract;
+mod git;
 pub mod governance;
 mod lineage;
 mod pages;
@@ -35,6 +36,8 @@ pub struct Ctx<'a> {
     pub lineage: &'a crate::lineage::Lineage,
     /// Governance scores computed from the findings.
     pub scorecard: &'a crate::check::score::Scorecard,
+    /// Last changes and histories from git; `None` outside a repository.
+    pub git: Option<&'a crate::git::GitFacts>,
 }
 
 impl<'a> Ctx<'a> {
@@ -97,9 +100,12 @@ impl<'a> Ctx<'a> {
 
     pub fn source_view(&self, file: &str, page_url: &str) -> SourceView {
         let text = self.mesh.texts.get(file).map(String::as_str).unwrap_or("");
+        let (last_change, change_note) = self.last_change(file);
         SourceView {
             file: file.to_string(),
-            edit_url: self.mesh.config.edit_url(file),
+            edit_url: self.edit_url(file),
+            last_change,
+            change_note,
             api_url: Urls::api_for(page_url),
             raw_html: crate::highlight::yaml_source(text),
             findings: self.findings(file),
@@ -171,11 +177,11 @@ impl PageJob {
 }
 
 /// Renders the whole site into memory.
-pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root: &Path) -> anyhow::Result<Site> {
+pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root: &Path, git: Option<&crate::git::GitFacts>) -> anyhow::Result<Site> {
     let urls = Urls::build(mesh);
     let lineage = crate::lineage::Lineage::build(mesh, &urls);
     let scorecard = crate::check::score::compute(mesh, diags);
-    let ctx = Ctx { mesh, urls: &urls, diags, lineage: &lineage, scorecard: &scorecard };
+    let ctx = Ctx { mesh, urls: &urls, diags, lineage: &lineage, scorecard: &scorecard, git };
     let site_view = pages::site_view(mesh);
     let mut jobs = pages::jobs(&ctx);
     jobs.extend(governance::jobs(&ctx));

@@ -179,7 +179,8 @@ fn rewrite_md_links(html: &str) -> String {
 }
 
 fn page_source(ctx: &Ctx, page: &Page) -> PageSource {
-    PageSource { file: page.file.clone(), edit_url: ctx.mesh.config.edit_url(&page.file), extra_html: extra_html(&page.front.extra) }
+    let (last_change, change_note) = ctx.last_change(&page.file);
+    PageSource { file: page.file.clone(), edit_url: ctx.edit_url(&page.file), last_change, change_note, extra_html: extra_html(&page.front.extra) }
 }
 
 fn domain_items(ctx: &Ctx) -> Vec<ListItem> {

@@ -44,6 +44,7 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
         extra_html: product_extra(p),
         scorecard: super::governance::product_score(ctx.scorecard.products.get(&p.id)),
         source: ctx.source_view(&p.origin.file, &url),
+        history: ctx.product_history(p),
         url,
     }
 }

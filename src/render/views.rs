@@ -211,11 +211,30 @@ pub struct FindingView {
     pub hint: Option<String>,
 }
 
+/// A commit that changed a file, from git (absent outside a repository).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    /// Author date, ISO format, UTC.
+    pub date: String,
+    /// Author name after the repository's mailmap.
+    pub author: String,
+    /// Abbreviated commit id.
+    pub commit: String,
+    /// The commit's page on GitHub or GitLab, when `[repository]` names one.
+    pub commit_url: Option<String>,
+    /// First line of the commit message.
+    pub subject: String,
+}
+
 /// Facts common to every descriptor page.
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceView {
     pub file: String,
     pub edit_url: Option<String>,
+    /// The last commit that changed the file; `None` outside git or beyond a shallow clone.
+    pub last_change: Option<ChangeView>,
+    /// Said instead when the file has no commit ("Not committed yet").
+    pub change_note: Option<String>,
     pub api_url: String,
     pub raw_html: String,
     pub findings: Vec<FindingView>,
@@ -263,6 +282,8 @@ pub struct ProductView {
     pub extra_html: String,
     pub scorecard: ScoreView,
     pub source: SourceView,
+    /// Recent commits touching the descriptor or its output ports' contracts, newest first.
+    pub history: Vec<ChangeView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -343,6 +364,8 @@ pub struct TeamView {
 pub struct PageSource {
     pub file: String,
     pub edit_url: Option<String>,
+    pub last_change: Option<ChangeView>,
+    pub change_note: Option<String>,
     pub extra_html: String,
 }
 

@@ -24,7 +24,8 @@ pub struct Report {
 /// which stops `serve` at start and is shown like a finding afterwards.
 pub fn rebuild(root: &Path, base_url: &str) -> anyhow::Result<Report> {
     let started = Instant::now();
-    let loaded = load(root, Some(base_url))?;
+    let mut loaded = load(root, Some(base_url))?;
+    let git = crate::cmd::read_git(root, &mut loaded);
     let findings = if loaded.diags.is_empty() { String::new() } else { human_report(&loaded) };
     let summary = loaded.diags.summary();
     let report = |result, pages, summary: String| Report { result, elapsed: started.elapsed(), findings: findings.clone(), summary, pages };
@@ -41,7 +42,7 @@ pub fn rebuild(root: &Path, base_url: &str) -> anyhow::Result<Report> {
         Ok(t) => t,
         Err(e) => return Ok(failed("templates", e)),
     };
-    match render_site(&loaded.mesh, &loaded.diags, &templates, root) {
+    match render_site(&loaded.mesh, &loaded.diags, &templates, root, git.as_deref()) {
         Ok(site) => {
             let pages = site.pages();
             Ok(report(Published::Good(site), pages, summary.clone()))

@@ -2,6 +2,8 @@
 //! Every test works on a temporary copy, so the repository is never written to.
 
 mod bad_input;
+mod git;
+mod init;
 mod common;
 mod diff;
 mod governance;
