@@ -363,6 +363,35 @@
       return out;
     }
 
+    // A facet's own counts ignore its own selection (checking "product" keeps the other
+    // kinds' counts), so each facet with a selection gets one more search without it. The
+    // extra searches run on chunks already loaded: nothing more is downloaded.
+    function facetCounts(q, filters, response) {
+      var counts = {};
+      Object.keys(response.filters || {}).forEach(function (name) {
+        counts[name] = response.filters[name];
+      });
+      var names = Object.keys(filters);
+      return Promise.all(names.map(function (name) {
+        var others = {};
+        names.forEach(function (n) {
+          if (n !== name) {
+            others[n] = filters[n];
+          }
+        });
+        var open = !q && Object.keys(others).length === 0;
+        return loadEngine().then(function (pf) {
+          return open ? pf.filters() : pf.search(q || null, { filters: pagefindFilters(others) }).then(function (r) {
+            return r.filters;
+          });
+        }).then(function (found) {
+          counts[name] = (found || {})[name] || {};
+        });
+      })).then(function () {
+        return counts;
+      });
+    }
+
     function updateCounts(counts) {
       boxes.forEach(function (box) {
         var facet = counts[box.getAttribute("data-facet")] || {};
@@ -411,13 +440,18 @@
           return pf.search(q || null, { filters: pagefindFilters(filters) });
         });
       }).then(function (response) {
+        return facetCounts(q, filters, response).then(function (counts) {
+          return { response: response, counts: counts };
+        });
+      }).then(function (done) {
         if (mine !== seq) {
           return null;
         }
+        var response = done.response;
         list.textContent = "";
         shown = [];
         pending = response.results;
-        updateCounts(response.filters || {});
+        updateCounts(done.counts);
         status.textContent = !q && !anyFilter
           ? "Type to search, or pick a filter."
           : pending.length + " result" + (pending.length === 1 ? "" : "s") + (q ? " for “" + q + "”" : "") + ".";

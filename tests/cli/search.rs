@@ -150,7 +150,7 @@ fn search_page_has_query_box_facets_with_counts_and_results_list() {
     let option = facet_option(&html, "classification", "restricted");
     assert!(option.contains(r#"<span class="facet-count">"#), "{option}");
     let kinds = facet_option(&html, "kind", "product");
-    assert!(kinds.contains(r#"<span class="facet-count">3</span>"#), "three products: {kinds}");
+    assert!(kinds.contains(r#"<span class="facet-label">Product</span> <span class="facet-count">3</span>"#), "three products: {kinds}");
     let domain = facet_option(&html, "domain", "sales");
     assert!(domain.contains(">Sales</span>"), "domain labelled by name: {domain}");
     // Without JavaScript the page points at the index pages.

@@ -90,6 +90,7 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
     match facet {
         "domain" => ctx.domain_link(value).title,
         "team" => ctx.team_link(value).title,
+        "kind" => records::kind_label(value).to_string(),
         _ => value.to_string(),
     }
 }

@@ -21,6 +21,21 @@ pub const FACETS: &[(&str, &str)] = &[
     ("classification", "Field classification"),
 ];
 
+/// How the search page names a record kind.
+pub fn kind_label(kind: &str) -> &str {
+    match kind {
+        "product" => "Product",
+        "contract" => "Contract",
+        "field" => "Field",
+        "domain" => "Domain",
+        "team" => "Team",
+        "person" => "Person",
+        "guide" => "Guide",
+        "governance" => "Governance",
+        other => other,
+    }
+}
+
 /// One thing a reader can find.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -57,7 +72,8 @@ impl Record {
     /// Appends words to the searchable text, one line per call so excerpts stay readable.
     pub(super) fn add_text<'a>(&mut self, parts: impl IntoIterator<Item = &'a str>) {
         for part in parts {
-            let flat = part.split_whitespace().collect::<Vec<_>>().join(" ");
+            // Markdown emphasis and code marks are noise in an excerpt.
+            let flat = part.replace(['`', '*'], "").split_whitespace().collect::<Vec<_>>().join(" ");
             if flat.is_empty() {
                 continue;
             }
