@@ -137,13 +137,12 @@ fn product(ctx: &Ctx, p: &Product, fields: &FieldIndex) -> Record {
     let ports: Vec<&str> = p.inputs.iter().chain(&p.outputs).map(|port| port.name.as_str()).collect();
     r.add_text(ports);
     // Fields of the contracts this product outputs, by name: searching `customer_id` finds
-    // every product exposing it.
+    // every product exposing it. Their classifications are not a filter here: at 10,000
+    // products that filter chunk alone weighs ~166 KB, over the budget of one query; the
+    // classification facet narrows field records, whose pages list the products.
     let mut names = BTreeSet::new();
     for key in p.outputs.iter().filter_map(|o| o.contract.as_ref()) {
-        for f in fields.of_contract(key) {
-            names.insert(f.name.as_str());
-            r.add_filter("classification", f.classification.as_deref().unwrap_or(""));
-        }
+        names.extend(fields.of_contract(key).iter().map(|f| f.name.as_str()));
     }
     r.add_text(names);
     r
@@ -161,7 +160,6 @@ fn contract(ctx: &Ctx, c: &Contract, fields: &FieldIndex) -> Record {
     r.add_text([c.key.id.as_str(), c.description.purpose.as_deref().unwrap_or("")]);
     r.add_text(c.raw.schema.iter().filter_map(|o| o.name.as_deref()));
     for f in fields.of_contract(&c.key) {
-        r.add_filter("classification", f.classification.as_deref().unwrap_or(""));
         r.add_text([f.name.as_str(), f.business_name.as_deref().unwrap_or("")]);
     }
     r
