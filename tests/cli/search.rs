@@ -82,7 +82,10 @@ fn records_cover_products_contracts_fields_teams_people_and_doc_headings() {
     let urls = by_url(&records);
     let kind = |url: &str| urls.get(url).map(|r| r["meta"]["kind"].as_str().unwrap_or("").to_string());
     assert_eq!(kind("products/sales-orders.html").as_deref(), Some("product"), "{:?}", urls.keys());
-    assert_eq!(kind(ORDERS_CONTRACT).as_deref(), Some("contract"));
+    // A contract with no producer has its own record; one its only producer outputs is
+    // folded into that product's record.
+    assert_eq!(kind("contracts/crm-export-1-0-0.html").as_deref(), Some("contract"));
+    assert_eq!(kind(ORDERS_CONTRACT), None);
     assert_eq!(kind("fields/customer_email.html").as_deref(), Some("field"));
     assert_eq!(kind("teams/sales-team.html").as_deref(), Some("team"));
     assert_eq!(kind("domains/sales.html").as_deref(), Some("domain"));
@@ -97,7 +100,7 @@ fn records_cover_products_contracts_fields_teams_people_and_doc_headings() {
     assert_eq!(product["meta"]["owner"], "Sales Data Team");
     let content = product["content"].as_str().unwrap();
     // A product is found by the fields of the contracts it outputs.
-    for word in ["sales-orders", "customer_email", "order_id"] {
+    for word in ["sales-orders", "customer_email", "order_id", "sales-orders-contract"] {
         assert!(content.contains(word), "product record lacks {word}: {content}");
     }
     let guide = &urls["guides/consume-orders.html#find-the-table"];
@@ -131,7 +134,7 @@ fn filters_carry_every_facet() {
     let records = fragments(&site);
     let urls = by_url(&records);
     let filters = &urls["products/sales-orders.html"]["filters"];
-    assert_eq!(filters["kind"], serde_json::json!(["product"]));
+    assert_eq!(filters["kind"], serde_json::json!(["contract", "product"]));
     assert_eq!(filters["domain"], serde_json::json!(["sales"]));
     assert_eq!(filters["team"], serde_json::json!(["sales-team"]));
     assert_eq!(filters["status"], serde_json::json!(["active"]));
