@@ -420,7 +420,12 @@
           return;
         }
         datas.forEach(function (d) {
-          list.appendChild(resultItem(d));
+          var item = resultItem(d);
+          // A plain list on the page: options only make sense inside the dropdown's listbox.
+          item.removeAttribute("role");
+          item.removeAttribute("aria-selected");
+          item.querySelector("a").removeAttribute("tabindex");
+          list.appendChild(item);
           shown.push(d);
         });
         more.hidden = shown.length >= pending.length;
