@@ -9,6 +9,7 @@ pub mod governance;
 mod lineage;
 mod pages;
 mod product;
+pub mod search;
 mod templates;
 pub mod urls;
 pub mod values;
@@ -179,6 +180,10 @@ pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root
     let site_view = pages::site_view(mesh);
     let mut jobs = pages::jobs(&ctx);
     jobs.extend(governance::jobs(&ctx));
+    let fields = search::FieldIndex::build(mesh);
+    let records = search::records(&ctx, &fields);
+    jobs.extend(search::jobs(&ctx, &fields, &records));
+    let index = search::start(records);
     let rendered: Vec<anyhow::Result<(String, Vec<u8>)>> = jobs
         .par_iter()
         .map(|job| templates.render_page(job, &site_view).map(|html| (job.url.clone(), html.into_bytes())))
@@ -191,6 +196,7 @@ pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root
     api::add(&ctx, &mut site);
     governance::api(&ctx, &mut site);
     api::sitemap(&ctx, &jobs, &mut site);
+    index.finish(&mut site)?;
     templates.add_static(root, &mut site)?;
     Ok(site)
 }

@@ -10,4 +10,5 @@ mod bench;
 mod bench_mesh;
 mod harness;
 mod pages;
+mod search;
 

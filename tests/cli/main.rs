@@ -9,6 +9,7 @@ mod policy;
 mod rules;
 mod rego;
 mod schema;
+mod search;
 mod serve;
 
 use common::*;

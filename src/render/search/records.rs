@@ -1,0 +1,211 @@
+//! Search records built from the model (never scraped from rendered HTML): one per product,
+//! contract, distinct field name, domain, team, person and guide or governance heading.
+//!
+//! Every record carries the facets the search page offers as filters. Filter values are ids
+//! or raw descriptor values (stable in a query string); labels for ids come from the model
+//! when the search page is rendered.
+
+use super::fields::FieldIndex;
+use crate::model::{Contract, Page, Product};
+use crate::render::Ctx;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Facet names, in the order the search page shows them.
+pub const FACETS: &[(&str, &str)] = &[
+    ("kind", "Kind"),
+    ("domain", "Domain"),
+    ("team", "Owner team"),
+    ("status", "Status"),
+    ("type", "Product type"),
+    ("tag", "Tag"),
+    ("classification", "Field classification"),
+];
+
+/// How the search page names a record kind.
+pub fn kind_label(kind: &str) -> &str {
+    match kind {
+        "product" => "Product",
+        "contract" => "Contract",
+        "field" => "Field",
+        "domain" => "Domain",
+        "team" => "Team",
+        "person" => "Person",
+        "guide" => "Guide",
+        "governance" => "Governance",
+        other => other,
+    }
+}
+
+/// One thing a reader can find.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// Site-relative URL, with the anchor of the matching section when there is one.
+    pub url: String,
+    pub title: String,
+    pub kind: &'static str,
+    /// Display names, shown beside the result.
+    pub domain: String,
+    pub owner: String,
+    /// The searchable text.
+    pub content: String,
+    pub filters: BTreeMap<&'static str, BTreeSet<String>>,
+}
+
+impl Record {
+    fn new(kind: &'static str, url: impl Into<String>, title: impl Into<String>) -> Record {
+        let mut filters = BTreeMap::new();
+        filters.insert("kind", BTreeSet::from([kind.to_string()]));
+        Record { url: url.into(), title: title.into(), kind, domain: String::new(), owner: String::new(), content: String::new(), filters }
+    }
+
+    pub(super) fn field(url: &str, name: &str) -> Record {
+        Record::new("field", url, name)
+    }
+
+    pub(super) fn add_filter(&mut self, name: &'static str, value: &str) {
+        let value = value.trim();
+        if !value.is_empty() {
+            self.filters.entry(name).or_default().insert(value.to_string());
+        }
+    }
+
+    /// Appends words to the searchable text, one line per call so excerpts stay readable.
+    pub(super) fn add_text<'a>(&mut self, parts: impl IntoIterator<Item = &'a str>) {
+        for part in parts {
+            // Markdown emphasis and code marks are noise in an excerpt.
+            let flat = part.replace(['`', '*'], "").split_whitespace().collect::<Vec<_>>().join(" ");
+            if flat.is_empty() {
+                continue;
+            }
+            if !self.content.is_empty() {
+                self.content.push_str(if self.content.ends_with('.') { " " } else { ". " });
+            }
+            self.content.push_str(&flat);
+        }
+    }
+
+    fn set_domain(&mut self, ctx: &Ctx, id: Option<&str>) {
+        if let Some(id) = id {
+            self.domain = ctx.domain_link(id).title;
+            self.add_filter("domain", id);
+        }
+    }
+
+    fn set_owner(&mut self, ctx: &Ctx, id: Option<&str>) {
+        if let Some(id) = id {
+            self.owner = ctx.team_link(id).title;
+            self.add_filter("team", id);
+        }
+    }
+}
+
+/// Every record of the mesh, in a stable order.
+pub fn build(ctx: &Ctx, fields: &FieldIndex) -> Vec<Record> {
+    let mesh = ctx.mesh;
+    let mut out: Vec<Record> = mesh.products.values().map(|p| product(ctx, p, fields)).collect();
+    out.extend(mesh.contracts.values().map(|c| contract(ctx, c, fields)));
+    out.extend(fields.records(ctx));
+    out.extend(mesh.domains.values().filter_map(|d| {
+        let url = ctx.urls.domain(&d.id)?;
+        let mut r = Record::new("domain", url, &d.name);
+        r.set_domain(ctx, Some(&d.id));
+        r.set_owner(ctx, d.owner.as_deref());
+        r.add_text([d.id.as_str(), d.description.as_deref().unwrap_or("")]);
+        Some(r)
+    }));
+    out.extend(mesh.teams.values().flat_map(|t| team(ctx, t)));
+    for (kind, pages) in [("guide", &mesh.guides), ("governance", &mesh.governance)] {
+        out.extend(pages.iter().flat_map(|p| doc(ctx, kind, p)));
+    }
+    out
+}
+
+fn product(ctx: &Ctx, p: &Product, fields: &FieldIndex) -> Record {
+    let url = ctx.urls.product(&p.id).unwrap_or_default();
+    let mut r = Record::new("product", url, &p.name);
+    r.set_domain(ctx, p.domain.as_deref());
+    r.set_owner(ctx, p.team.as_deref());
+    r.add_filter("status", &p.status);
+    r.add_filter("type", p.raw.product_type.as_deref().unwrap_or(""));
+    for tag in &p.raw.tags {
+        r.add_filter("tag", tag);
+    }
+    let d = &p.description;
+    r.add_text([p.id.as_str(), d.purpose.as_deref().unwrap_or(""), d.usage.as_deref().unwrap_or("")]);
+    r.add_text([r.domain.clone().as_str(), r.owner.clone().as_str(), p.status.as_str()]);
+    r.add_text(p.raw.tags.iter().map(String::as_str));
+    let ports: Vec<&str> = p.inputs.iter().chain(&p.outputs).map(|port| port.name.as_str()).collect();
+    r.add_text(ports);
+    // Fields of the contracts this product outputs, by name: searching `customer_id` finds
+    // every product exposing it.
+    let mut names = BTreeSet::new();
+    for key in p.outputs.iter().filter_map(|o| o.contract.as_ref()) {
+        for f in fields.of_contract(key) {
+            names.insert(f.name.as_str());
+            r.add_filter("classification", f.classification.as_deref().unwrap_or(""));
+        }
+    }
+    r.add_text(names);
+    r
+}
+
+fn contract(ctx: &Ctx, c: &Contract, fields: &FieldIndex) -> Record {
+    let url = ctx.urls.contract(&c.key).unwrap_or_default();
+    let mut r = Record::new("contract", url, format!("{} {}", c.name, c.key.version));
+    r.set_domain(ctx, c.domain.as_deref());
+    r.set_owner(ctx, c.team.as_deref());
+    r.add_filter("status", &c.status);
+    for tag in &c.raw.tags {
+        r.add_filter("tag", tag);
+    }
+    r.add_text([c.key.id.as_str(), c.description.purpose.as_deref().unwrap_or("")]);
+    r.add_text(c.raw.schema.iter().filter_map(|o| o.name.as_deref()));
+    for f in fields.of_contract(&c.key) {
+        r.add_filter("classification", f.classification.as_deref().unwrap_or(""));
+        r.add_text([f.name.as_str(), f.business_name.as_deref().unwrap_or("")]);
+    }
+    r
+}
+
+fn team(ctx: &Ctx, t: &crate::model::Team) -> Vec<Record> {
+    let Some(url) = ctx.urls.team(&t.id) else { return Vec::new() };
+    let mut r = Record::new("team", url, &t.name);
+    r.set_domain(ctx, t.domain.as_deref());
+    r.set_owner(ctx, Some(&t.id));
+    r.add_text([t.id.as_str(), t.description.as_deref().unwrap_or(""), t.email.as_deref().unwrap_or("")]);
+    let mut out = vec![r];
+    for m in &t.members {
+        let Some(name) = m.name.as_deref().or(m.username.as_deref()) else { continue };
+        let mut p = Record::new("person", format!("{url}#members"), name);
+        p.set_domain(ctx, t.domain.as_deref());
+        p.set_owner(ctx, Some(&t.id));
+        let role = m.role.as_deref().unwrap_or("");
+        p.add_text([m.username.as_deref().unwrap_or(""), role, m.email.as_deref().unwrap_or(""), t.name.as_str()]);
+        out.push(p);
+    }
+    out
+}
+
+/// A page as one record per heading (h2–h4), so a result lands on the right section; the text
+/// before the first heading belongs to the page record itself.
+fn doc(ctx: &Ctx, kind: &'static str, page: &Page) -> Vec<Record> {
+    let Some(url) = ctx.urls.doc(&page.file) else { return Vec::new() };
+    let rendered = crate::markdown::render(&page.body);
+    let sections = super::text::split_sections(&rendered.html, &rendered.toc);
+    let mut out = Vec::with_capacity(sections.len());
+    for (heading, text) in sections {
+        let mut r = match heading {
+            None => Record::new(kind, url, &page.title),
+            Some(h) => Record::new(kind, format!("{url}#{}", h.id), format!("{} › {}", page.title, h.title)),
+        };
+        r.add_filter("status", page.front.status.as_deref().unwrap_or(""));
+        r.set_domain(ctx, page.front.domain.as_deref().filter(|d| ctx.mesh.domains.contains_key(*d)));
+        r.set_owner(ctx, page.front.owner.as_deref().filter(|t| ctx.mesh.teams.contains_key(*t)));
+        if r.url == url {
+            r.add_text([page.front.description.as_deref().unwrap_or("")]);
+        }
+        r.add_text([text.as_str()]);
+        out.push(r);
+    }
+    out
+}
