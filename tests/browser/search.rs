@@ -103,7 +103,7 @@ fn header_box_shows_the_product_first_and_the_keyboard_follows_it() {
 #[test]
 fn header_box_finds_a_field_and_its_page_lists_every_contract_exposing_it() {
     let site = example_site();
-    let contracts = contracts_with_field(site, "customer_id");
+    let contracts = contracts_with_field("customer_id");
     assert!(contracts.len() >= 3, "the example mesh has customer_id in several contracts: {contracts:?}");
     harness::run("header_box_field", Options::default(), async |b: &Browser| {
         let server = Server::start(site, PREFIX);
@@ -118,15 +118,12 @@ fn header_box_finds_a_field_and_its_page_lists_every_contract_exposing_it() {
         b.press(&format!("{}{}", Key::Down, Key::Enter)).await;
         b.wait_js_args("the field page", "return location.href === arguments[0]", vec![json!(target)]).await;
         assert_anchor_exists(b).await;
-        let links = page_links(b).await;
-        let missing: Vec<&String> = contracts.iter().filter(|c| !links.iter().any(|l| l.contains(&format!("contracts/{c}")))).collect();
-        assert!(missing.is_empty(), "the field page links every contract exposing customer_id; missing {missing:?} in {links:#?}");
+        assert_every_contract_linked(b, &contracts).await;
     });
 }
 
 /// Ids of the example contracts with a schema property named exactly `field`.
-fn contracts_with_field(site: &Path, field: &str) -> Vec<String> {
-    let _ = site;
+fn contracts_with_field(field: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/contracts");
     let mut ids = Vec::new();
     for entry in walkdir::WalkDir::new(root).into_iter().flatten().filter(|e| e.file_type().is_file()) {
@@ -220,27 +217,45 @@ fn total(counts: &Value) -> usize {
 }
 
 #[test]
-fn search_page_field_query_with_kind_facet_from_the_url() {
-    let site = example_site();
-    let contracts = contracts_with_field(site, "customer_id");
+fn search_page_field_query_narrowed_to_fields_leads_to_every_contract() {
+    let contracts = contracts_with_field("customer_id");
     harness::run("search_page_field", Options::default(), async |b: &Browser| {
-        let server = Server::start(site, PREFIX);
+        let server = Server::start(example_site(), PREFIX);
+        b.goto(&server.url("search.html?q=customer_id")).await;
+        let mixed = results_until(b, "#search-page-results", "fields and other kinds", |r| {
+            r.iter().any(|f| is_kind(f, "field")) && r.iter().any(|f| !is_kind(f, "field"))
+        })
+        .await;
+        let domains_before = facet_counts(b, "domain").await;
+        check_facet(b, "kind", "field").await;
+        let fields = results_until(b, "#search-page-results", "field results only", |r| !r.is_empty() && r.iter().all(|f| is_kind(f, "field"))).await;
+        assert!(fields.len() < mixed.len(), "kind=field narrowed {} results to {}", mixed.len(), fields.len());
+        let old = &domains_before;
+        let changed = harness::browser::wait_async(|| async move { (facet_counts(b, "domain").await != *old).then_some(()) }).await;
+        assert!(changed.is_some(), "domain counts still {domains_before} after filtering by kind");
+
+        // The same selection from a link: ?kind=field checks the box.
         b.goto(&server.url("search.html?q=customer_id&kind=field")).await;
         let checked = b.js("return document.querySelector('#search-facets input[data-facet=kind][value=field]').checked", vec![]).await;
         assert_eq!(checked, json!(true), "kind=field in the URL checks the facet");
         let results = results_until(b, "#search-page-results", "field results only", |r| !r.is_empty() && r.iter().all(|f| is_kind(f, "field"))).await;
-        let hit = results.iter().find(|f| f.title.contains("customer_id")).unwrap_or_else(|| panic!("no customer_id field: {results:#?}"));
+        let hit = results.iter().find(|f| f.title == "customer_id").unwrap_or_else(|| panic!("no customer_id field: {results:#?}"));
         let target = hit.href.clone();
-        b.goto(&target).await;
-        assert_anchor_exists(b).await;
-        let links = page_links(b).await;
-        let linked = contracts.iter().filter(|c| links.iter().any(|l| l.contains(&format!("contracts/{c}")))).count();
-        assert_eq!(linked, contracts.len(), "the field page links all of {contracts:?}");
-        // Each contract link on the field page lands on the field's row.
-        let row = links.iter().find(|l| l.contains("contracts/") && l.contains("#field-")).expect("a link to a contract's field row").clone();
-        b.goto(&row).await;
-        assert_anchor_exists(b).await;
+        let link = format!("#search-page-results a.search-result-link[href$=\"{}\"]", target.rsplit('/').next().unwrap());
+        b.client.find(fantoccini::Locator::Css(&link)).await.unwrap().click().await.unwrap();
+        b.wait_js_args("the field page", "return location.href === arguments[0]", vec![json!(target)]).await;
+        assert_every_contract_linked(b, &contracts).await;
     });
+}
+
+/// The field page links every contract in `contracts`, each at the field's row.
+async fn assert_every_contract_linked(b: &Browser, contracts: &[String]) {
+    let links = page_links(b).await;
+    let missing: Vec<&String> = contracts.iter().filter(|c| !links.iter().any(|l| l.contains(&format!("contracts/{c}")))).collect();
+    assert!(missing.is_empty(), "the field page links every contract exposing the field; missing {missing:?} in {links:#?}");
+    let row = links.iter().find(|l| l.contains("contracts/") && l.contains("#field-")).expect("a link to a contract's field row").clone();
+    b.goto(&row).await;
+    assert_anchor_exists(b).await;
 }
 
 #[test]
