@@ -305,6 +305,10 @@
     var timer = null;
     var shown = [];
     var pending = [];
+    // Facets whose filter chunk is loaded. Pagefind fetches a facet's chunk when it is first
+    // used; loading all of them up front would cost ~215 KB at 10,000 products. Until then a
+    // facet shows its whole-portal count from the build.
+    var used = {};
 
     readQuery();
     if (!compiled) {
@@ -381,7 +385,8 @@
         });
         var open = !q && Object.keys(others).length === 0;
         return loadEngine().then(function (pf) {
-          return open ? pf.filters() : pf.search(q || null, { filters: pagefindFilters(others) }).then(function (r) {
+          // Never pf.filters(): it would fetch every facet's chunk.
+          return pf.search(open ? null : q || null, { filters: pagefindFilters(others) }).then(function (r) {
             return r.filters;
           });
         }).then(function (found) {
@@ -394,7 +399,13 @@
 
     function updateCounts(counts) {
       boxes.forEach(function (box) {
-        var facet = counts[box.getAttribute("data-facet")] || {};
+        var name = box.getAttribute("data-facet");
+        if (!used[name] || !counts[name]) {
+          box.closest("label").classList.add("count-total");
+          return;
+        }
+        box.closest("label").classList.remove("count-total");
+        var facet = counts[name];
         var n = facet[box.value] || 0;
         var label = box.closest("label");
         label.querySelector(".facet-count").textContent = String(n);
@@ -431,14 +442,14 @@
         return;
       }
       list.setAttribute("data-state", "loading");
+      Object.keys(filters).forEach(function (name) {
+        used[name] = true;
+      });
       loadEngine().then(function (pf) {
-        // The facet counts need every filter chunk; they are fetched once, on first use.
-        return pf.filters().then(function (totals) {
-          if (!q && !anyFilter) {
-            return { results: [], filters: totals };
-          }
-          return pf.search(q || null, { filters: pagefindFilters(filters) });
-        });
+        if (!q && !anyFilter) {
+          return { results: [], filters: {} };
+        }
+        return pf.search(q || null, { filters: pagefindFilters(filters) });
       }).then(function (response) {
         return facetCounts(q, filters, response).then(function (counts) {
           return { response: response, counts: counts };

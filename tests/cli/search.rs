@@ -1,6 +1,8 @@
 //! Search: the Pagefind bundle written under `pagefind/`, the records in it (read back from
 //! the gzipped fragments), the search page's facet panel, the header box on every page with
 //! its no-JavaScript fallback, and field pages.
+// Without the `search` feature the index readers below have nothing to read.
+#![cfg_attr(not(feature = "search"), allow(dead_code, unused_imports))]
 
 use crate::common::*;
 use serde_json::Value;
@@ -55,6 +57,7 @@ fn by_url(records: &[Value]) -> BTreeMap<String, Value> {
 }
 
 #[test]
+#[cfg(feature = "search")]
 fn bundle_is_written_under_pagefind_and_only_what_the_page_loads() {
     let (_mesh, site) = built();
     let files: Vec<String> = read_tree(&site.join("pagefind")).into_keys().collect();
@@ -72,13 +75,17 @@ fn bundle_is_written_under_pagefind_and_only_what_the_page_loads() {
 }
 
 #[test]
+#[cfg(feature = "search")]
 fn records_cover_products_contracts_fields_teams_people_and_doc_headings() {
     let (_mesh, site) = built();
     let records = fragments(&site);
     let urls = by_url(&records);
     let kind = |url: &str| urls.get(url).map(|r| r["meta"]["kind"].as_str().unwrap_or("").to_string());
     assert_eq!(kind("products/sales-orders.html").as_deref(), Some("product"), "{:?}", urls.keys());
-    assert_eq!(kind(ORDERS_CONTRACT).as_deref(), Some("contract"));
+    // A contract with no producer has its own record; one its only producer outputs is
+    // folded into that product's record.
+    assert_eq!(kind("contracts/crm-export-1-0-0.html").as_deref(), Some("contract"));
+    assert_eq!(kind(ORDERS_CONTRACT), None);
     assert_eq!(kind("fields/customer_email.html").as_deref(), Some("field"));
     assert_eq!(kind("teams/sales-team.html").as_deref(), Some("team"));
     assert_eq!(kind("domains/sales.html").as_deref(), Some("domain"));
@@ -93,7 +100,7 @@ fn records_cover_products_contracts_fields_teams_people_and_doc_headings() {
     assert_eq!(product["meta"]["owner"], "Sales Data Team");
     let content = product["content"].as_str().unwrap();
     // A product is found by the fields of the contracts it outputs.
-    for word in ["sales-orders", "customer_email", "order_id"] {
+    for word in ["sales-orders", "customer_email", "order_id", "sales-orders-contract"] {
         assert!(content.contains(word), "product record lacks {word}: {content}");
     }
     let guide = &urls["guides/consume-orders.html#find-the-table"];
@@ -102,6 +109,7 @@ fn records_cover_products_contracts_fields_teams_people_and_doc_headings() {
 }
 
 #[test]
+#[cfg(feature = "search")]
 fn record_urls_point_at_pages_and_anchors_that_exist() {
     let (_mesh, site) = built();
     let mut missing = Vec::new();
@@ -120,17 +128,17 @@ fn record_urls_point_at_pages_and_anchors_that_exist() {
 }
 
 #[test]
+#[cfg(feature = "search")]
 fn filters_carry_every_facet() {
     let (_mesh, site) = built();
     let records = fragments(&site);
     let urls = by_url(&records);
     let filters = &urls["products/sales-orders.html"]["filters"];
-    assert_eq!(filters["kind"], serde_json::json!(["product"]));
+    assert_eq!(filters["kind"], serde_json::json!(["contract", "product"]));
     assert_eq!(filters["domain"], serde_json::json!(["sales"]));
     assert_eq!(filters["team"], serde_json::json!(["sales-team"]));
     assert_eq!(filters["status"], serde_json::json!(["active"]));
-    let classes: Vec<&str> = filters["classification"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert!(classes.contains(&"restricted") && classes.contains(&"internal"), "{classes:?}");
+    assert!(filters.get("classification").is_none(), "classification narrows field records only: {filters}");
     let field = &urls["fields/customer_email.html"]["filters"];
     assert_eq!(field["classification"], serde_json::json!(["restricted"]));
 }
@@ -141,8 +149,9 @@ fn search_page_has_query_box_facets_with_counts_and_results_list() {
     let html = read(&site, "search.html");
     assert_contains(&html, &[
         r#"id="search-page-q""#, r#"name="q""#, r#"id="search-facets""#, r#"id="search-page-results""#,
-        r#"data-state="idle""#, r#"data-compiled="true""#,
+        r#"data-state="idle""#,
     ]);
+    assert!(html.contains(&format!(r#"data-compiled="{}""#, cfg!(feature = "search"))), "data-compiled does not match the build");
     for facet in ["kind", "domain", "team", "status", "tag", "classification"] {
         assert!(html.contains(&format!(r#"<fieldset class="facet" data-facet="{facet}">"#)), "no {facet} facet");
     }
@@ -225,4 +234,14 @@ fn field_pages_list_every_contract_and_product_exposing_the_field() {
     assert!(read(&site, ORDERS_CONTRACT).contains(r#"id="field-orders-customer_email""#), "the contract page lacks the anchor");
     let nested = read(&site, "fields/postal_code.html");
     assert!(hrefs(&nested).iter().any(|h| h.ends_with("#field-orders-shipping_address-postal_code")), "nested field path");
+}
+
+#[test]
+#[cfg(not(feature = "search"))]
+fn without_the_search_feature_the_site_builds_and_says_so() {
+    let (_mesh, site) = built();
+    assert!(!site.join("pagefind").exists(), "no index without the feature");
+    let html = read(&site, "search.html");
+    assert!(html.contains("Search is not compiled into this build"), "no notice on the search page");
+    assert!(header_form(&read(&site, "index.html")).is_some(), "the header box stays");
 }

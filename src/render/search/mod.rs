@@ -98,7 +98,9 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
 /// The index being compiled in the background.
 pub struct Pending {
     #[cfg(feature = "search")]
-    worker: std::thread::JoinHandle<anyhow::Result<Vec<(String, Vec<u8>)>>>,
+    worker: std::thread::JoinHandle<anyhow::Result<(Vec<(String, Vec<u8>)>, std::time::Duration)>>,
+    #[cfg(feature = "search")]
+    records: usize,
 }
 
 /// Starts compiling the index of `records` on its own thread. A plain thread rather than a
@@ -107,7 +109,12 @@ pub struct Pending {
 pub fn start(records: Vec<Record>) -> Pending {
     #[cfg(feature = "search")]
     {
-        Pending { worker: std::thread::spawn(move || pagefind::compile(records)) }
+        let count = records.len();
+        let worker = std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            pagefind::compile(records).map(|files| (files, started.elapsed()))
+        });
+        Pending { worker, records: count }
     }
     #[cfg(not(feature = "search"))]
     {
@@ -121,7 +128,19 @@ impl Pending {
     pub fn finish(self, site: &mut Site) -> anyhow::Result<()> {
         #[cfg(feature = "search")]
         {
-            let files = self.worker.join().map_err(|_| anyhow::anyhow!("the search index builder panicked"))??;
+            let waiting = std::time::Instant::now();
+            let (files, took) = self.worker.join().map_err(|_| anyhow::anyhow!("the search index builder panicked"))??;
+            // For benchmarks: how long the index took on its thread, and how much of that the
+            // build had to wait for after rendering the pages.
+            if std::env::var_os("MESHPORT_SEARCH_TIMINGS").is_some() {
+                let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+                eprintln!(
+                    "search index: {} records, {} files, {bytes} bytes, compiled in {took:.2?}, build waited {:.2?}",
+                    self.records,
+                    files.len(),
+                    waiting.elapsed()
+                );
+            }
             for (path, bytes) in files {
                 site.add(format!("{BUNDLE_DIR}/{path}"), bytes);
             }

@@ -103,7 +103,7 @@ impl Record {
 pub fn build(ctx: &Ctx, fields: &FieldIndex) -> Vec<Record> {
     let mesh = ctx.mesh;
     let mut out: Vec<Record> = mesh.products.values().map(|p| product(ctx, p, fields)).collect();
-    out.extend(mesh.contracts.values().map(|c| contract(ctx, c, fields)));
+    out.extend(mesh.contracts.values().filter(|c| folded_into(ctx, &c.key).is_none()).map(|c| contract(ctx, c, fields)));
     out.extend(fields.records(ctx));
     out.extend(mesh.domains.values().filter_map(|d| {
         let url = ctx.urls.domain(&d.id)?;
@@ -137,16 +137,41 @@ fn product(ctx: &Ctx, p: &Product, fields: &FieldIndex) -> Record {
     let ports: Vec<&str> = p.inputs.iter().chain(&p.outputs).map(|port| port.name.as_str()).collect();
     r.add_text(ports);
     // Fields of the contracts this product outputs, by name: searching `customer_id` finds
-    // every product exposing it.
+    // every product exposing it. Their classifications are not a filter here: at 10,000
+    // products that filter chunk alone weighs ~166 KB, over the budget of one query; the
+    // classification facet narrows field records, whose pages list the products.
     let mut names = BTreeSet::new();
     for key in p.outputs.iter().filter_map(|o| o.contract.as_ref()) {
-        for f in fields.of_contract(key) {
-            names.insert(f.name.as_str());
-            r.add_filter("classification", f.classification.as_deref().unwrap_or(""));
+        names.extend(fields.of_contract(key).iter().map(|f| f.name.as_str()));
+        if folded_into(ctx, key) == Some(p.id.as_str()) {
+            fold_contract(&mut r, &ctx.mesh.contracts[key], fields);
         }
     }
     r.add_text(names);
     r
+}
+
+/// The product whose record also stands for this contract version: its only producer,
+/// outputting exactly this version. Every record costs ~6 bytes of Pagefind metadata that
+/// the first query downloads; at 10,000 products with one contract each, separate contract
+/// records pushed the first query over 300 KB. The product page shows the contract's detail,
+/// so such a contract is found through its product (the `kind` facet lists it under both).
+/// Contracts with no producer, several producers or older versions keep their own records.
+fn folded_into<'a>(ctx: &'a Ctx, key: &crate::model::ContractKey) -> Option<&'a str> {
+    let [only] = ctx.mesh.index.producers.get(&key.id)?.as_slice() else { return None };
+    let product = ctx.mesh.products.get(only)?;
+    product.outputs.iter().any(|o| o.contract.as_ref() == Some(key)).then_some(only.as_str())
+}
+
+fn fold_contract(r: &mut Record, c: &Contract, fields: &FieldIndex) {
+    r.add_filter("kind", "contract");
+    for tag in &c.raw.tags {
+        r.add_filter("tag", tag);
+    }
+    let title = format!("{} {}", c.name, c.key.version);
+    r.add_text([title.as_str(), c.key.id.as_str(), c.description.purpose.as_deref().unwrap_or("")]);
+    r.add_text(c.raw.schema.iter().filter_map(|o| o.name.as_deref()));
+    r.add_text(fields.of_contract(&c.key).iter().filter_map(|f| f.business_name.as_deref()));
 }
 
 fn contract(ctx: &Ctx, c: &Contract, fields: &FieldIndex) -> Record {
@@ -161,7 +186,6 @@ fn contract(ctx: &Ctx, c: &Contract, fields: &FieldIndex) -> Record {
     r.add_text([c.key.id.as_str(), c.description.purpose.as_deref().unwrap_or("")]);
     r.add_text(c.raw.schema.iter().filter_map(|o| o.name.as_deref()));
     for f in fields.of_contract(&c.key) {
-        r.add_filter("classification", f.classification.as_deref().unwrap_or(""));
         r.add_text([f.name.as_str(), f.business_name.as_deref().unwrap_or("")]);
     }
     r
