@@ -57,11 +57,12 @@ pub fn example_site() -> &'static Path {
 }
 
 /// `meshport build --root <root> --output <out>`; panics with the CLI's output on failure.
-/// Returns how long the build took and what it printed.
+/// Returns how long the build took and what it printed (with the search index's timing line).
 pub fn build_site(root: &Path, out: &Path) -> (Duration, String) {
     let _ = std::fs::remove_dir_all(out);
     let start = Instant::now();
     let result = Command::new(env!("CARGO_BIN_EXE_meshport"))
+        .env("MESHPORT_SEARCH_TIMINGS", "1")
         .args(["build", "--root"])
         .arg(root)
         .arg("--output")
