@@ -89,7 +89,7 @@ fn search_bytes_at_benchmark_scale() {
         for (i, q) in queries.iter().enumerate() {
             let (hits, shown) = one_query(b, &server, q).await;
             let bytes: u64 = hits.iter().map(|h| h.bytes).sum();
-            println!("  query {} {q:?}: {} requests, {:.1} KB, {shown} results shown\n{}", i + 1, hits.len(), bytes as f64 / 1024.0, describe(&hits));
+            println!("  query {} {q:?}: {} requests, {bytes} B ({:.1} KB), {shown} results shown\n{}", i + 1, hits.len(), bytes as f64 / 1024.0, describe(&hits));
             assert!(shown > 0, "{q:?} found nothing in the benchmark mesh");
             totals.push(bytes);
         }
