@@ -237,6 +237,8 @@
     });
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      // The results on screen are for the previous text until the debounced query runs.
+      list.setAttribute("data-state", "loading");
       timer = setTimeout(run, DEBOUNCE_MS);
     });
     input.addEventListener("keydown", function (event) {
@@ -490,6 +492,8 @@
     });
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      // The results on screen are for the previous text until the debounced query runs.
+      list.setAttribute("data-state", "loading");
       timer = setTimeout(run, DEBOUNCE_MS);
     });
     boxes.forEach(function (box) {

@@ -51,6 +51,11 @@ pub struct Record {
     pub filters: BTreeMap<&'static str, BTreeSet<String>>,
 }
 
+/// Lower-cased alphanumeric words of `text`.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+}
+
 impl Record {
     fn new(kind: &'static str, url: impl Into<String>, title: impl Into<String>) -> Record {
         let mut filters = BTreeMap::new();
@@ -82,6 +87,26 @@ impl Record {
             }
             self.content.push_str(&flat);
         }
+    }
+
+    /// Appends identifier-like terms (ids, port and schema names, tags), skipping those whose
+    /// words the text already holds: `orders-daily` after the name "Orders Daily" adds nothing
+    /// a query could match, but every repeated word is another position in Pagefind's postings,
+    /// and at 10,000 products the chunk of a common word is what pushes a query over budget.
+    /// Field names (`customer_id`) are always kept whole: they are searched as written.
+    pub(super) fn add_terms<'a>(&mut self, parts: impl IntoIterator<Item = &'a str>) {
+        let mut known: BTreeSet<String> = words(&self.content).collect();
+        let fresh: Vec<&str> = parts
+            .into_iter()
+            .filter(|part| {
+                let new = part.contains('_') || words(part).any(|w| !known.contains(&w));
+                if new {
+                    known.extend(words(part));
+                }
+                new
+            })
+            .collect();
+        self.add_text(fresh);
     }
 
     fn set_domain(&mut self, ctx: &Ctx, id: Option<&str>) {
@@ -131,11 +156,12 @@ fn product(ctx: &Ctx, p: &Product, fields: &FieldIndex) -> Record {
         r.add_filter("tag", tag);
     }
     let d = &p.description;
-    r.add_text([p.id.as_str(), d.purpose.as_deref().unwrap_or(""), d.usage.as_deref().unwrap_or("")]);
-    r.add_text([r.domain.clone().as_str(), r.owner.clone().as_str(), p.status.as_str()]);
-    r.add_text(p.raw.tags.iter().map(String::as_str));
+    // The name leads the text: Pagefind matches words in the content, not in the title meta.
+    r.add_text([p.name.as_str(), d.purpose.as_deref().unwrap_or(""), d.usage.as_deref().unwrap_or("")]);
+    r.add_terms([p.id.as_str(), r.domain.clone().as_str(), r.owner.clone().as_str(), p.status.as_str()]);
+    r.add_terms(p.raw.tags.iter().map(String::as_str));
     let ports: Vec<&str> = p.inputs.iter().chain(&p.outputs).map(|port| port.name.as_str()).collect();
-    r.add_text(ports);
+    r.add_terms(ports);
     // Fields of the contracts this product outputs, by name: searching `customer_id` finds
     // every product exposing it. Their classifications are not a filter here: at 10,000
     // products that filter chunk alone weighs ~166 KB, over the budget of one query; the
@@ -169,8 +195,9 @@ fn fold_contract(r: &mut Record, c: &Contract, fields: &FieldIndex) {
         r.add_filter("tag", tag);
     }
     let title = format!("{} {}", c.name, c.key.version);
-    r.add_text([title.as_str(), c.key.id.as_str(), c.description.purpose.as_deref().unwrap_or("")]);
-    r.add_text(c.raw.schema.iter().filter_map(|o| o.name.as_deref()));
+    r.add_terms([title.as_str(), c.key.id.as_str()]);
+    r.add_text([c.description.purpose.as_deref().unwrap_or("")]);
+    r.add_terms(c.raw.schema.iter().filter_map(|o| o.name.as_deref()));
     r.add_text(fields.of_contract(&c.key).iter().filter_map(|f| f.business_name.as_deref()));
 }
 
@@ -232,4 +259,17 @@ fn doc(ctx: &Ctx, kind: &'static str, page: &Page) -> Vec<Record> {
         out.push(r);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_repeating_the_text_add_no_words_but_field_names_stay_whole() {
+        let mut r = Record::new("product", "products/orders-daily.html", "Orders Daily");
+        r.add_text(["Orders Daily", "Daily orders per store."]);
+        r.add_terms(["orders-daily", "store-orders-v2", "customer_id"]);
+        assert_eq!(r.content, "Orders Daily. Daily orders per store. store-orders-v2. customer_id");
+    }
 }

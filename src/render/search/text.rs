@@ -57,47 +57,9 @@ fn is_inline(tag: &str) -> bool {
     matches!(name.as_str(), "a" | "abbr" | "b" | "code" | "del" | "em" | "i" | "kbd" | "mark" | "s" | "span" | "strong" | "sub" | "sup")
 }
 
+/// `&amp;`, `&#39;` and friends back to characters: a search excerpt is plain text.
 fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let tail = &rest[amp..];
-        match tail.find(';').filter(|&n| n <= 10).and_then(|n| entity(&tail[1..n]).map(|c| (c, n))) {
-            Some((c, n)) => {
-                out.push(c);
-                rest = &tail[n + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "nbsp" => Some(' '),
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
+    html_escape::decode_html_entities(s).into_owned()
 }
 
 #[cfg(test)]
