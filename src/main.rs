@@ -71,6 +71,7 @@ enum Command {
 }
 
 fn main() {
+    meshport::render::search::configure_process();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build { root, output, base_url, quiet } => cmd::build::run(&BuildArgs { root, output, base_url, quiet }),

@@ -56,6 +56,32 @@ fn by_url(records: &[Value]) -> BTreeMap<String, Value> {
     records.iter().map(|r| (r["url"].as_str().unwrap().to_string(), r.clone())).collect()
 }
 
+/// Index chunks written when building the bundled example mesh, with `chunk_size` in the
+/// environment or, when `None`, meshport's own default.
+#[cfg(feature = "search")]
+fn index_chunks(chunk_size: Option<&str>) -> usize {
+    let out = tempfile::tempdir().unwrap();
+    let mut cmd = meshport();
+    cmd.env_remove("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE");
+    if let Some(size) = chunk_size {
+        cmd.env("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", size);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    cmd.args(["build", "--quiet", "--root"]).arg(root).arg("--output").arg(out.path()).assert().success();
+    std::fs::read_dir(out.path().join("pagefind/index")).unwrap().count()
+}
+
+/// Later queries fetch one index chunk per word: meshport asks Pagefind for chunks smaller
+/// than its default so a two-word query stays under 50 KB at 10,000 products.
+#[test]
+#[cfg(feature = "search")]
+fn index_is_split_into_smaller_chunks_than_pagefinds_default() {
+    let ours = index_chunks(None);
+    let pagefind_default = index_chunks(Some("20000"));
+    assert!(ours > pagefind_default, "{ours} chunks with meshport's size, {pagefind_default} with Pagefind's");
+    assert_eq!(index_chunks(Some("1000000000")), 1, "the environment still overrides the size");
+}
+
 #[test]
 #[cfg(feature = "search")]
 fn bundle_is_written_under_pagefind_and_only_what_the_page_loads() {

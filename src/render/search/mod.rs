@@ -12,6 +12,13 @@ mod records;
 mod text;
 
 pub use fields::FieldIndex;
+
+/// Process-wide settings the search index needs; call first thing in `main`, while the
+/// process still has one thread. Does nothing without the `search` feature.
+pub fn configure_process() {
+    #[cfg(feature = "search")]
+    pagefind::configure_process();
+}
 pub use records::{Record, FACETS};
 
 use super::{Ctx, PageJob};
