@@ -162,18 +162,16 @@ fn product(ctx: &Ctx, p: &Product, fields: &FieldIndex) -> Record {
     r.add_terms(p.raw.tags.iter().map(String::as_str));
     let ports: Vec<&str> = p.inputs.iter().chain(&p.outputs).map(|port| port.name.as_str()).collect();
     r.add_terms(ports);
-    // Fields of the contracts this product outputs, by name: searching `customer_id` finds
-    // every product exposing it. Their classifications are not a filter here: at 10,000
-    // products that filter chunk alone weighs ~166 KB, over the budget of one query; the
-    // classification facet narrows field records, whose pages list the products.
-    let mut names = BTreeSet::new();
+    // The names of the fields it exposes are not in a product's text: a query for
+    // `customer_id` finds the field's own record, whose page lists every product and contract
+    // exposing it. Field names repeat the product's words (`order_id`, `order_date` in an
+    // orders product) and Pagefind indexes each part of them, so at 10,000 products they made
+    // the index chunk of a common word alone exceed a later query's 50 KB budget.
     for key in p.outputs.iter().filter_map(|o| o.contract.as_ref()) {
-        names.extend(fields.of_contract(key).iter().map(|f| f.name.as_str()));
         if folded_into(ctx, key) == Some(p.id.as_str()) {
             fold_contract(&mut r, &ctx.mesh.contracts[key], fields);
         }
     }
-    r.add_text(names);
     r
 }
 
