@@ -190,13 +190,18 @@ impl Config {
     /// (`javascript:`, `file:`, an ssh clone address) drops the links with a finding.
     fn check_repository(&mut self, text: &str) -> Option<Diagnostic> {
         let repo = self.repository.as_ref()?;
-        let bad = [Some(&repo.url), repo.edit_url.as_ref()].into_iter().flatten().find(|u| !is_http(u))?.clone();
+        let (bad, message, hint) = if let Some(bad) = [Some(&repo.url), repo.edit_url.as_ref()].into_iter().flatten().find(|u| !is_http(u)) {
+            let message = format!("repository link `{bad}` is not an http(s) URL; pages get no edit or commit links");
+            (bad.clone(), message, "use the https address of the repository's web page, e.g. `url = \"https://github.com/org/mesh\"`")
+        } else {
+            // Without `{path}` every page would link to the same place.
+            let bad = repo.edit_url.as_ref().filter(|t| !t.contains("{path}"))?;
+            let message = format!("edit_url `{bad}` has no `{{path}}`; pages get no edit or commit links");
+            (bad.clone(), message, "put `{path}` (and usually `{branch}`) where the file's path goes, e.g. `https://git.example.com/org/mesh/_edit/{branch}/{path}`")
+        };
         self.repository = None;
         let at = text.find(&bad).map(|i| byte_pos(text, i)).unwrap_or(Pos::new(1, 1));
-        Some(
-            Diagnostic::error("config.repository-url", FILE_NAME, at, format!("repository link `{bad}` is not an http(s) URL; pages get no edit or commit links"))
-                .with_hint("use the https address of the repository's web page, e.g. `url = \"https://github.com/org/mesh\"`"),
-        )
+        Some(Diagnostic::error("config.repository-url", FILE_NAME, at, message).with_hint(hint))
     }
 }
 
@@ -263,5 +268,15 @@ mod tests {
         assert_eq!((d.line, d.column), (3, 8));
         let ok = "[repository]\nurl = \"HTTPS://h/x\"\n";
         assert!(Config::parse(ok).unwrap().check_repository(ok).is_none());
+    }
+
+    #[test]
+    fn edit_url_without_path_is_refused_where_it_is_written() {
+        let text = "[repository]\nurl = \"https://h/x\"\nedit_url = \"https://h/x/_edit/main\"\n";
+        let mut cfg = Config::parse(text).unwrap();
+        let d = cfg.check_repository(text).unwrap();
+        assert_eq!((d.rule.as_str(), d.line, d.column), ("config.repository-url", 3, 13));
+        assert!(d.message.contains("has no `{path}`"), "{}", d.message);
+        assert!(cfg.repository.is_none(), "no links from a template that cannot place the file");
     }
 }
