@@ -6,7 +6,7 @@
 //! Run: `cargo bench --bench build` (sizes from `MESHPORT_BENCH_SIZES`, default `1000,10000`).
 
 use meshport::cmd::load;
-use meshport::output::write_atomic;
+use meshport::output::Staging;
 use meshport::render::{render_site, Templates};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -85,8 +85,9 @@ fn run(n: usize) {
     for _ in 0..3 {
         let (loaded, t_load) = time(|| load(dir.path(), None).unwrap());
         let (templates, t_tpl) = time(|| Templates::load(dir.path()).unwrap());
-        let (site, t_render) = time(|| render_site(&loaded.mesh, &loaded.diags, &templates, dir.path(), None).unwrap());
-        let (_, t_write) = time(|| write_atomic(&site, &dir.path().join("public")).unwrap());
+        let staging = Staging::begin(dir.path(), &dir.path().join("public")).unwrap();
+        let (_, t_render) = time(|| render_site(&loaded.mesh, &loaded.diags, &templates, dir.path(), None, &staging).unwrap());
+        let (_, t_write) = time(|| staging.commit().unwrap());
         rows.push([t_load, t_tpl, t_render, t_write, t_load + t_tpl + t_render + t_write]);
         assert!(!loaded.diags.has_errors());
     }

@@ -1,7 +1,9 @@
 //! `meshport build`: load, check, render and write the site atomically. With error-level
-//! findings nothing is written and the previous output stays as it was.
+//! findings nothing is written and the previous output stays as it was; the output directory is
+//! replaced only when meshport wrote it (see `output`).
 
 use super::{load, EXIT_FINDINGS, EXIT_OK};
+use crate::output::Staging;
 use crate::render::{render_site, Templates};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -18,6 +20,10 @@ pub struct BuildArgs {
 pub fn run(args: &BuildArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
     let progress = Progress::new(args.quiet);
+    let out = args.output.clone().unwrap_or_else(|| args.root.join("public"));
+    if args.root.is_dir() {
+        crate::output::preflight(&args.root, &out)?;
+    }
     progress.step("loading the mesh");
     let mut loaded = load(&args.root, args.base_url.as_deref())?;
     progress.step("reading git history");
@@ -32,17 +38,23 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<i32> {
     }
     progress.step("rendering pages");
     let templates = Templates::load(&args.root)?;
-    let site = render_site(&loaded.mesh, &loaded.diags, &templates, &args.root, git.as_deref())?;
+    let staging = Staging::begin(&args.root, &out)?;
+    for note in &staging.notes {
+        progress.suspend(|| eprintln!("note: {note}"));
+    }
+    render_site(&loaded.mesh, &loaded.diags, &templates, &args.root, git.as_deref(), &staging)?;
     progress.step("writing the site");
-    let out = args.output.clone().unwrap_or_else(|| args.root.join("public"));
-    crate::output::write_atomic(&site, &out)?;
+    let done = staging.commit()?;
     progress.finish();
+    for note in &done.notes {
+        eprintln!("note: {note}");
+    }
     if !args.quiet {
         eprintln!(
             "built {} pages ({} files) into {} with {} in {:.2?}",
-            site.pages(),
-            site.len(),
-            out.display(),
+            done.pages,
+            done.files,
+            done.target.display(),
             loaded.diags.summary(),
             started.elapsed()
         );

@@ -1,10 +1,33 @@
-//! The one writer of the site. A `Site` is the complete output in memory; `write_atomic`
-//! puts it on disk so that readers see either the old site or the new one, never a mix.
+//! The one writer of the site. Rendering hands every file to a `Sink` as soon as it is made:
+//! `Staging` streams it to disk (swapped into place atomically by `commit`), `MemorySink`
+//! keeps it for `serve`. What meshport may replace on disk is decided by `guard` and the
+//! ownership marker in `manifest`.
 
-use anyhow::{bail, Context};
+mod guard;
+mod manifest;
+mod staging;
+
+use anyhow::bail;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
+pub use manifest::{remove_owned, Manifest, MARKER};
+pub use staging::{Committed, Staging};
+
+/// Where rendered files go. Called from many render threads at once.
+pub trait Sink: Sync {
+    /// Adds a file at a site-relative path (a later file at the same path replaces the earlier).
+    fn add(&self, path: String, bytes: Vec<u8>);
+
+    /// Whether writing has failed, so the producer can stop early; the error itself comes out
+    /// of the sink's own finishing step.
+    fn failed(&self) -> bool {
+        false
+    }
+}
+
+/// A complete site in memory, as `serve` answers from it.
 #[derive(Debug, Default, Clone)]
 pub struct Site {
     files: BTreeMap<String, Vec<u8>>,
@@ -37,6 +60,22 @@ impl Site {
     }
 }
 
+/// Collects a site in memory from many render threads.
+#[derive(Default)]
+pub struct MemorySink(Mutex<Site>);
+
+impl MemorySink {
+    pub fn into_site(self) -> Site {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemorySink {
+    fn add(&self, path: String, bytes: Vec<u8>) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).add(path, bytes);
+    }
+}
+
 /// Refuses any path that could leave the output directory.
 fn safe_join(dir: &Path, rel: &str) -> anyhow::Result<PathBuf> {
     let rel_path = Path::new(rel);
@@ -47,66 +86,21 @@ fn safe_join(dir: &Path, rel: &str) -> anyhow::Result<PathBuf> {
     Ok(dir.join(rel_path))
 }
 
-/// Writes the site into a temporary sibling of `out`, then swaps it into place. A failure
-/// before the swap leaves `out` exactly as it was.
-pub fn write_atomic(site: &Site, out: &Path) -> anyhow::Result<()> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    write_all(site, &staging).inspect_err(|_| {
-        let _ = std::fs::remove_dir_all(&staging);
-    })?;
-    if out.exists() {
-        std::fs::rename(out, &old).with_context(|| format!("moving the previous {} aside", out.display()))?;
-    }
-    if let Err(e) = std::fs::rename(&staging, out) {
-        let _ = std::fs::rename(&old, out);
-        return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
-    }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
+/// Checks, without changing anything, that the site of the mesh at `root` may be written to
+/// `out`: a build runs this before its slow phases, so a refusal comes at once.
+pub fn preflight(root: &Path, out: &Path) -> anyhow::Result<()> {
+    guard::inspect(&guard::resolve_target(root, out)?).map(drop)
 }
 
-fn write_all(site: &Site, dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    for (rel, bytes) in &site.files {
-        let path = safe_join(dir, rel)?;
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+/// Writes a site held in memory to `out` for the mesh at `root`, with every guarantee of
+/// `Staging`.
+pub fn write_site(site: &Site, root: &Path, out: &Path) -> anyhow::Result<Committed> {
+    let staging = Staging::begin(root, out)?;
+    for (path, bytes) in &site.files {
+        staging.add(path.clone(), bytes.clone());
     }
-    Ok(())
+    staging.commit()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refuses_escaping_paths() {
-        let dir = Path::new("/tmp/x");
-        assert!(safe_join(dir, "../etc/passwd").is_err());
-        assert!(safe_join(dir, "/etc/passwd").is_err());
-        assert!(safe_join(dir, "a/./b").is_ok());
-        assert!(safe_join(dir, "products/a.html").is_ok());
-    }
-
-    #[test]
-    fn atomic_replace() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join("stale.html"), "old").unwrap();
-        let mut site = Site::default();
-        site.add("index.html".into(), b"new".to_vec());
-        write_atomic(&site, &out).unwrap();
-        assert!(!out.join("stale.html").exists());
-        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"new");
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1);
-    }
-}
+mod tests;

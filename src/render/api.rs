@@ -5,7 +5,7 @@
 use super::urls::Urls;
 use super::values::esc;
 use super::{Ctx, PageJob};
-use crate::output::Site;
+use crate::output::Sink;
 use serde_json::{json, Value};
 
 fn to_bytes(v: &Value) -> Vec<u8> {
@@ -14,7 +14,7 @@ fn to_bytes(v: &Value) -> Vec<u8> {
     s.into_bytes()
 }
 
-pub fn add(ctx: &Ctx, site: &mut Site) {
+pub fn add(ctx: &Ctx, site: &dyn Sink) {
     let mesh = ctx.mesh;
     let mut summaries = Vec::new();
     for p in mesh.products.values() {
@@ -51,7 +51,7 @@ pub fn add(ctx: &Ctx, site: &mut Site) {
 }
 
 /// Every page except 404, as absolute URLs under the configured base URL.
-pub fn sitemap(ctx: &Ctx, jobs: &[PageJob], site: &mut Site) {
+pub fn sitemap(ctx: &Ctx, jobs: &[PageJob], site: &dyn Sink) {
     let base = &ctx.mesh.config.base_url;
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut urls: Vec<&str> = jobs.iter().filter(|j| j.section != "404").map(|j| j.url.as_str()).collect();

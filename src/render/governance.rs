@@ -5,7 +5,7 @@ use super::views::*;
 use super::{Ctx, PageJob};
 use crate::check::rules::{self, Rule};
 use crate::check::score::{DomainScore, ProductScore};
-use crate::output::Site;
+use crate::output::Sink;
 use std::collections::BTreeMap;
 
 pub const GOVERNANCE_URL: &str = "scorecard.html";
@@ -142,7 +142,7 @@ fn policy_rows(ctx: &Ctx) -> (Vec<PolicyRow>, Vec<String>) {
     (rows, tags)
 }
 
-pub fn jobs(ctx: &Ctx) -> Vec<PageJob> {
+pub fn jobs<'a>(ctx: &'a Ctx) -> Vec<PageJob<'a>> {
     let rules: Vec<RuleView> = rules::RULES.iter().map(rule_view).collect();
     vec![
         PageJob::new(GOVERNANCE_URL, "scorecard.html", "scorecard").with("governance", view(ctx)),
@@ -151,7 +151,7 @@ pub fn jobs(ctx: &Ctx) -> Vec<PageJob> {
 }
 
 /// `api/governance.json`: the scorecard and every open finding.
-pub fn api(ctx: &Ctx, site: &mut Site) {
+pub fn api(ctx: &Ctx, site: &dyn Sink) {
     use crate::diag::Severity;
     let count = |s| ctx.diags.count(s);
     let doc = serde_json::json!({

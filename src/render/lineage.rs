@@ -8,7 +8,7 @@ use crate::lineage::graph::{domain_links, field_edges};
 use crate::lineage::specs::SpecCtx;
 use crate::lineage::{Drawing, MAP_URL};
 use crate::model::{slugify, Contract, NodeRef};
-use crate::output::Site;
+use crate::output::Sink;
 use serde_json::json;
 
 pub fn svg(d: Option<&Drawing>) -> Option<String> {
@@ -59,7 +59,7 @@ pub fn field_rows(ctx: &Ctx, c: &Contract) -> Vec<FieldLineageView> {
 
 /// The mesh map page: domain-level flows, the full product graph when small enough, and
 /// the same as lists.
-pub fn map_job(ctx: &Ctx) -> PageJob {
+pub fn map_job<'a>(ctx: &'a Ctx) -> PageJob<'a> {
     let mesh = ctx.mesh;
     let domain_links = domain_links(mesh)
         .into_iter()
@@ -98,7 +98,7 @@ fn external_link(ctx: &Ctx, cid: &str, e: &crate::model::Edge) -> LineageLink {
 }
 
 /// `api/lineage.json`: every node and edge of the mesh's lineage graph.
-pub fn api(ctx: &Ctx, site: &mut Site) {
+pub fn api(ctx: &Ctx, site: &dyn Sink) {
     let graph = &ctx.lineage.graph;
     let nodes: Vec<_> = graph
         .graph

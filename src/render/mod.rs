@@ -1,5 +1,5 @@
-//! Rendering: the resolved mesh becomes view structs, templates turn views into pages, and the
-//! result is a `Site` (path → bytes) held in memory; `output` writes it.
+//! Rendering: the resolved mesh becomes view structs, templates turn views into pages, and each
+//! page goes to an `output::Sink` (disk or memory) as soon as it is rendered.
 //!
 //! Templates and views are built once; pages render in parallel.
 
@@ -18,7 +18,7 @@ pub mod views;
 
 use crate::diag::Diagnostics;
 use crate::model::{raw, Contact, ContractKey, Mesh};
-use crate::output::Site;
+use crate::output::Sink;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
@@ -158,53 +158,60 @@ pub fn description_extra(d: &raw::Description) -> String {
     extra_html(&extra)
 }
 
+/// Builds a page's main view when the page renders: inside the parallel loop, so no more views
+/// are alive at once than there are render threads.
+type ViewBuilder<'a> = Box<dyn Fn() -> serde_json::Value + Send + Sync + 'a>;
+
 /// One page to render: its URL, template and page-specific context entries.
-pub struct PageJob {
+pub struct PageJob<'a> {
     pub url: String,
     pub template: &'static str,
     pub section: &'static str,
     pub vars: Vec<(&'static str, serde_json::Value)>,
+    pub lazy: Vec<(&'static str, ViewBuilder<'a>)>,
 }
 
-impl PageJob {
+impl<'a> PageJob<'a> {
     pub fn new(url: impl Into<String>, template: &'static str, section: &'static str) -> Self {
-        PageJob { url: url.into(), template, section, vars: Vec::new() }
+        PageJob { url: url.into(), template, section, vars: Vec::new(), lazy: Vec::new() }
     }
 
     pub fn with(mut self, name: &'static str, value: impl Serialize) -> Self {
         self.vars.push((name, serde_json::to_value(value).expect("views always serialise")));
         self
     }
+
+    /// A context entry built only when the page renders.
+    pub fn with_lazy<T: Serialize>(mut self, name: &'static str, build: impl Fn() -> T + Send + Sync + 'a) -> Self {
+        self.lazy.push((name, Box::new(move || serde_json::to_value(build()).expect("views always serialise"))));
+        self
+    }
 }
 
-/// Renders the whole site into memory.
-pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root: &Path, git: Option<&crate::git::GitFacts>) -> anyhow::Result<Site> {
+/// Renders the whole site into `sink`, each page handed over as soon as it is rendered.
+pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root: &Path, git: Option<&crate::git::GitFacts>, sink: &dyn Sink) -> anyhow::Result<()> {
     let urls = Urls::build(mesh);
     let lineage = crate::lineage::Lineage::build(mesh, &urls);
     let scorecard = crate::check::score::compute(mesh, diags);
     let ctx = Ctx { mesh, urls: &urls, diags, lineage: &lineage, scorecard: &scorecard, git };
     let site_view = pages::site_view(mesh);
+    let fields = search::FieldIndex::build(mesh);
     let mut jobs = pages::jobs(&ctx);
     jobs.extend(governance::jobs(&ctx));
-    let fields = search::FieldIndex::build(mesh);
     let records = search::records(&ctx, &fields);
     jobs.extend(search::jobs(&ctx, &fields, &records));
     let index = search::start(records);
-    let rendered: Vec<anyhow::Result<(String, Vec<u8>)>> = jobs
-        .par_iter()
-        .map(|job| templates.render_page(job, &site_view).map(|html| (job.url.clone(), html.into_bytes())))
-        .collect();
-    let mut site = Site::default();
-    for r in rendered {
-        let (url, bytes) = r?;
-        site.add(url, bytes);
-    }
-    api::add(&ctx, &mut site);
-    governance::api(&ctx, &mut site);
-    api::sitemap(&ctx, &jobs, &mut site);
-    index.finish(&mut site)?;
-    templates.add_static(root, &mut site)?;
-    Ok(site)
+    jobs.par_iter().try_for_each(|job| {
+        let html = templates.render_page(job, &site_view)?;
+        sink.add(job.url.clone(), html.into_bytes());
+        Ok::<_, anyhow::Error>(())
+    })?;
+    api::add(&ctx, sink);
+    governance::api(&ctx, sink);
+    api::sitemap(&ctx, &jobs, sink);
+    index.finish(sink)?;
+    templates.add_static(root, sink)?;
+    Ok(())
 }
 
 /// Escaped text, for builders that assemble small HTML fragments.

@@ -25,28 +25,28 @@ pub fn site_view(mesh: &Mesh) -> SiteView {
 }
 
 /// Every page of the site, in a stable order.
-pub fn jobs(ctx: &Ctx) -> Vec<PageJob> {
+pub fn jobs<'a>(ctx: &'a Ctx) -> Vec<PageJob<'a>> {
     let mesh = ctx.mesh;
     let mut jobs = vec![PageJob::new("index.html", "home.html", "home").with("home", home(ctx)), catalogue(ctx)];
     jobs.extend(mesh.products.values().map(|p| {
-        let v = product::view(ctx, p);
-        PageJob::new(v.url.clone(), "product.html", "products").with("product", v)
+        let url = ctx.urls.product(&p.id).expect("every product has a page");
+        PageJob::new(url, "product.html", "products").with_lazy("product", move || product::view(ctx, p))
     }));
     let rows: Vec<ContractRow> = mesh.contracts.keys().map(|k| contract_row(ctx, k)).collect();
     jobs.push(PageJob::new("contracts/index.html", "contracts.html", "contracts").with("contracts", rows));
     jobs.extend(mesh.contracts.values().map(|c| {
-        let v = contract::view(ctx, c);
-        PageJob::new(v.url.clone(), "contract.html", "contracts").with("contract", v)
+        let url = ctx.urls.contract(&c.key).expect("every contract has a page");
+        PageJob::new(url, "contract.html", "contracts").with_lazy("contract", move || contract::view(ctx, c))
     }));
     jobs.push(list_job("domains/index.html", "domains.html", "domains", "Domains", domain_items(ctx)));
     jobs.extend(mesh.domains.keys().map(|id| {
-        let v = domain(ctx, id);
-        PageJob::new(v.url.clone(), "domain.html", "domains").with("domain", v)
+        let url = ctx.urls.domain(id).expect("every domain has a page");
+        PageJob::new(url, "domain.html", "domains").with_lazy("domain", move || domain(ctx, id))
     }));
     jobs.push(list_job("teams/index.html", "teams.html", "teams", "Teams", team_items(ctx)));
     jobs.extend(mesh.teams.keys().map(|id| {
-        let v = team(ctx, id);
-        PageJob::new(v.url.clone(), "team.html", "teams").with("team", v)
+        let url = ctx.urls.team(id).expect("every team has a page");
+        PageJob::new(url, "team.html", "teams").with_lazy("team", move || team(ctx, id))
     }));
     jobs.extend(doc_jobs(ctx, &mesh.guides, "guides", "Guides"));
     jobs.extend(doc_jobs(ctx, &mesh.governance, "governance", "Governance"));
@@ -55,11 +55,11 @@ pub fn jobs(ctx: &Ctx) -> Vec<PageJob> {
     jobs
 }
 
-fn list_job(url: &str, template: &'static str, section: &'static str, title: &str, items: Vec<ListItem>) -> PageJob {
+fn list_job(url: &str, template: &'static str, section: &'static str, title: &str, items: Vec<ListItem>) -> PageJob<'static> {
     PageJob::new(url, template, section).with("title", title).with("items", items).with("intro", "")
 }
 
-fn catalogue(ctx: &Ctx) -> PageJob {
+fn catalogue(ctx: &Ctx) -> PageJob<'static> {
     let rows: Vec<ProductRow> = ctx.mesh.products.values().map(|p| product_row(ctx, p)).collect();
     let distinct = |f: &dyn Fn(&ProductRow) -> String| {
         let mut v: Vec<String> = rows.iter().map(f).filter(|s| !s.is_empty()).collect();
@@ -275,7 +275,7 @@ fn team(ctx: &Ctx, id: &str) -> TeamView {
     }
 }
 
-fn doc_jobs(ctx: &Ctx, pages: &[Page], section: &'static str, title: &str) -> Vec<PageJob> {
+fn doc_jobs<'a>(ctx: &'a Ctx, pages: &'a [Page], section: &'static str, title: &str) -> Vec<PageJob<'a>> {
     let items: Vec<ListItem> = pages.iter().map(|p| ListItem {
         link: doc_link(ctx, p),
         description: p.front.description.clone(),
@@ -284,22 +284,26 @@ fn doc_jobs(ctx: &Ctx, pages: &[Page], section: &'static str, title: &str) -> Ve
     let mut jobs = vec![PageJob::new(format!("{section}/index.html"), "docs.html", section)
         .with("title", title).with("items", items).with("intro", "")];
     for p in pages {
-        let rendered = body_html(p);
-        let doc = DocView {
-            title: p.title.clone(),
-            url: ctx.urls.doc(&p.file).unwrap_or_default().to_string(),
-            description: p.front.description.clone(),
-            kind: p.front.kind.clone(),
-            status: p.front.status.clone(),
-            date: p.front.date.clone(),
-            section: section.to_string(),
-            body_html: rendered.html,
-            toc: rendered.toc.into_iter().map(|t| TocView { level: t.level, id: t.id, title: t.title }).collect(),
-            source: page_source(ctx, p),
-        };
-        jobs.push(PageJob::new(doc.url.clone(), "doc.html", section).with("doc", doc));
+        let url = ctx.urls.doc(&p.file).unwrap_or_default();
+        jobs.push(PageJob::new(url, "doc.html", section).with_lazy("doc", move || doc_view(ctx, p, section)));
     }
     jobs
+}
+
+fn doc_view(ctx: &Ctx, p: &Page, section: &str) -> DocView {
+    let rendered = body_html(p);
+    DocView {
+        title: p.title.clone(),
+        url: ctx.urls.doc(&p.file).unwrap_or_default().to_string(),
+        description: p.front.description.clone(),
+        kind: p.front.kind.clone(),
+        status: p.front.status.clone(),
+        date: p.front.date.clone(),
+        section: section.to_string(),
+        body_html: rendered.html,
+        toc: rendered.toc.into_iter().map(|t| TocView { level: t.level, id: t.id, title: t.title }).collect(),
+        source: page_source(ctx, p),
+    }
 }
 
 #[cfg(test)]

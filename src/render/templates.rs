@@ -4,7 +4,7 @@
 //! `{% extends "builtin/product.html" %}` and override single blocks.
 
 use super::{urls::root_prefix, PageJob};
-use crate::output::Site;
+use crate::output::Sink;
 use anyhow::{anyhow, Context as _};
 use rust_embed::RustEmbed;
 use std::path::Path;
@@ -48,13 +48,16 @@ impl Templates {
         for (name, value) in &job.vars {
             ctx.insert(*name, value);
         }
+        for (name, build) in &job.lazy {
+            ctx.insert(*name, &build());
+        }
         self.tera
             .render(job.template, &ctx)
             .map_err(|e| anyhow!("rendering {} with template {} failed:\n{e}", job.url, job.template))
     }
 
     /// Built-in assets first, then the mesh's `static/` (which wins), then the syntax CSS.
-    pub fn add_static(&self, root: &Path, site: &mut Site) -> anyhow::Result<()> {
+    pub fn add_static(&self, root: &Path, site: &dyn Sink) -> anyhow::Result<()> {
         for name in BuiltinStatic::iter() {
             let file = BuiltinStatic::get(&name).expect("embedded file listed by iter");
             site.add(format!("static/{name}"), file.data.into_owned());

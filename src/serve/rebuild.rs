@@ -5,6 +5,7 @@
 use super::overlay::{self, Problem};
 use super::state::Published;
 use crate::cmd::{human_report, load};
+use crate::output::MemorySink;
 use crate::render::{render_site, Templates};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -42,8 +43,10 @@ pub fn rebuild(root: &Path, base_url: &str) -> anyhow::Result<Report> {
         Ok(t) => t,
         Err(e) => return Ok(failed("templates", e)),
     };
-    match render_site(&loaded.mesh, &loaded.diags, &templates, root, git.as_deref()) {
-        Ok(site) => {
+    let sink = MemorySink::default();
+    match render_site(&loaded.mesh, &loaded.diags, &templates, root, git.as_deref(), &sink) {
+        Ok(()) => {
+            let site = sink.into_site();
             let pages = site.pages();
             Ok(report(Published::Good(site), pages, summary.clone()))
         }

@@ -22,7 +22,7 @@ pub fn configure_process() {
 pub use records::{Record, FACETS};
 
 use super::{Ctx, PageJob};
-use crate::output::Site;
+use crate::output::Sink;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -39,12 +39,11 @@ pub fn records(ctx: &Ctx, fields: &FieldIndex) -> Vec<Record> {
 }
 
 /// The search page and the field pages.
-pub fn jobs(ctx: &Ctx, fields: &FieldIndex, records: &[Record]) -> Vec<PageJob> {
+pub fn jobs<'a>(ctx: &'a Ctx, fields: &'a FieldIndex, records: &[Record]) -> Vec<PageJob<'a>> {
     let page = SearchPageView { compiled: COMPILED, facets: facets(ctx, records), records: records.len() };
     let mut jobs = vec![PageJob::new("search.html", "search.html", "search").with("search", page)];
     jobs.extend(fields.names().map(|name| {
-        let v = fields.page(ctx, name);
-        PageJob::new(v.url.clone(), "field.html", "search").with("field", v)
+        PageJob::new(fields.url(name).unwrap_or_default(), "field.html", "search").with_lazy("field", move || fields.page(ctx, name))
     }));
     jobs
 }
@@ -132,7 +131,7 @@ pub fn start(records: Vec<Record>) -> Pending {
 
 impl Pending {
     /// Waits for the index and adds its files under `pagefind/`.
-    pub fn finish(self, site: &mut Site) -> anyhow::Result<()> {
+    pub fn finish(self, site: &dyn Sink) -> anyhow::Result<()> {
         #[cfg(feature = "search")]
         {
             let waiting = std::time::Instant::now();
