@@ -4,7 +4,7 @@
 
 use super::{load, EXIT_FINDINGS, EXIT_OK};
 use crate::output::Staging;
-use crate::render::{render_site, Templates};
+use crate::site::Site;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,14 +36,14 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<i32> {
         eprintln!("build failed: {}; the output directory was left untouched", loaded.diags.summary());
         return Ok(EXIT_FINDINGS);
     }
-    progress.step("rendering pages");
-    let templates = Templates::load(&args.root)?;
+    progress.step("preparing templates and lineage");
+    let site = Site::prepare(&args.root, loaded, git)?;
     let staging = Staging::begin(&args.root, &out)?;
     for note in &staging.notes {
         progress.suspend(|| eprintln!("note: {note}"));
     }
-    render_site(&loaded.mesh, &loaded.diags, &templates, &args.root, git.as_deref(), &staging)?;
-    progress.step("writing the site");
+    site.render(&staging, &|done, total| progress.pages(done, total))?;
+    progress.step("writing the search index and the site");
     let done = staging.commit()?;
     progress.finish();
     for note in &done.notes {
@@ -55,14 +55,15 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<i32> {
             done.pages,
             done.files,
             done.target.display(),
-            loaded.diags.summary(),
+            site.loaded.diags.summary(),
             started.elapsed()
         );
     }
     Ok(EXIT_OK)
 }
 
-/// A spinner on a terminal; silent in CI logs and with `--quiet`.
+/// On a terminal: a spinner while loading, then a bar of pages rendered with an estimate of the
+/// time left. Silent in CI logs and with `--quiet`.
 struct Progress(Option<ProgressBar>);
 
 impl Progress {
@@ -78,8 +79,20 @@ impl Progress {
 
     fn step(&self, msg: &'static str) {
         if let Some(b) = &self.0 {
+            b.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("static template"));
             b.set_message(msg);
         }
+    }
+
+    /// Called from the render threads after each page.
+    fn pages(&self, done: usize, total: usize) {
+        let Some(b) = &self.0 else { return };
+        if b.length() != Some(total as u64) {
+            let style = "rendering pages [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)";
+            b.set_style(ProgressStyle::with_template(style).expect("static template").progress_chars("=> "));
+            b.set_length(total as u64);
+        }
+        b.set_position(done as u64);
     }
 
     fn suspend(&self, f: impl FnOnce()) {

@@ -188,30 +188,86 @@ impl<'a> PageJob<'a> {
     }
 }
 
-/// Renders the whole site into `sink`, each page handed over as soon as it is rendered.
+/// What rendering derives from a checked mesh once: URLs, lineage, scores and the field index.
+/// Owned, so `serve` can keep it beside the mesh and render single pages on request.
+pub struct Derived {
+    pub urls: Urls,
+    pub lineage: crate::lineage::Lineage,
+    pub scorecard: crate::check::score::Scorecard,
+    pub fields: search::FieldIndex,
+}
+
+impl Derived {
+    pub fn build(mesh: &Mesh, diags: &Diagnostics) -> Derived {
+        let urls = Urls::build(mesh);
+        let lineage = crate::lineage::Lineage::build(mesh, &urls);
+        Derived { lineage, scorecard: crate::check::score::compute(mesh, diags), fields: search::FieldIndex::build(mesh), urls }
+    }
+}
+
+/// Everything a page needs to render, borrowed: cheap to make, so `serve` makes one per request.
+pub struct Renderer<'a> {
+    ctx: Ctx<'a>,
+    fields: &'a search::FieldIndex,
+    templates: &'a Templates,
+    site_view: SiteView,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(mesh: &'a Mesh, diags: &'a Diagnostics, git: Option<&'a crate::git::GitFacts>, templates: &'a Templates, derived: &'a Derived) -> Self {
+        let ctx = Ctx { mesh, urls: &derived.urls, diags, lineage: &derived.lineage, scorecard: &derived.scorecard, git };
+        Renderer { ctx, fields: &derived.fields, templates, site_view: pages::site_view(mesh) }
+    }
+
+    /// Every page of the site, in a stable order; views are built only when a page renders.
+    /// The search page's facets are counted from `records` here, so they can move on to the index.
+    pub fn jobs(&self, records: &[search::Record]) -> Vec<PageJob<'_>> {
+        let mut jobs = pages::jobs(&self.ctx);
+        jobs.extend(governance::jobs(&self.ctx));
+        jobs.extend(search::jobs(&self.ctx, self.fields, records));
+        jobs
+    }
+
+    pub fn records(&self) -> Vec<search::Record> {
+        search::records(&self.ctx, self.fields)
+    }
+
+    pub fn render(&self, job: &PageJob) -> anyhow::Result<Vec<u8>> {
+        self.templates.render_page(job, &self.site_view).map(String::into_bytes)
+    }
+
+    /// The files beside the pages: the JSON API, the sitemap and the static assets.
+    pub fn write_files(&self, jobs: &[PageJob], root: &Path, sink: &dyn Sink) -> anyhow::Result<()> {
+        api::add(&self.ctx, sink);
+        governance::api(&self.ctx, sink);
+        api::sitemap(&self.ctx, jobs, sink);
+        self.templates.add_static(root, sink)
+    }
+
+    /// Renders the whole site into `sink`, each page handed over as soon as it is rendered,
+    /// while the search index compiles on its own thread.
+    pub fn render_all(&self, root: &Path, sink: &dyn Sink, progress: &(dyn Fn(usize, usize) + Sync)) -> anyhow::Result<()> {
+        let records = self.records();
+        let jobs = self.jobs(&records);
+        let index = search::start(records);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        jobs.par_iter().try_for_each(|job| {
+            if sink.failed() {
+                return Ok(());
+            }
+            sink.add(job.url.clone(), self.render(job)?);
+            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, jobs.len());
+            Ok::<_, anyhow::Error>(())
+        })?;
+        self.write_files(&jobs, root, sink)?;
+        index.finish(sink)
+    }
+}
+
+/// Renders the whole site into `sink` (see `Renderer::render_all`).
 pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root: &Path, git: Option<&crate::git::GitFacts>, sink: &dyn Sink) -> anyhow::Result<()> {
-    let urls = Urls::build(mesh);
-    let lineage = crate::lineage::Lineage::build(mesh, &urls);
-    let scorecard = crate::check::score::compute(mesh, diags);
-    let ctx = Ctx { mesh, urls: &urls, diags, lineage: &lineage, scorecard: &scorecard, git };
-    let site_view = pages::site_view(mesh);
-    let fields = search::FieldIndex::build(mesh);
-    let mut jobs = pages::jobs(&ctx);
-    jobs.extend(governance::jobs(&ctx));
-    let records = search::records(&ctx, &fields);
-    jobs.extend(search::jobs(&ctx, &fields, &records));
-    let index = search::start(records);
-    jobs.par_iter().try_for_each(|job| {
-        let html = templates.render_page(job, &site_view)?;
-        sink.add(job.url.clone(), html.into_bytes());
-        Ok::<_, anyhow::Error>(())
-    })?;
-    api::add(&ctx, sink);
-    governance::api(&ctx, sink);
-    api::sitemap(&ctx, &jobs, sink);
-    index.finish(sink)?;
-    templates.add_static(root, sink)?;
-    Ok(())
+    let derived = Derived::build(mesh, diags);
+    Renderer::new(mesh, diags, git, templates, &derived).render_all(root, sink, &|_, _| {})
 }
 
 /// Escaped text, for builders that assemble small HTML fragments.

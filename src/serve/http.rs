@@ -2,8 +2,7 @@
 //! snapshot (nothing is read from or written to disk), plus one event stream for reloads.
 
 use super::overlay::{self, EVENTS_PATH};
-use super::state::{Shared, Snapshot};
-use crate::output::Site;
+use super::state::{Served, Shared, Snapshot};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, Method, StatusCode, Uri};
@@ -29,7 +28,7 @@ enum Lookup {
     NotFound,
 }
 
-fn lookup(site: &Site, request_path: &str) -> Lookup {
+fn lookup(site: &dyn Served, request_path: &str) -> Lookup {
     let decoded = percent_decode(request_path);
     let rel = decoded.trim_start_matches('/');
     let candidate = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
@@ -53,17 +52,27 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
         return file_response(StatusCode::SERVICE_UNAVAILABLE, "x.html", html);
     };
     match lookup(site, uri.path()) {
-        Lookup::File(path) => {
-            let bytes = site.get(&path).unwrap_or_default();
-            let body = if is_html(&path) { decorate(bytes, &snap) } else { bytes.to_vec() };
-            file_response(StatusCode::OK, &path, body)
-        }
-        Lookup::Redirect(to) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response(),
-        Lookup::NotFound => match site.get("404.html") {
-            Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", decorate(bytes, &snap)),
+        Lookup::File(path) => match site.get(&path) {
+            Some(Ok(bytes)) => {
+                let body = if is_html(&path) { decorate(&bytes, &snap) } else { bytes.to_vec() };
+                file_response(StatusCode::OK, &path, body)
+            }
+            Some(Err(reason)) => render_failure(&path, &reason, &snap),
             None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
         },
+        Lookup::Redirect(to) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response(),
+        Lookup::NotFound => match site.get("404.html") {
+            Some(Ok(bytes)) => file_response(StatusCode::NOT_FOUND, "404.html", decorate(&bytes, &snap)),
+            _ => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+        },
     }
+}
+
+/// A page whose template failed: the reason on the page, as `build` would print it.
+fn render_failure(path: &str, reason: &str, snap: &Snapshot) -> Response {
+    let problem = overlay::failure(path, "render", reason.to_string());
+    let html = format!("<!doctype html><title>render failed</title>{}", overlay::panel(&[problem], false));
+    file_response(StatusCode::INTERNAL_SERVER_ERROR, "x.html", decorate(html.as_bytes(), snap))
 }
 
 /// The reload script on every page, the findings panel while the latest rebuild failed.
@@ -162,6 +171,7 @@ async fn events(State(shared): State<Arc<Shared>>) -> Sse<impl Stream<Item = Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::Site;
 
     fn site() -> Site {
         let mut s = Site::default();

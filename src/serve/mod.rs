@@ -1,13 +1,15 @@
-//! `meshport serve`: a live preview. The mesh is built into memory (nothing is written,
-//! not even a temporary folder), served over HTTP on 127.0.0.1, and rebuilt in full on
-//! every change; open pages reload. A rebuild with errors keeps the last good site and
-//! overlays the findings on every page until they are fixed.
+//! `meshport serve`: a live preview. The mesh is loaded into memory (nothing is written, not
+//! even a temporary folder), served over HTTP on 127.0.0.1 with pages rendered on request, and
+//! reloaded on every change (unchanged files are not parsed again); open pages reload. A
+//! rebuild with errors keeps the last good site and overlays the findings on every page until
+//! they are fixed.
 //!
 //! Threads: the tokio runtime serves requests; the watcher's debouncer thread sends batches
 //! of changed paths to one rebuild thread, which runs the blocking pipeline and swaps the
 //! result into the shared snapshot.
 
 mod http;
+mod live;
 pub mod overlay;
 mod rebuild;
 mod state;
@@ -17,6 +19,7 @@ pub use rebuild::{rebuild, Report};
 pub use state::Published;
 
 use anyhow::{anyhow, Context};
+use crate::source::ReadCache;
 use state::Shared;
 use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -53,15 +56,18 @@ async fn serve(opts: &Options) -> anyhow::Result<()> {
     let (tx, changes) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let watcher = watch::Watcher::start(&root, tx)?;
     println!("building {} in memory", root.display());
+    let cache = Arc::new(ReadCache::default());
     let first = {
-        let (root, url) = (root.clone(), url.clone());
-        tokio::task::spawn_blocking(move || rebuild(&root, &url)).await.context("the first build panicked")??
+        let (root, url, cache) = (root.clone(), url.clone(), cache.clone());
+        tokio::task::spawn_blocking(move || rebuild(&root, &url, &cache)).await.context("the first build panicked")??
     };
     let mut printed = String::new();
     rebuild::print(&first, &mut printed);
     let (stop_tx, stop_rx) = signal_channel::channel(false);
+    let live = first.live.clone();
     let shared = Arc::new(Shared::new(first.result, stop_rx.clone()));
-    let rebuilder = Rebuilder { root: root.clone(), url: url.clone(), changes, watcher, printed };
+    index_when_ready(live.clone());
+    let rebuilder = Rebuilder { root: root.clone(), url: url.clone(), changes, watcher, printed, cache, live };
     rebuilder.spawn(shared.clone())?;
     if !opts.bind.is_loopback() {
         eprintln!("warning: listening on {local}: the portal and every descriptor in it are reachable from the network");
@@ -110,6 +116,10 @@ struct Rebuilder {
     watcher: watch::Watcher,
     /// The findings last printed, so unchanged ones are not repeated.
     printed: String,
+    /// Parsed files of the previous rebuild, by path and text.
+    cache: Arc<ReadCache>,
+    /// The site last published, whose search index serves until the next one is ready.
+    live: Option<Arc<live::LiveSite>>,
 }
 
 impl Rebuilder {
@@ -124,15 +134,32 @@ impl Rebuilder {
                     self.watcher.refresh(&changed);
                     println!("changed: {}", describe_changes(&self.root, &changed));
                     let started = Instant::now();
-                    let report = rebuild(&self.root, &self.url)
+                    let report = rebuild(&self.root, &self.url, &self.cache)
                         .unwrap_or_else(|e| rebuild::unreadable(&self.root, &e, started.elapsed()));
                     rebuild::print(&report, &mut self.printed);
+                    if let (Some(new), Some(old)) = (&report.live, &self.live) {
+                        new.inherit_search(old);
+                    }
                     shared.publish(report.result);
+                    if report.live.is_some() {
+                        self.live = report.live.clone();
+                    }
+                    index_when_ready(report.live);
                 }
             })
             .context("starting the rebuild thread")?;
         Ok(())
     }
+}
+
+/// Compiles the search index of a published site in the background. Until it is ready the
+/// site answers with the previous index, so search keeps working, one save behind.
+fn index_when_ready(live: Option<Arc<live::LiveSite>>) {
+    let Some(live) = live else { return };
+    live.index_in_background(move |took, result| match result {
+        Ok(()) => println!("search index ready in {} ms", took.as_millis()),
+        Err(e) => eprintln!("warning: the search index failed ({e:#}); search is not available in this preview"),
+    });
 }
 
 fn describe_changes(root: &Path, changed: &[PathBuf]) -> String {

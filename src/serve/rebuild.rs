@@ -1,17 +1,23 @@
-//! One full rebuild into memory. Full, not partial: partial rebuilds are where other site
-//! generators' stale-page bugs came from (getzola/zola#1108), and a full rebuild of the
-//! example mesh takes well under a second.
+//! One rebuild: the mesh is loaded and checked in full (every rule sees the whole mesh), files
+//! whose text did not change since the last rebuild are not parsed or validated again (the
+//! `ReadCache`), and pages are left to render on request (`live`). A property test holds this
+//! path to a fresh build: after any sequence of edits, every served page equals what `build`
+//! writes.
 
+use super::live::LiveSite;
 use super::overlay::{self, Problem};
 use super::state::Published;
-use crate::cmd::{human_report, load};
-use crate::output::MemorySink;
-use crate::render::{render_site, Templates};
+use crate::cmd::human_report;
+use crate::site::{Site, Loaded};
+use crate::source::ReadCache;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub struct Report {
     pub result: Published,
+    /// The site just published, for the search index to join when it is ready.
+    pub live: Option<Arc<LiveSite>>,
     pub elapsed: Duration,
     /// Every finding in the human format (as `check` prints it), empty when there are none.
     pub findings: String,
@@ -20,44 +26,43 @@ pub struct Report {
     pub pages: usize,
 }
 
-/// Loads, checks and renders the mesh at `root`. Findings and template or render failures
-/// become a `Failed` result; `Err` only when the mesh cannot be read at all (no `content/`),
-/// which stops `serve` at start and is shown like a finding afterwards.
-pub fn rebuild(root: &Path, base_url: &str) -> anyhow::Result<Report> {
+/// Loads, checks and prepares the mesh at `root`. Findings and template failures become a
+/// `Failed` result; `Err` only when the mesh cannot be read at all (no `content/`), which
+/// stops `serve` at start and is shown like a finding afterwards.
+pub fn rebuild(root: &Path, base_url: &str, cache: &ReadCache) -> anyhow::Result<Report> {
     let started = Instant::now();
-    let mut loaded = load(root, Some(base_url))?;
+    let mut loaded = crate::site::load_cached(root, Some(base_url), Some(cache))?;
     let git = crate::cmd::read_git(root, &mut loaded);
     let findings = if loaded.diags.is_empty() { String::new() } else { human_report(&loaded) };
     let summary = loaded.diags.summary();
-    let report = |result, pages, summary: String| Report { result, elapsed: started.elapsed(), findings: findings.clone(), summary, pages };
+    let report = |result, live, pages, summary: String| Report { result, live, elapsed: started.elapsed(), findings: findings.clone(), summary, pages };
     if loaded.diags.has_errors() {
-        return Ok(report(Published::Failed(overlay::problems_of(&loaded.diags)), 0, summary));
+        return Ok(report(Published::Failed(overlay::problems_of(&loaded.diags)), None, 0, summary));
     }
-    // A theme that does not compile or render is the tool's failure in `build`; here the
-    // user is editing templates/, so it is shown like a finding.
+    // A theme that does not compile is the tool's failure in `build`; here the user is
+    // editing templates/, so it is shown like a finding.
     let failed = |rule: &str, e: anyhow::Error| {
         let problem = overlay::failure("templates/", rule, format!("{e:#}"));
-        report(Published::Failed(vec![problem]), 0, format!("{rule} failed; {summary}"))
+        report(Published::Failed(vec![problem]), None, 0, format!("{rule} failed; {summary}"))
     };
-    let templates = match Templates::load(root) {
-        Ok(t) => t,
-        Err(e) => return Ok(failed("templates", e)),
-    };
-    let sink = MemorySink::default();
-    match render_site(&loaded.mesh, &loaded.diags, &templates, root, git.as_deref(), &sink) {
-        Ok(()) => {
-            let site = sink.into_site();
-            let pages = site.pages();
-            Ok(report(Published::Good(site), pages, summary.clone()))
+    match live_site(root, loaded, git) {
+        Ok(live) => {
+            let pages = live.page_count();
+            Ok(report(Published::Good(live.clone()), Some(live), pages, summary.clone()))
         }
-        Err(e) => Ok(failed("render", e)),
+        Err(e) => Ok(failed("templates", e)),
     }
+}
+
+fn live_site(root: &Path, loaded: Loaded, git: Option<Arc<crate::git::GitFacts>>) -> anyhow::Result<Arc<LiveSite>> {
+    let site = Site::prepare(root, loaded, git)?;
+    Ok(Arc::new(LiveSite::new(site)?))
 }
 
 /// A rebuild that could not even load the mesh, as a result the server can show.
 pub fn unreadable(root: &Path, error: &anyhow::Error, elapsed: Duration) -> Report {
     let problem: Problem = overlay::failure(&root.display().to_string(), "serve.load", format!("{error:#}"));
-    Report { result: Published::Failed(vec![problem]), elapsed, findings: String::new(), summary: "the mesh could not be read".into(), pages: 0 }
+    Report { result: Published::Failed(vec![problem]), live: None, elapsed, findings: String::new(), summary: "the mesh could not be read".into(), pages: 0 }
 }
 
 /// Prints the outcome: findings (only when they differ from the previous build's, so an
@@ -88,7 +93,7 @@ mod tests {
     #[test]
     fn missing_content_is_an_error_not_a_panel() {
         let tmp = tempfile::tempdir().unwrap();
-        assert!(rebuild(tmp.path(), "http://127.0.0.1:1/").is_err());
+        assert!(rebuild(tmp.path(), "http://127.0.0.1:1/", &ReadCache::default()).is_err());
     }
 
     #[test]
@@ -97,7 +102,7 @@ mod tests {
         std::fs::create_dir_all(tmp.path().join("content")).unwrap();
         std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
         std::fs::write(tmp.path().join("templates/home.html"), "{% if %}").unwrap();
-        let report = rebuild(tmp.path(), "http://127.0.0.1:1/").unwrap();
+        let report = rebuild(tmp.path(), "http://127.0.0.1:1/", &ReadCache::default()).unwrap();
         match report.result {
             Published::Failed(p) => assert_eq!(p[0].rule, "templates"),
             Published::Good(_) => panic!("a broken template must fail the rebuild"),

@@ -5,11 +5,24 @@
 use super::overlay;
 use crate::output::Site;
 use std::sync::{Arc, RwLock};
+
+/// A site the server can answer from: one held in memory, or one rendering pages on request.
+pub trait Served: Send + Sync {
+    /// The file at a site path: `None` when the site has none, `Err` with the reason when
+    /// rendering it failed.
+    fn get(&self, path: &str) -> Option<Result<Arc<[u8]>, String>>;
+}
+
+impl Served for Site {
+    fn get(&self, path: &str) -> Option<Result<Arc<[u8]>, String>> {
+        Site::get(self, path).map(|b| Ok(Arc::from(b)))
+    }
+}
 use tokio::sync::{broadcast, watch};
 
 pub struct Snapshot {
     /// The last site that built without errors; `None` until one has.
-    pub site: Option<Arc<Site>>,
+    pub site: Option<Arc<dyn Served>>,
     /// The panel HTML while the latest rebuild failed.
     pub overlay: Option<Arc<str>>,
     /// Counts rebuilds; pages carry it so a reconnecting browser notices a missed one.
@@ -18,7 +31,7 @@ pub struct Snapshot {
 
 /// The result of one rebuild, as the server needs it.
 pub enum Published {
-    Good(Site),
+    Good(Arc<dyn Served>),
     Failed(Vec<overlay::Problem>),
 }
 
@@ -48,7 +61,7 @@ impl Shared {
         let mut slot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
         let generation = slot.generation + 1;
         let next = match result {
-            Published::Good(site) => Snapshot { site: Some(Arc::new(site)), overlay: None, generation },
+            Published::Good(site) => Snapshot { site: Some(site), overlay: None, generation },
             Published::Failed(problems) => {
                 let panel = overlay::panel(&problems, slot.site.is_some());
                 Snapshot { site: slot.site.clone(), overlay: Some(panel.into()), generation }
@@ -76,10 +89,14 @@ mod tests {
     use super::*;
     use crate::diag::Severity;
 
-    fn site(text: &str) -> Site {
+    fn site(text: &str) -> Arc<dyn Served> {
         let mut s = Site::default();
         s.add("index.html".into(), text.as_bytes().to_vec());
-        s
+        Arc::new(s)
+    }
+
+    fn index(snap: &Snapshot) -> Vec<u8> {
+        snap.site.as_ref().unwrap().get("index.html").unwrap().unwrap().to_vec()
     }
 
     #[test]
@@ -96,13 +113,13 @@ mod tests {
         };
         shared.publish(Published::Failed(vec![problem]));
         let snap = shared.current();
-        assert_eq!(snap.site.as_ref().unwrap().get("index.html"), Some(&b"one"[..]));
+        assert_eq!(index(&snap), b"one");
         assert!(snap.overlay.as_ref().unwrap().contains("a.yaml:1:2"));
         assert_eq!(events.try_recv().unwrap(), 2);
         shared.publish(Published::Good(site("two")));
         let snap = shared.current();
         assert!(snap.overlay.is_none());
-        assert_eq!(snap.site.as_ref().unwrap().get("index.html"), Some(&b"two"[..]));
+        assert_eq!(index(&snap), b"two");
         assert_eq!(snap.generation, 3);
     }
 }

@@ -9,8 +9,9 @@ pub mod yaml;
 
 use crate::diag::{rel_path, Diagnostic, Diagnostics, Pos};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 pub use yaml::YamlDoc;
 
 /// Files larger than this are refused: descriptors are kilobytes, and an accidental data dump
@@ -53,6 +54,7 @@ pub struct SourceSet {
     pub diags: Diagnostics,
 }
 
+#[derive(Clone)]
 enum Outcome {
     File(SourceFile, String),
     Finding(Diagnostic, Option<String>),
@@ -184,29 +186,76 @@ pub fn load(root: &Path) -> SourceSet {
 
 /// Reads every file under `content/` of `tree`.
 pub fn load_tree(tree: &dyn SourceTree) -> SourceSet {
+    load_tree_cached(tree, None)
+}
+
+/// Files read by an earlier load, by path, with their text: `serve` keeps one across rebuilds
+/// so that a file whose text did not change is not parsed again. Only the files of the latest
+/// load are kept.
+#[derive(Default)]
+pub struct ReadCache(Mutex<HashMap<String, Arc<(String, Outcome)>>>);
+
+/// Reads every file under `content/` of `tree`, reusing what `cache` holds for unchanged text.
+pub fn load_tree_cached(tree: &dyn SourceTree, cache: Option<&ReadCache>) -> SourceSet {
     let mut set = SourceSet::default();
     let paths = tree.content_files(&mut set.diags);
-    let outcomes: Vec<(String, Outcome)> = paths.par_iter().map(|rel| (rel.clone(), read_one(tree, rel))).collect();
-    for (rel, outcome) in outcomes {
-        match outcome {
-            Outcome::File(file, text) => {
-                set.texts.insert(rel, text);
-                set.files.push(file);
-            }
-            Outcome::Finding(d, text) => {
-                if let Some(t) = text {
-                    set.texts.insert(rel, t);
-                }
-                set.diags.push(d);
-            }
-            Outcome::Text(text) => {
-                set.texts.insert(rel, text);
-            }
-            Outcome::Ignored => {}
+    let previous = cache.map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner()))).unwrap_or_default();
+    let outcomes: Vec<(String, Outcome, Option<Arc<(String, Outcome)>>)> = paths
+        .par_iter()
+        .map(|rel| {
+            let (outcome, keep) = read_reusing(tree, rel, previous.get(rel), cache.is_some());
+            (rel.clone(), outcome, keep)
+        })
+        .collect();
+    let mut kept = HashMap::new();
+    for (rel, outcome, keep) in outcomes {
+        if let Some(k) = keep {
+            kept.insert(rel.clone(), k);
         }
+        add_outcome(&mut set, rel, outcome);
+    }
+    if let Some(c) = cache {
+        *c.0.lock().unwrap_or_else(|e| e.into_inner()) = kept;
     }
     set.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     set
+}
+
+/// Reads one file; with `caching`, the parse is reused when `previous` has the same text, and
+/// what to keep for the next load is returned beside the outcome.
+fn read_reusing(tree: &dyn SourceTree, rel: &str, previous: Option<&Arc<(String, Outcome)>>, caching: bool) -> (Outcome, Option<Arc<(String, Outcome)>>) {
+    let Some(ext) = content_ext(rel) else { return (Outcome::Ignored, None) };
+    let text = match read_text(tree, rel) {
+        Ok(t) => t,
+        Err(d) => return (Outcome::Finding(d, None), None),
+    };
+    if let Some(prev) = previous.filter(|p| p.0 == text) {
+        return (prev.1.clone(), Some(prev.clone()));
+    }
+    if !caching {
+        return (parse_text(rel, &ext, text), None);
+    }
+    let outcome = parse_text(rel, &ext, text.clone());
+    (outcome.clone(), Some(Arc::new((text, outcome))))
+}
+
+fn add_outcome(set: &mut SourceSet, rel: String, outcome: Outcome) {
+    match outcome {
+        Outcome::File(file, text) => {
+            set.texts.insert(rel, text);
+            set.files.push(file);
+        }
+        Outcome::Finding(d, text) => {
+            if let Some(t) = text {
+                set.texts.insert(rel, t);
+            }
+            set.diags.push(d);
+        }
+        Outcome::Text(text) => {
+            set.texts.insert(rel, text);
+        }
+        Outcome::Ignored => {}
+    }
 }
 
 /// Lists regular files under `content`, sorted. Symbolic links are never followed (they could
@@ -254,18 +303,16 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name.starts_with('#')
 }
 
-fn read_one(tree: &dyn SourceTree, rel: &str) -> Outcome {
+/// The lower-cased extension of a file meshport reads, `None` for files it ignores.
+fn content_ext(rel: &str) -> Option<String> {
     let ext = rel.rsplit_once('.').map(|(_, e)| e).filter(|e| !e.contains('/')).unwrap_or("").to_ascii_lowercase();
+    matches!(ext.as_str(), "rego" | "yaml" | "yml" | "json" | "md").then_some(ext)
+}
+
+fn parse_text(rel: &str, ext: &str, text: String) -> Outcome {
     if ext == "rego" {
-        return read_text(tree, rel).map_or_else(|d| Outcome::Finding(d, None), Outcome::Text);
+        return Outcome::Text(text);
     }
-    if !matches!(ext.as_str(), "yaml" | "yml" | "json" | "md") {
-        return Outcome::Ignored;
-    }
-    let text = match read_text(tree, rel) {
-        Ok(t) => t,
-        Err(d) => return Outcome::Finding(d, None),
-    };
     let result = if ext == "md" {
         frontmatter::read_page(rel, &text).map(|doc| SourceFile { rel: rel.to_string(), doc })
     } else {

@@ -1,0 +1,209 @@
+//! The site `serve` answers from. A rebuild makes only what is cheap and shared (the JSON API,
+//! the sitemap and the static assets); a page is rendered the first time it is asked for and
+//! kept until the next rebuild, so a save costs one load of the mesh plus the pages the open
+//! tabs reload, not the whole site. The search index compiles on its own thread and joins the
+//! site when it is ready.
+
+use super::state::Served;
+use crate::output::{MemorySink, Site as Files};
+use crate::render::search::Record;
+use crate::site::Site;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
+
+pub struct LiveSite {
+    site: Site,
+    /// Every page's URL, with its position in the renderer's job list.
+    pages: BTreeMap<String, usize>,
+    /// Kept for the search page's facets, which are counted from them.
+    records: Vec<Record>,
+    files: Files,
+    search: RwLock<Option<Arc<Files>>>,
+    rendered: Mutex<HashMap<String, Arc<[u8]>>>,
+}
+
+impl LiveSite {
+    /// Makes the files beside the pages and lists the pages; renders none of them.
+    pub fn new(site: Site) -> anyhow::Result<LiveSite> {
+        let renderer = site.renderer();
+        let records = renderer.records();
+        let jobs = renderer.jobs(&records);
+        let pages = jobs.iter().enumerate().map(|(i, j)| (j.url.clone(), i)).collect();
+        let sink = MemorySink::default();
+        renderer.write_files(&jobs, &site.root, &sink)?;
+        drop(jobs);
+        Ok(LiveSite { site, pages, records, files: sink.into_site(), search: RwLock::new(None), rendered: Mutex::new(HashMap::new()) })
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Compiles the search index on its own thread; `done` hears how long it took.
+    pub fn index_in_background(self: &Arc<Self>, done: impl FnOnce(std::time::Duration, anyhow::Result<()>) + Send + 'static) {
+        let live = Arc::clone(self);
+        let spawned = std::thread::Builder::new().name("meshport-search".into()).spawn(move || {
+            let started = std::time::Instant::now();
+            let sink = MemorySink::default();
+            let result = crate::render::search::start(live.records.clone()).finish(&sink);
+            if result.is_ok() {
+                *live.search.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(sink.into_site()));
+            }
+            done(started.elapsed(), result);
+        });
+        if let Err(e) = spawned {
+            eprintln!("warning: search is not available in this preview: cannot start its thread ({e})");
+        }
+    }
+
+    /// Answers with `previous`'s search index until this site's own is ready.
+    pub fn inherit_search(&self, previous: &LiveSite) {
+        let old = previous.search.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut mine = self.search.write().unwrap_or_else(|e| e.into_inner());
+        if mine.is_none() {
+            *mine = old;
+        }
+    }
+
+    /// Renders one page of the current mesh.
+    fn render(&self, index: usize) -> anyhow::Result<Vec<u8>> {
+        let renderer = self.site.renderer();
+        let jobs = renderer.jobs(&self.records);
+        renderer.render(&jobs[index])
+    }
+}
+
+impl Served for LiveSite {
+    fn get(&self, path: &str) -> Option<Result<Arc<[u8]>, String>> {
+        if let Some(bytes) = self.files.get(path) {
+            return Some(Ok(Arc::from(bytes)));
+        }
+        if let Some(index) = self.pages.get(path) {
+            if let Some(done) = self.rendered.lock().unwrap_or_else(|e| e.into_inner()).get(path) {
+                return Some(Ok(done.clone()));
+            }
+            let bytes: Arc<[u8]> = match self.render(*index) {
+                Ok(b) => Arc::from(b),
+                Err(e) => return Some(Err(format!("{e:#}"))),
+            };
+            self.rendered.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), bytes.clone());
+            return Some(Ok(bytes));
+        }
+        let search = self.search.read().unwrap_or_else(|e| e.into_inner());
+        search.as_ref().and_then(|s| s.get(path)).map(|b| Ok(Arc::from(b)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::state::Published;
+    use crate::source::ReadCache;
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    const URL: &str = "http://127.0.0.1:1/";
+
+    /// Edits a domain team makes between two saves.
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Purpose(usize, u8),
+        BreakYaml(usize),
+        RemoveProduct(usize),
+        AddProduct(u8),
+        RetireProduct(usize),
+        RenameTeam(u8),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        prop_oneof![
+            (0..3usize, any::<u8>()).prop_map(|(i, n)| Edit::Purpose(i, n)),
+            (0..3usize).prop_map(Edit::BreakYaml),
+            (0..3usize).prop_map(Edit::RemoveProduct),
+            any::<u8>().prop_map(Edit::AddProduct),
+            (0..3usize).prop_map(Edit::RetireProduct),
+            any::<u8>().prop_map(Edit::RenameTeam),
+        ]
+    }
+
+    fn products(root: &Path) -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = std::fs::read_dir(root.join("content/products")).unwrap().map(|e| e.unwrap().path()).collect();
+        v.sort();
+        v
+    }
+
+    fn apply(root: &Path, e: &Edit) {
+        let files = products(root);
+        let pick = |i: usize| files.get(i % files.len().max(1)).cloned();
+        let rewrite = |p: &Path, f: &dyn Fn(String) -> String| std::fs::write(p, f(std::fs::read_to_string(p).unwrap())).unwrap();
+        match e {
+            Edit::Purpose(i, n) => pick(*i).into_iter().for_each(|p| rewrite(&p, &|t| t.replacen("purpose: ", &format!("purpose: Edit {n}. "), 1))),
+            Edit::BreakYaml(i) => pick(*i).into_iter().for_each(|p| rewrite(&p, &|t| t + "broken: [\n")),
+            Edit::RemoveProduct(i) => pick(*i).into_iter().for_each(|p| std::fs::remove_file(p).unwrap()),
+            Edit::AddProduct(n) => std::fs::write(
+                root.join(format!("content/products/new-{n}.odps.yaml")),
+                format!("apiVersion: v1.0.0\nkind: DataProduct\nid: sales-new-{n}\nname: New {n}\nstatus: active\ndomain: sales\ninputPorts:\n  - name: in\n    version: 1.0.0\n    contractId: sales-orders-contract\nteam:\n  name: sales-team\n"),
+            )
+            .unwrap(),
+            Edit::RetireProduct(i) => pick(*i).into_iter().for_each(|p| rewrite(&p, &|t| t.replacen("status: active", "status: retired", 1))),
+            Edit::RenameTeam(n) => rewrite(&root.join("content/teams/sales-team.md"), &|t| t.replacen("name: ", &format!("name: Team {n} "), 1)),
+        }
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        for entry in walkdir::WalkDir::new(from).min_depth(1) {
+            let entry = entry.unwrap();
+            let target = to.join(entry.path().strip_prefix(from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    /// What `build` writes for the mesh as it is now, in memory.
+    fn fresh(root: &Path) -> Option<Files> {
+        let mut loaded = crate::site::load(root, Some(URL)).unwrap();
+        let git = crate::site::read_git(root, &mut loaded);
+        if loaded.diags.has_errors() {
+            return None;
+        }
+        let site = Site::prepare(root, loaded, git).unwrap();
+        let sink = MemorySink::default();
+        site.render(&sink, &|_, _| {}).unwrap();
+        Some(sink.into_site())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+        /// After any sequence of edits, each rebuilt with the parse cache of the one before,
+        /// every page and file served equals what a fresh build writes (search bundle aside).
+        #[test]
+        fn served_pages_equal_a_fresh_build(edits in prop::collection::vec(edit(), 1..5)) {
+            let tmp = tempfile::tempdir().unwrap();
+            let root = tmp.path();
+            copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid-basic"), root);
+            let cache = ReadCache::default();
+            super::super::rebuild(root, URL, &cache).unwrap();
+            for e in &edits {
+                apply(root, e);
+                let report = super::super::rebuild(root, URL, &cache).unwrap();
+                let expected = fresh(root);
+                match (&report.result, expected) {
+                    (Published::Good(_), Some(files)) => {
+                        let live = report.live.as_ref().unwrap();
+                        prop_assert_eq!(live.page_count(), files.pages());
+                        for path in files.paths().filter(|p| !p.starts_with("pagefind/")) {
+                            let served = live.get(path).unwrap_or_else(|| panic!("{path} not served after {e:?}")).unwrap();
+                            prop_assert!(&served[..] == files.get(path).unwrap(), "{} differs from a fresh build after {:?}", path, e);
+                        }
+                    }
+                    (Published::Failed(_), None) => {}
+                    (got, want) => prop_assert!(false, "rebuild {} but a fresh load {} after {:?}", matches!(got, Published::Good(_)), want.is_some(), e),
+                }
+            }
+        }
+    }
+}
