@@ -8,7 +8,7 @@ pub mod init;
 pub mod serve;
 
 use crate::config::Config;
-use crate::diag::{render_human, Diagnostics};
+use crate::diag::{render_human, Diagnostic, Diagnostics};
 use crate::model::Mesh;
 use crate::source::SourceTree;
 use std::path::Path;
@@ -34,14 +34,20 @@ pub fn load(root: &Path, base_url: Option<&str>) -> anyhow::Result<Loaded> {
     if !root.join("content").is_dir() {
         anyhow::bail!("{} has no content/ directory: run meshport in a mesh repository (or pass --root)", root.display());
     }
-    let config_text = std::fs::read_to_string(root.join(crate::config::FILE_NAME)).ok();
-    load_from(&crate::source::DirTree::new(root), config_text, base_url)
+    let (config_text, unreadable) = crate::config::read_text(root);
+    load_with(&crate::source::DirTree::new(root), config_text, unreadable, base_url)
 }
 
 /// The same pipeline over any source tree (a directory, or files read from a git revision),
 /// given the text of meshport.toml when there is one.
 pub fn load_from(tree: &dyn SourceTree, config_text: Option<String>, base_url: Option<&str>) -> anyhow::Result<Loaded> {
+    load_with(tree, config_text, None, base_url)
+}
+
+/// `load_from`, with the finding of a meshport.toml that exists but could not be read.
+fn load_with(tree: &dyn SourceTree, config_text: Option<String>, unreadable: Option<Diagnostic>, base_url: Option<&str>) -> anyhow::Result<Loaded> {
     let mut diags = Diagnostics::new();
+    diags.extend(unreadable);
     let (mut config, config_diag, config_text) = Config::from_text(config_text);
     diags.extend(config_diag);
     if let Some(url) = base_url {
