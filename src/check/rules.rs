@@ -38,7 +38,7 @@ macro_rules! rules {
 }
 
 rules! {
-    "source.unreadable", Error, Source, "A file under content/ could not be read.", "Check the file's permissions.";
+    "source.unreadable", Error, Source, "A file in the mesh (content/, templates/, static/, root/, meshport.toml) could not be read.", "Check the file's permissions.";
     "source.too-large", Error, Source, "A file is larger than the 8 MiB limit.", "Descriptors describe data, they do not hold it: move data out of content/.";
     "source.encoding", Error, Source, "A file is not valid UTF-8.", "Save the file as UTF-8.";
     "source.symlink", Warning, Source, "A symbolic link in content/, templates/, static/ or root/ was not followed (nor published).", "Replace the link with the file itself; links may point outside the repository.";

@@ -227,3 +227,29 @@ fn files_named_like_descriptors_or_pages_are_reported() {
     let noise = ["diagram.png", "yaml~", ".swp", "yaml#"];
     assert!(!f.iter().any(|f| noise.iter().any(|n| f.file.ends_with(n))), "{f:#?}");
 }
+
+/// A FIFO where git keeps the mailmap must not hang `build` either (git history is read
+/// in-process); the build goes on without a mailmap.
+#[cfg(unix)]
+#[test]
+fn fifo_as_the_git_mailmap_does_not_hang_the_build() {
+    let mesh = copy_fixture("valid-legacy");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.test", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(mesh.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", mesh.path())
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "mesh"]);
+    mkfifo(&mesh.path().join(".mailmap"));
+    let r = build_limited(mesh.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(mesh.path().join("public/index.html").is_file());
+}
