@@ -71,8 +71,8 @@ fn by_name(folder: Folder, depth: usize, name: &str) -> ByName {
 
 /// Files editors and file managers write beside the file being edited: backups (`x~`), vim
 /// swap files and its write test (`.x.swp`, `4913`), emacs auto-save and lock files (`#x#`,
-/// `.#x`), Kate swap files, JetBrains safe-write copies, `.tmp` files, office lock files
-/// (`~$x`) and macOS `.DS_Store`.
+/// `.#x`), Kate swap files, gedit and JetBrains safe-write copies, `.tmp` files, office lock
+/// files (`~$x`) and macOS `.DS_Store` and `._x`.
 pub fn is_editor_file(name: &str) -> bool {
     // Vim names swap files `.x.swp`, then `.swo`, `.swn` … down to `.swa`, and `.x.swx`.
     let b = name.as_bytes();
@@ -85,10 +85,12 @@ pub fn is_editor_file(name: &str) -> bool {
         || name.starts_with(".#")
         || name.starts_with("~$")
         || name.ends_with(".kate-swp")
+        || name.starts_with(".goutputstream-")
         || name.ends_with(".tmp")
         || name.ends_with("___jb_tmp___")
         || name.ends_with("___jb_old___")
         || name == ".DS_Store"
+        || name.starts_with("._")
 }
 
 /// Whether a path (its components below the mesh root) is one the walk would read, so that a
@@ -191,7 +193,7 @@ mod tests {
 
     #[test]
     fn editor_files_are_recognised_by_name() {
-        let editor = ["a.md~", ".a.md.swp", ".a.md.swo", ".a.md.swx", "4913", "#a.md#", ".#a.md", "~$a.docx", ".a.md.kate-swp", "a.tmp", "a.md___jb_tmp___", "a.md___jb_old___", ".DS_Store"];
+        let editor = ["a.md~", ".a.md.swp", ".a.md.swo", ".a.md.swx", "4913", "#a.md#", ".#a.md", "~$a.docx", ".a.md.kate-swp", ".goutputstream-4XY2", "a.tmp", "a.md___jb_tmp___", "a.md___jb_old___", ".DS_Store", "._a.md"];
         for name in editor {
             assert!(is_editor_file(name), "{name}");
         }
