@@ -144,11 +144,30 @@ impl Default for Config {
     }
 }
 
+/// The text of `<root>/meshport.toml` (`None` when there is none) and, when it exists but
+/// cannot be used, the finding saying why: a FIFO or device in its place is never opened.
+pub fn read_text(root: &Path) -> (Option<String>, Option<Diagnostic>) {
+    use crate::source::{files::read_regular, walk::special_file_finding, ReadError, MAX_FILE_BYTES};
+    let at = |rule: &str, message: String| Diagnostic::error(rule, FILE_NAME, Pos::new(1, 1), message);
+    match read_regular(&root.join(FILE_NAME), MAX_FILE_BYTES) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => (Some(text), None),
+            Err(_) => (None, Some(at("source.encoding", "meshport.toml is not valid UTF-8; the defaults were used".into()).with_hint("save the file as UTF-8"))),
+        },
+        Err(ReadError::NotFound) => (None, None),
+        Err(ReadError::Special(kind)) => (None, Some(special_file_finding(FILE_NAME, kind))),
+        Err(e @ ReadError::TooLarge(_)) => (None, Some(at("source.too-large", format!("meshport.toml: {e}")))),
+        Err(e) => (None, Some(at("source.unreadable", format!("meshport.toml cannot be read ({e}); the defaults were used")))),
+    }
+}
+
 impl Config {
     /// Reads `<root>/meshport.toml` if present. A malformed file is a finding in the mesh (the
     /// defaults are used so the rest of the mesh is still checked).
     pub fn load(root: &Path) -> (Config, Option<Diagnostic>, Option<String>) {
-        Config::from_text(std::fs::read_to_string(root.join(FILE_NAME)).ok())
+        let (text, unreadable) = read_text(root);
+        let (config, invalid, text) = Config::from_text(text);
+        (config, unreadable.or(invalid), text)
     }
 
     /// Like `load`, for the file's text however it was read (`None`: there is no file).

@@ -38,11 +38,14 @@ macro_rules! rules {
 }
 
 rules! {
-    "source.unreadable", Error, Source, "A file under content/ could not be read.", "Check the file's permissions.";
+    "source.unreadable", Error, Source, "A file in the mesh (content/, templates/, static/, root/, meshport.toml) could not be read.", "Check the file's permissions.";
     "source.too-large", Error, Source, "A file is larger than the 8 MiB limit.", "Descriptors describe data, they do not hold it: move data out of content/.";
     "source.encoding", Error, Source, "A file is not valid UTF-8.", "Save the file as UTF-8.";
-    "source.symlink", Warning, Source, "A symbolic link under content/ was not followed.", "Replace the link with the file itself; links may point outside the repository.";
-    "source.unrecognised", Warning, Source, "A YAML or Markdown file is not a descriptor or page meshport knows, so it was not rendered.", "Add `kind: DataProduct` or `kind: DataContract`, or move the file.";
+    "source.symlink", Warning, Source, "A symbolic link in content/, templates/, static/ or root/ was not followed (nor published).", "Replace the link with the file itself; links may point outside the repository.";
+    "source.special-file", Error, Source, "A FIFO, socket or device sits where meshport reads files (content/, templates/, static/, root/, meshport.toml or a schema it lists); it was never opened.", "Remove it, or put a regular file in its place.";
+    "source.unrecognised", Warning, Source, "A file under content/ looks like a descriptor or page by its name (YAML, JSON, Markdown, HTML, `*.odps.*`) but is not one meshport renders.", "Add `kind: DataProduct` or `kind: DataContract`, rename a page to `.md`, or move the file.";
+    "static.hidden", Info, Source, "A hidden file or folder in static/ or root/ (`.env`, `.git/`) is not published; root/.well-known/ is the one exception.", "Remove it, or drop the leading dot if it should be published.";
+    "static.root-collision", Error, Source, "A file in root/ would replace a page meshport generates, or sit inside a folder it generates (products/, api/, static/ …).", "Rename or move the file in root/.";
     "config.invalid", Error, Source, "meshport.toml is not valid or has unknown keys.", "Keys: title, description, base_url, [repository] url + branch, [schemas].";
     "config.repository-url", Error, Source, "`[repository]` in meshport.toml has a `url` or `edit_url` that is not an http(s) URL, or an `edit_url` without `{path}`, so no edit or commit links are made.", "Use the https address of the repository's web page, e.g. `https://github.com/org/mesh`.";
     "git.unavailable", Info, Mesh, "The mesh is not in a git repository, or its history could not be read: pages show no last-change dates, authors or history.", "Build inside a clone of the mesh repository.";
@@ -160,7 +163,7 @@ mod tests {
     }
 
     fn quoted_rule_ids(text: &str) -> Vec<String> {
-        let prefixes = ["yaml.", "frontmatter.", "descriptor.", "id.", "source.", "config.", "product.", "port.", "ref.", "team.", "field.", "lineage.", "policy.", "schema.", "rego.", "git."];
+        let prefixes = ["yaml.", "frontmatter.", "descriptor.", "id.", "source.", "config.", "product.", "port.", "ref.", "team.", "field.", "lineage.", "policy.", "schema.", "rego.", "git.", "static."];
         text.split('"')
             .skip(1)
             .step_by(2)

@@ -481,6 +481,11 @@ fn load_org_schemas(tree: &dyn SourceTree, config: &Config, sources: &mut Source
             let read = tree.read(&file).and_then(|b| String::from_utf8(b).map_err(|_| ReadError::Other("not valid UTF-8".into())));
             let text = match read {
                 Ok(text) => text,
+                Err(ReadError::Special(kind)) => {
+                    diags.push(crate::source::walk::special_file_finding(&file, kind)
+                        .with_hint(format!("put a regular JSON Schema file at `{file}`, or remove it from [schemas] in meshport.toml")));
+                    continue;
+                }
                 Err(e) => {
                     diags.push(Diagnostic::error("config.invalid", FILE_NAME, at, format!("schema file `{path}` cannot be read: {e}"))
                         .with_hint("check the path (relative to the mesh root) or remove the entry"));

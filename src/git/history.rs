@@ -96,6 +96,18 @@ pub fn relative_prefix(workdir: &Path, root: &Path) -> Result<String, String> {
     Ok(parts.join("/"))
 }
 
+/// The repository's mailmap. gix opens the worktree's `.mailmap` with a blocking open, so a
+/// FIFO (or device) in its place would hang the build: such a `.mailmap` is passed over.
+fn open_mailmap(repo: &gix::Repository) -> gix::mailmap::Snapshot {
+    let worktree_file = repo.workdir().map(|dir| dir.join(".mailmap"));
+    let special = worktree_file.and_then(|f| std::fs::symlink_metadata(f).ok())
+        .is_some_and(|m| crate::source::files::special_kind(&m.file_type()).is_some());
+    if special {
+        return gix::mailmap::Snapshot::default();
+    }
+    repo.open_mailmap()
+}
+
 /// Reads commits and `content/` subtrees, remembering each commit's subtree id.
 struct Reader<'r> {
     repo: &'r gix::Repository,
@@ -111,7 +123,7 @@ fn walk(repo: &gix::Repository, head: ObjectId, prefix: &str, shallow: bool) -> 
         repo,
         content: super::repo_path(prefix, "content"),
         subtrees: HashMap::new(),
-        mailmap: repo.open_mailmap(),
+        mailmap: open_mailmap(repo),
         state: Default::default(),
     };
     let mut facts = GitFacts::new(prefix.to_string(), !shallow);

@@ -26,7 +26,7 @@ pub fn resolve_target(root: &Path, out: &Path) -> anyhow::Result<PathBuf> {
         let what = if root == target { "the mesh root" } else { "a directory that contains the mesh" };
         bail!("refusing to write the site to {shown}: it is {what} ({}), which meshport never replaces; {advice}", target.display());
     }
-    for source in ["content", "templates", "static"] {
+    for source in ["content", "templates", "static", "root"] {
         if target.starts_with(root.join(source)) {
             bail!("refusing to write the site to {shown}: it is inside the mesh's {source}/; {advice}");
         }

@@ -10,6 +10,7 @@ pub mod governance;
 mod lineage;
 mod pages;
 mod product;
+pub mod reserved;
 pub mod search;
 mod templates;
 pub mod urls;

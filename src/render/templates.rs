@@ -5,6 +5,8 @@
 
 use super::{urls::root_prefix, PageJob};
 use crate::output::Sink;
+use crate::source::files::read_regular;
+use crate::source::walk::{self, Folder};
 use anyhow::{anyhow, Context as _};
 use rust_embed::RustEmbed;
 use std::path::Path;
@@ -33,7 +35,7 @@ impl Templates {
             let text = String::from_utf8(file.data.into_owned()).context("built-in template is not UTF-8")?;
             all.push((format!("builtin/{name}"), text));
         }
-        all.extend(user_templates(&root.join("templates"))?);
+        all.extend(user_templates(root)?);
         tera.add_raw_templates(all).map_err(|e| anyhow!("templates do not compile:\n{e}"))?;
         Ok(Templates { tera })
     }
@@ -56,41 +58,47 @@ impl Templates {
             .map_err(|e| anyhow!("rendering {} with template {} failed:\n{e}", job.url, job.template))
     }
 
-    /// Built-in assets first, then the mesh's `static/` (which wins), then the syntax CSS.
+    /// Built-in assets first, then the syntax CSS, then the mesh's `static/` (which wins), and
+    /// last the mesh's `root/` at the site root, beside the pages (never over them). Only the
+    /// regular files the source walk keeps are copied; what it leaves out (hidden files, links,
+    /// FIFOs) `check` has reported.
     pub fn add_static(&self, root: &Path, site: &dyn Sink) -> anyhow::Result<()> {
         for name in BuiltinStatic::iter() {
             let file = BuiltinStatic::get(&name).expect("embedded file listed by iter");
             site.add(format!("static/{name}"), file.data.into_owned());
         }
         site.add("static/syntax.css".to_string(), crate::highlight::stylesheet().into_bytes());
-        let user = root.join("static");
-        if user.is_dir() {
-            for entry in walkdir::WalkDir::new(&user).follow_links(false).sort_by_file_name() {
-                let entry = entry.with_context(|| format!("reading {}", user.display()))?;
-                if entry.file_type().is_file() {
-                    let rel = crate::diag::rel_path(&user, entry.path());
-                    let bytes = std::fs::read(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?;
-                    site.add(format!("static/{rel}"), bytes);
-                }
+        for (rel, bytes) in folder_files(root, Folder::Static)? {
+            site.add(format!("static/{rel}"), bytes);
+        }
+        for (rel, bytes) in folder_files(root, Folder::Root)? {
+            // `static.root-collision` has reported it; with that rule off the page still wins
+            // (every top-level name a page or file of meshport's can take is reserved).
+            if !super::reserved::is_generated(&rel) {
+                site.add(rel, bytes);
             }
         }
         Ok(())
     }
 }
 
-/// The mesh's own templates, named by their path under `templates/`.
-fn user_templates(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+/// The files of a folder that is copied as is, by their path inside it.
+fn folder_files(root: &Path, folder: Folder) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let dir = root.join(folder.name());
     let mut out = Vec::new();
-    if !dir.is_dir() {
-        return Ok(out);
+    for path in walk::list(root, folder).files {
+        let bytes = read_regular(&path, u64::MAX).map_err(|e| anyhow!("reading {}: {e}", path.display()))?;
+        out.push((crate::diag::rel_path(&dir, &path), bytes));
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
-        if entry.file_type().is_file() {
-            let name = crate::diag::rel_path(dir, entry.path());
-            let text = std::fs::read_to_string(entry.path()).with_context(|| format!("reading template {}", entry.path().display()))?;
-            out.push((name, text));
-        }
+    Ok(out)
+}
+
+/// The mesh's own templates, named by their path under `templates/`.
+fn user_templates(root: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (name, bytes) in folder_files(root, Folder::Templates)? {
+        let text = String::from_utf8(bytes).map_err(|_| anyhow!("template templates/{name} is not UTF-8"))?;
+        out.push((name, text));
     }
     Ok(out)
 }

@@ -1,8 +1,10 @@
-//! Watching the mesh: `content/`, `templates/` and `static/` recursively and the root itself
-//! (for `meshport.toml`, which editors replace by rename, and for those folders appearing
-//! later). Events are debounced, then filtered: editor temp files, hidden files, the output
-//! directory and reads (our own rebuild opens every file) never trigger a rebuild.
+//! Watching the mesh: `content/`, `templates/`, `static/` and `root/` recursively and the root
+//! itself (for `meshport.toml`, which editors replace by rename, and for those folders
+//! appearing later). Events are debounced, then filtered by the source walk's own rules
+//! (`source::walk`): editor temp files, hidden files, the output directory and reads (our own
+//! rebuild opens every file) never trigger a rebuild.
 
+use crate::source::walk::{is_site_path, Folder};
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 use std::collections::BTreeSet;
@@ -13,9 +15,6 @@ use std::time::Duration;
 /// Long enough to coalesce an editor's write-rename-chmod of one save, short enough that
 /// the browser updates well under a second after it.
 const DEBOUNCE: Duration = Duration::from_millis(150);
-
-/// The folders of a mesh whose changes change the site.
-const WATCHED_DIRS: &[&str] = &["content", "templates", "static"];
 
 pub struct Watcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
@@ -49,8 +48,8 @@ impl Watcher {
     /// went, and renews one that a batch names directly (removed and created again within
     /// one debounce, its old watch is dead).
     pub fn refresh(&mut self, changed: &[PathBuf]) {
-        for name in WATCHED_DIRS {
-            let dir = self.root.join(name);
+        for folder in Folder::ALL {
+            let dir = self.root.join(folder.name());
             let renew = changed.contains(&dir);
             if self.watched.contains(&dir) && (renew || !dir.is_dir()) {
                 let _ = self.debouncer.unwatch(&dir);
@@ -84,27 +83,11 @@ fn relevant_paths(root: &Path, events: &[notify_debouncer_full::DebouncedEvent])
     out.into_iter().collect()
 }
 
-/// Whether a change at `path` can change the site.
+/// Whether a change at `path` can change the site: the build reads it (see `source::walk`).
 pub fn is_relevant(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else { return false };
     let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
-    match parts.as_slice() {
-        ["meshport.toml"] => true,
-        [first, rest @ ..] if WATCHED_DIRS.contains(first) => {
-            !rest.iter().any(|p| p.starts_with('.')) && !rest.last().is_some_and(|name| is_temp_file(name))
-        }
-        _ => false,
-    }
-}
-
-/// Files editors write next to the one being saved: backups (`x~`), swap and lock files
-/// (`.x.swp`, `.#x`), vim's write test (`4913`), JetBrains' safe-write copies.
-fn is_temp_file(name: &str) -> bool {
-    crate::source::is_editor_temp(name)
-        || name == "4913"
-        || name.ends_with(".tmp")
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
+    parts.len() == rel.iter().count() && is_site_path(&parts)
 }
 
 #[cfg(test)]
@@ -114,7 +97,7 @@ mod tests {
     #[test]
     fn filters_editor_noise_and_output() {
         let root = Path::new("/m");
-        let yes = ["/m/meshport.toml", "/m/content/products/a.odps.yaml", "/m/templates/base.html", "/m/static/x.css", "/m/content"];
+        let yes = ["/m/meshport.toml", "/m/content/products/a.odps.yaml", "/m/templates/base.html", "/m/static/x.css", "/m/content", "/m/root/CNAME", "/m/root/.well-known/security.txt"];
         for p in yes {
             assert!(is_relevant(root, Path::new(p)), "{p} should trigger a rebuild");
         }
@@ -127,6 +110,8 @@ mod tests {
             "/m/content/products/4913",
             "/m/content/.git/HEAD",
             "/m/content/products/a.yaml___jb_tmp___",
+            "/m/static/.env",
+            "/m/root/.meshport",
             "/m/target/debug/x",
             "/m/README.md",
             "/elsewhere/content/a.yaml",

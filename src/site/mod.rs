@@ -4,7 +4,7 @@
 //! `load_from`, one of them from git objects.
 
 use crate::config::Config;
-use crate::diag::{render_human, Diagnostics};
+use crate::diag::{render_human, Diagnostic, Diagnostics};
 use crate::model::Mesh;
 use crate::output::Sink;
 use crate::render::{Derived, Renderer, Templates};
@@ -59,18 +59,27 @@ pub fn load_cached(root: &Path, base_url: Option<&str>, cache: Option<&ReadCache
     if !root.join("content").is_dir() {
         anyhow::bail!("{} has no content/ directory: run meshport in a mesh repository (or pass --root)", root.display());
     }
-    let config_text = std::fs::read_to_string(root.join(crate::config::FILE_NAME)).ok();
-    load_tree_from(&crate::source::DirTree::new(root), config_text, base_url, cache)
+    let (config_text, unreadable) = crate::config::read_text(root);
+    load_tree_from(&crate::source::DirTree::new(root), config_text, unreadable, base_url, cache)
 }
 
 /// The same pipeline over any source tree (a directory, or files read from a git revision),
 /// given the text of meshport.toml when there is one.
 pub fn load_from(tree: &dyn SourceTree, config_text: Option<String>, base_url: Option<&str>) -> anyhow::Result<Loaded> {
-    load_tree_from(tree, config_text, base_url, None)
+    load_tree_from(tree, config_text, None, base_url, None)
 }
 
-fn load_tree_from(tree: &dyn SourceTree, config_text: Option<String>, base_url: Option<&str>, cache: Option<&ReadCache>) -> anyhow::Result<Loaded> {
+/// `load_from`, with the finding of a meshport.toml that exists but could not be read, and the
+/// parse cache of `serve`.
+fn load_tree_from(
+    tree: &dyn SourceTree,
+    config_text: Option<String>,
+    unreadable: Option<Diagnostic>,
+    base_url: Option<&str>,
+    cache: Option<&ReadCache>,
+) -> anyhow::Result<Loaded> {
     let mut diags = Diagnostics::new();
+    diags.extend(unreadable);
     let (mut config, config_diag, config_text) = Config::from_text(config_text);
     diags.extend(config_diag);
     if let Some(url) = base_url {

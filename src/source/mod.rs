@@ -4,10 +4,13 @@
 //! Nothing here stops at the first problem: every unreadable or unrecognised file becomes a
 //! finding and the walk goes on.
 
+pub mod files;
 pub mod frontmatter;
+pub mod walk;
 pub mod yaml;
 
 use crate::diag::{rel_path, Diagnostic, Diagnostics, Pos};
+use walk::{special_file_finding, symlink_finding, Folder};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -76,6 +79,10 @@ pub trait SourceTree: Sync {
     fn escapes_root(&self, _rel: &str) -> bool {
         false
     }
+    /// Findings about the folders that are compiled or copied rather than read as content
+    /// (`templates/`, `static/`, `root/`): links, FIFOs and devices, hidden files left
+    /// unpublished, root files that would replace generated ones.
+    fn site_folder_findings(&self, _diags: &mut Diagnostics) {}
 }
 
 /// Why a file of a `SourceTree` could not be read.
@@ -83,6 +90,8 @@ pub trait SourceTree: Sync {
 pub enum ReadError {
     NotFound,
     TooLarge(u64),
+    /// A FIFO, socket or device, named as findings call it; never opened for reading.
+    Special(&'static str),
     Other(String),
 }
 
@@ -91,6 +100,7 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::NotFound => write!(f, "no such file"),
             ReadError::TooLarge(size) => write!(f, "file is {size} bytes; the limit is {MAX_FILE_BYTES}"),
+            ReadError::Special(kind) => write!(f, "{kind}, not a regular file"),
             ReadError::Other(e) => write!(f, "{e}"),
         }
     }
@@ -109,19 +119,25 @@ impl DirTree {
 
 impl SourceTree for DirTree {
     fn content_files(&self, diags: &mut Diagnostics) -> Vec<String> {
-        walk(&self.root, &self.root.join("content"), diags).iter().map(|p| rel_path(&self.root, p)).collect()
+        let listing = walk::list(&self.root, Folder::Content);
+        diags.extend(listing.diags.iter().cloned());
+        listing.files.iter().map(|p| rel_path(&self.root, p)).collect()
     }
 
     fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
-        let full = self.root.join(rel);
-        let size = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
-        if size > MAX_FILE_BYTES {
-            return Err(ReadError::TooLarge(size));
+        files::read_regular(&self.root.join(rel), MAX_FILE_BYTES)
+    }
+
+    fn site_folder_findings(&self, diags: &mut Diagnostics) {
+        for folder in [Folder::Templates, Folder::Static, Folder::Root] {
+            let listing = walk::list(&self.root, folder);
+            diags.extend(listing.diags.iter().cloned());
+            if folder == Folder::Root {
+                for path in &listing.files {
+                    diags.extend(crate::render::reserved::root_collision(&rel_path(&self.root, path)));
+                }
+            }
         }
-        std::fs::read(&full).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ReadError::NotFound,
-            _ => ReadError::Other(e.to_string()),
-        })
     }
 
     fn escapes_root(&self, rel: &str) -> bool {
@@ -167,16 +183,9 @@ impl SourceTree for MemTree {
     }
 }
 
-/// Whether a path under `content/` is read: no hidden directory or file, no editor temp file
-/// (the same filter the directory walk applies).
+/// Whether a path under `content/` is read (the same filter the directory walk applies).
 fn is_content_path(rel: &str) -> bool {
-    let mut parts = rel.split('/').skip(1).peekable();
-    while let Some(part) = parts.next() {
-        if is_hidden(part) || (parts.peek().is_none() && is_editor_temp(part)) {
-            return false;
-        }
-    }
-    true
+    walk::is_site_path(&rel.split('/').collect::<Vec<_>>())
 }
 
 /// Reads every file under `<root>/content`.
@@ -199,6 +208,7 @@ pub struct ReadCache(Mutex<HashMap<String, Arc<(String, Outcome)>>>);
 pub fn load_tree_cached(tree: &dyn SourceTree, cache: Option<&ReadCache>) -> SourceSet {
     let mut set = SourceSet::default();
     let paths = tree.content_files(&mut set.diags);
+    tree.site_folder_findings(&mut set.diags);
     let previous = cache.map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner()))).unwrap_or_default();
     let outcomes: Vec<(String, Outcome, Option<Arc<(String, Outcome)>>)> = paths
         .par_iter()
@@ -224,7 +234,10 @@ pub fn load_tree_cached(tree: &dyn SourceTree, cache: Option<&ReadCache>) -> Sou
 /// Reads one file; with `caching`, the parse is reused when `previous` has the same text, and
 /// what to keep for the next load is returned beside the outcome.
 fn read_reusing(tree: &dyn SourceTree, rel: &str, previous: Option<&Arc<(String, Outcome)>>, caching: bool) -> (Outcome, Option<Arc<(String, Outcome)>>) {
-    let Some(ext) = content_ext(rel) else { return (Outcome::Ignored, None) };
+    let ext = match content_ext(rel) {
+        Ok(ext) => ext,
+        Err(outcome) => return (outcome, None),
+    };
     let text = match read_text(tree, rel) {
         Ok(t) => t,
         Err(d) => return (Outcome::Finding(d, None), None),
@@ -258,55 +271,13 @@ fn add_outcome(set: &mut SourceSet, rel: String, outcome: Outcome) {
     }
 }
 
-/// Lists regular files under `content`, sorted. Symbolic links are never followed (they could
-/// leave the repository or loop); each one is reported.
-fn walk(root: &Path, content: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if !content.is_dir() {
-        return out;
-    }
-    let walker = walkdir::WalkDir::new(content)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !is_hidden(e.file_name().to_str().unwrap_or("")) || e.depth() == 0);
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
-                diags.push(Diagnostic::error("source.unreadable", &rel, Pos::new(1, 1), e.to_string()));
-                continue;
-            }
-        };
-        if entry.path_is_symlink() {
-            diags.push(symlink_finding(&rel_path(root, entry.path())));
-        } else if entry.file_type().is_file() && !is_editor_temp(entry.file_name().to_str().unwrap_or("")) {
-            out.push(entry.into_path());
-        }
-    }
-    out
-}
-
-fn symlink_finding(rel: &str) -> Diagnostic {
-    Diagnostic::warning("source.symlink", rel, Pos::new(1, 1), "symbolic link not followed")
-        .with_hint("replace the link with the file itself; links may point outside the repository")
-}
-
-fn is_hidden(name: &str) -> bool {
-    name.starts_with('.')
-}
-
-/// Editor backup and swap files are never content.
-pub fn is_editor_temp(name: &str) -> bool {
-    name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name.starts_with(".#")
-        || name.starts_with('#')
-}
-
-/// The lower-cased extension of a file meshport reads, `None` for files it ignores.
-fn content_ext(rel: &str) -> Option<String> {
+/// The lower-cased extension of a file meshport reads; `Err` with what to do with the others.
+fn content_ext(rel: &str) -> Result<String, Outcome> {
     let ext = rel.rsplit_once('.').map(|(_, e)| e).filter(|e| !e.contains('/')).unwrap_or("").to_ascii_lowercase();
-    matches!(ext.as_str(), "rego" | "yaml" | "yml" | "json" | "md").then_some(ext)
+    if matches!(ext.as_str(), "rego" | "yaml" | "yml" | "json" | "md") {
+        return Ok(ext);
+    }
+    Err(not_read(rel, &ext).map_or(Outcome::Ignored, |d| Outcome::Finding(d, None)))
 }
 
 fn parse_text(rel: &str, ext: &str, text: String) -> Outcome {
@@ -324,10 +295,35 @@ fn parse_text(rel: &str, ext: &str, text: String) -> Outcome {
     }
 }
 
+/// Extensions of Markdown files that are not `.md`, and of HTML.
+const OTHER_PAGE_EXTENSIONS: &[&str] = &["markdown", "mdown", "mkd", "mkdn", "mdwn", "mdx", "html", "htm"];
+
+/// A finding for a file that is not read although its name says it was meant to be a page or
+/// a descriptor (`guide.markdown`, `orders.odps.yaml.orig`); other files (images, text, data)
+/// under content/ are left alone silently.
+fn not_read(rel: &str, ext: &str) -> Option<Diagnostic> {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    let unrecognised = |message: String, hint: &str| Some(Diagnostic::warning("source.unrecognised", rel, Pos::new(1, 1), message).with_hint(hint));
+    if matches!(ext, "html" | "htm") {
+        return unrecognised(format!("HTML file `.{ext}` under content/ is not rendered or published"),
+            "write the page in Markdown (`.md`), or put the file under static/, which is published as is");
+    }
+    if OTHER_PAGE_EXTENSIONS.contains(&ext) {
+        return unrecognised(format!("Markdown file with extension `.{ext}` was not rendered: pages are `.md` files"), "rename the file to end in `.md`");
+    }
+    let descriptor_like = [".odps", ".odcs", ".yaml", ".yml", ".md"].iter().any(|part| name.contains(&format!("{part}.")) || name.ends_with(part));
+    if descriptor_like {
+        return unrecognised(format!("`{name}` looks like a descriptor or page by its name, but files ending in `.{ext}` are not read"),
+            "name descriptors `*.odps.yaml` or `*.odcs.yaml` (`.yml` and `.json` work too) and pages `*.md`; remove leftover copies");
+    }
+    None
+}
+
 fn read_text(tree: &dyn SourceTree, rel: &str) -> Result<String, Diagnostic> {
     let bytes = tree.read(rel).map_err(|e| match e {
         ReadError::TooLarge(_) => Diagnostic::error("source.too-large", rel, Pos::new(1, 1), e.to_string())
             .with_hint("descriptors describe data, they do not hold it: move data out of content/"),
+        ReadError::Special(kind) => special_file_finding(rel, kind),
         other => Diagnostic::error("source.unreadable", rel, Pos::new(1, 1), other.to_string()),
     })?;
     String::from_utf8(bytes).map_err(|e| {

@@ -6,6 +6,7 @@ mod git;
 mod init;
 mod common;
 mod diff;
+mod files;
 mod governance;
 mod lineage;
 mod output;

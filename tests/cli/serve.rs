@@ -321,3 +321,18 @@ fn editor_temp_files_and_the_output_dir_do_not_trigger_rebuilds() {
     replace_in(root, "content/index.md", "Welcome to the", "Hello from the");
     server.wait_until("a real change rebuilds", Duration::from_secs(5), || server.log().contains("changed: content/index.md"));
 }
+
+#[test]
+fn root_files_are_served_at_the_site_root_and_followed() {
+    let mesh = copy_fixture("valid-basic");
+    let root = mesh.path();
+    std::fs::create_dir_all(root.join("root/.well-known")).unwrap();
+    std::fs::write(root.join("root/CNAME"), "portal.example.com\n").unwrap();
+    std::fs::write(root.join("root/.well-known/security.txt"), "Contact: mailto:s@example.com\n").unwrap();
+    let server = Server::start(root);
+    assert_eq!(server.get("/CNAME").body, "portal.example.com\n", "{}", server.log());
+    assert_eq!(server.get("/.well-known/security.txt").status, 200);
+    std::fs::write(root.join("root/robots.txt"), "User-agent: *\n").unwrap();
+    server.wait_until("a new root/ file is served", Duration::from_secs(10), || server.get("/robots.txt").status == 200);
+    assert_eq!(server.get("/robots.txt").body, "User-agent: *\n");
+}
