@@ -4,6 +4,7 @@
 //! with `cmd` on top and `diag` underneath everything.
 
 pub mod diag;
+pub mod slug;
 pub mod config;
 pub mod source;
 pub mod model;

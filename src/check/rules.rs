@@ -42,6 +42,7 @@ rules! {
     "source.too-large", Error, Source, "A file is larger than the 8 MiB limit.", "Descriptors describe data, they do not hold it: move data out of content/.";
     "source.encoding", Error, Source, "A file is not valid UTF-8.", "Save the file as UTF-8.";
     "source.symlink", Warning, Source, "A symbolic link under content/ was not followed.", "Replace the link with the file itself; links may point outside the repository.";
+    "source.bidi", Warning, Source, "A file contains Unicode bidirectional control characters (U+202A–U+202E, U+2066–U+2069), which make text display in another order than it is read (\"trojan source\").", "Remove the character at the position shown; write right-to-left text without explicit overrides.";
     "source.unrecognised", Warning, Source, "A YAML or Markdown file is not a descriptor or page meshport knows, so it was not rendered.", "Add `kind: DataProduct` or `kind: DataContract`, or move the file.";
     "config.invalid", Error, Source, "meshport.toml is not valid or has unknown keys.", "Keys: title, description, base_url, [repository] url + branch, [schemas].";
     "config.repository-url", Error, Source, "`[repository]` in meshport.toml has a `url` or `edit_url` that is not an http(s) URL, or an `edit_url` without `{path}`, so no edit or commit links are made.", "Use the https address of the repository's web page, e.g. `https://github.com/org/mesh`.";
@@ -61,6 +62,8 @@ rules! {
     "schema.invalid", Error, Source, "An organisation JSON Schema listed under [schemas] in meshport.toml is not valid JSON or not a usable JSON Schema.", "Fix the schema file at the position shown; `$ref`s must point inside the file, as nothing is fetched.";
     "schema.org", Error, Product, "A product or contract breaks one of the organisation's JSON Schemas listed under [schemas] in meshport.toml.", "Change the descriptor as the schema asks (the hint quotes the schema's description).";
     "id.duplicate", Error, Mesh, "Two products share an id, or two contracts share an id and version.", "Rename one, or bump the version of a contract.";
+    "id.page-collision", Error, Mesh, "Two different ids (products, contracts by id and version, domains, teams, guides, governance documents, or field names) would get the same page name, e.g. `Orders` and `orders`, or `..` and `x`; neither may take the other's URL.", "Page names are ids lower-cased and transliterated to ASCII, other characters as `-`: rename one so they differ after that (the message names both files).";
+    "id.too-long", Error, Mesh, "An id's page or API file name (`products/<id>.html`, `api/contracts/<id>-<version>.json`, `fields/<name>.html` …) would be longer than 200 bytes, which file systems refuse.", "Shorten the id to at most 195 characters after transliteration to ASCII.";
     "product.owner-missing", Warning, Product, "A product names no owner team.", "Add `team: {name: <team id>}` naming a team under content/teams/.";
     "port.contract-missing", Warning, Product, "A port carries no contractId.", "Add `contractId:` and a contract file describing the port's data.";
     "ref.contract-missing", Warning, Product, "A port references a contract that no file defines (for an input port: and no product outputs).", "Add the ODCS file with that id (for an external source too), or fix the id.";

@@ -86,9 +86,10 @@ fn owner_block(r: &Report<'_>, owner: &Owner, downstream: &[Downstream]) -> Stri
 }
 
 /// Keeps text from breaking the table or turning into markup: pipes, angle brackets and
-/// line breaks are escaped.
+/// line breaks are escaped; control and bidi characters are shown as escapes, since the
+/// comment is also read in terminals and CI logs.
 fn escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace(['\n', '\r'], " ")
+    crate::diag::escape_controls(s).replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace(['\n', '\r'], " ")
 }
 
 /// The JSON document (shape documented in docs/diff.md).

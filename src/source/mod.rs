@@ -4,6 +4,7 @@
 //! Nothing here stops at the first problem: every unreadable or unrecognised file becomes a
 //! finding and the walk goes on.
 
+pub mod bidi;
 pub mod frontmatter;
 pub mod yaml;
 
@@ -206,6 +207,9 @@ pub fn load_tree(tree: &dyn SourceTree) -> SourceSet {
         }
     }
     set.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    for (rel, text) in &set.texts {
+        set.diags.extend(bidi::findings(rel, text));
+    }
     set
 }
 

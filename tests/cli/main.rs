@@ -8,6 +8,7 @@ mod common;
 mod diff;
 mod governance;
 mod lineage;
+mod names;
 mod policy;
 mod rules;
 mod rego;
