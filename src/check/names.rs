@@ -6,7 +6,8 @@
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::{raw, Contract, Mesh, Page};
 use crate::slug::{file_name_fits, page_stem, MAX_FILE_NAME_BYTES};
-use std::collections::BTreeMap;
+use crate::source::YamlDoc;
+use std::collections::{BTreeMap, HashMap};
 
 /// One id asking for a page name in a section.
 struct Claim {
@@ -56,16 +57,25 @@ fn contracts(mesh: &Mesh) -> Vec<Claim> {
 /// Domains are keyed by slug already (references match whatever their case or script); a
 /// domain without a page is placed where a descriptor first names it.
 fn domains(mesh: &Mesh) -> Vec<Claim> {
-    let named_in = |id: &str| {
-        let product = mesh.products.values().find(|p| p.domain.as_deref() == Some(id)).map(|p| (p.origin.file.clone(), p.origin.doc.pos("/domain")));
-        let contract = || mesh.contracts.values().find(|c| c.domain.as_deref() == Some(id)).map(|c| (c.origin.file.clone(), c.origin.doc.pos("/domain")));
-        let team = || mesh.teams.values().filter(|t| t.domain.as_deref() == Some(id)).find_map(|t| t.page.as_ref()).map(|p| (p.file.clone(), p.front_doc.pos("/domain")));
-        product.or_else(contract).or_else(team)
-    };
+    // One pass over the descriptors, not one per domain: a mesh may have 100,000 of them.
+    let mut named_in: BTreeMap<&str, (&str, &YamlDoc, &str)> = BTreeMap::new();
+    let products = mesh.products.values().map(|p| (p.domain.as_deref(), &p.origin, "/domain"));
+    let contracts = mesh.contracts.values().map(|c| (c.domain.as_deref(), &c.origin, "/domain"));
+    for (domain, origin, pointer) in products.chain(contracts) {
+        if let Some(d) = domain {
+            named_in.entry(d).or_insert((&origin.file, &origin.doc, pointer));
+        }
+    }
+    for t in mesh.teams.values() {
+        if let (Some(page), Some(d)) = (&t.page, &t.domain) {
+            named_in.entry(d).or_insert((&page.file, &page.front_doc, "/domain"));
+        }
+    }
     let claim = |d: &crate::model::Domain| {
-        let (file, pos) = match &d.page {
-            Some(page) => page_pos(page),
-            None => named_in(&d.id)?,
+        let (file, pos) = match (&d.page, named_in.get(d.id.as_str())) {
+            (Some(page), _) => page_pos(page),
+            (None, Some((file, doc, pointer))) => (file.to_string(), doc.pos(pointer)),
+            (None, None) => return None,
         };
         Some(Claim { label: format!("domain `{}`", shorten(&d.id)), stem: page_stem(&d.id, "index-page"), file, pos })
     };
@@ -73,10 +83,12 @@ fn domains(mesh: &Mesh) -> Vec<Claim> {
 }
 
 fn teams(mesh: &Mesh) -> Vec<Claim> {
+    let docs: HashMap<&str, &YamlDoc> = mesh.products.values().map(|p| &p.origin).chain(mesh.contracts.values().map(|c| &c.origin))
+        .map(|o| (o.file.as_str(), &o.doc)).collect();
     let claim = |t: &crate::model::Team| {
         let (file, pos) = match (&t.page, t.mentioned_in.first()) {
             (Some(page), _) => page_pos(page),
-            (None, Some(f)) => (f.clone(), super::team_pos(mesh, f)),
+            (None, Some(f)) => (f.clone(), docs.get(f.as_str()).map_or(Pos::new(1, 1), |d| d.key_pos("/team"))),
             (None, None) => return None,
         };
         Some(Claim { label: format!("team `{}`", shorten(&t.id)), stem: page_stem(&t.id, "index-page"), file, pos })

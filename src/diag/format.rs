@@ -43,7 +43,7 @@ fn terminal_text(s: &str) -> String {
 
 /// JSON text from serde_json, which escapes C0 controls only: DEL, C1 and bidi controls become
 /// `\uXXXX` escapes too. They can only occur inside strings, so the document stays the same.
-fn escape_json_text(json: String) -> String {
+pub fn escape_json_text(json: String) -> String {
     if !json.chars().any(is_unsafe) {
         return json;
     }

@@ -142,6 +142,11 @@ mod tests {
     use crate::diff::testutil::{contract, mesh, product};
     use crate::diff::{compare, Pair};
 
+    #[test]
+    fn descriptor_text_cannot_drive_a_terminal_or_break_the_table() {
+        assert_eq!(escape("a\u{1b}]0;t\u{7}|\u{202e}<b>\nc"), "a\\u{1b}]0;t\\u{7}\\|\\u{202e}&lt;b&gt; c");
+    }
+
     /// A producer, 52 consumers owned by one team, and the contract with or without a field.
     fn wide(fields: &str) -> crate::model::Mesh {
         let mut files = vec![
