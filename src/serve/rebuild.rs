@@ -5,6 +5,7 @@
 use super::overlay::{self, Problem};
 use super::state::Published;
 use crate::cmd::{human_report, load};
+use crate::diag::escape_controls;
 use crate::render::{render_site, Templates};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -70,7 +71,8 @@ pub fn print(report: &Report, previous_findings: &mut String) {
         Published::Failed(problems) => {
             if report.findings.is_empty() {
                 for p in problems {
-                    eprintln!("{}: {}[{}]: {}", p.location, p.severity, p.rule, p.message);
+                    let (location, message) = (escape_controls(&p.location), escape_controls(&p.message));
+                    eprintln!("{location}: {}[{}]: {message}", p.severity, p.rule);
                 }
             }
             println!("rebuild failed in {ms} ms ({}); serving the last good build with the findings overlaid", report.summary);
