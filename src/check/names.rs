@@ -171,7 +171,7 @@ fn collisions(dir: &str, claims: Vec<Claim>, diags: &mut Diagnostics) {
             let shown = if file_name_fits(&stem) { stem.as_str() } else { &stem[..40] };
             diags.push(Diagnostic::error("id.page-collision", &c.file, c.pos,
                 format!("{} and {}{more} would share the page `{dir}/{shown}.html`", c.label, others.join(", ")))
-                .with_hint("page names are ids lower-cased and transliterated to ASCII, punctuation as `-`: rename one so they differ after that"));
+                .with_hint("page names are ids lower-cased and transliterated to ASCII, punctuation as `-`: rename one so they differ after that (a Markdown page may set `id:` in its front matter)"));
         }
     }
 }

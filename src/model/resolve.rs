@@ -270,7 +270,7 @@ fn same_page_id(diags: &mut Diagnostics, what: &str, first: &Page, second: &Page
     let (rule, hint) = if written(first) == written(second) {
         ("id.duplicate", "ids must be unique across the mesh: rename one of the files (or its `id:`)")
     } else {
-        ("id.page-collision", "page names are ids lower-cased and transliterated to ASCII: rename one so they differ after that")
+        ("id.page-collision", "page names are ids lower-cased and transliterated to ASCII: rename one file, or set `id:` in its front matter, so they differ after that")
     };
     for (this, other) in [(first, second), (second, first)] {
         let pos = at(other);
