@@ -5,6 +5,7 @@
 //! `serve` on top and `diag` underneath everything.
 
 pub mod diag;
+pub mod slug;
 pub mod config;
 pub mod source;
 pub mod model;

@@ -156,9 +156,9 @@ impl Rewriter {
             .collect();
         let title = plain_text(&inner);
         let base = explicit_id
-            .map(|id| slugify(&id))
+            .map(|id| crate::slug::anchor(&id))
             .filter(|slug| !slug.is_empty())
-            .unwrap_or_else(|| slugify(&title));
+            .unwrap_or_else(|| crate::slug::anchor(&title));
         let id = self.unique_id(base);
         if matches!(
             level,
@@ -240,25 +240,6 @@ fn plain_text(events: &[Event<'_>]) -> String {
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Lowercase ASCII letters and digits joined by single hyphens; anything else is dropped so
-/// ids stay valid in URLs and CSS selectors without escaping.
-fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    let mut pending_hyphen = false;
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            if pending_hyphen && !slug.is_empty() {
-                slug.push('-');
-            }
-            pending_hyphen = false;
-            slug.push(c.to_ascii_lowercase());
-        } else if c.is_whitespace() || c == '-' || c == '_' {
-            pending_hyphen = true;
-        }
-    }
-    slug
 }
 
 fn sanitise(html: &str) -> String {
@@ -418,7 +399,7 @@ mod tests {
                 .into_iter()
                 .map(|(_, id, _)| id)
                 .collect();
-        assert_eq!(ids, ["ber-intro", "intro-1", "intro-1-1", "abc"]);
+        assert_eq!(ids, ["uber-intro", "intro-1", "intro-1-1", "abc"]);
         let ids: Vec<String> = toc("## First\n## {#first}\n## ???\n")
             .into_iter()
             .map(|e| e.1)

@@ -9,6 +9,7 @@ pub mod schema;
 pub mod score;
 mod cycles;
 mod fields;
+mod names;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::{Mesh, Port, Product};
@@ -16,6 +17,7 @@ use crate::model::{Mesh, Port, Product};
 /// Runs every rule and appends the findings.
 pub fn run(mesh: &Mesh, policies: &policy::Policies, diags: &mut Diagnostics) {
     policy_rules::run(mesh, policies, diags);
+    names::check(mesh, diags);
     for p in mesh.products.values() {
         product_rules(mesh, p, diags);
     }

@@ -41,7 +41,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<i32> {
     };
     let text = match args.format {
         DiffFormat::Markdown => format::markdown(&report),
-        DiffFormat::Json => format!("{}\n", serde_json::to_string_pretty(&format::json(&report))?),
+        DiffFormat::Json => format!("{}\n", crate::diag::escape_json_text(serde_json::to_string_pretty(&format::json(&report))?)),
     };
     write_stdout(&text)?;
     Ok(if args.fail_on_breaking && report.breaking() > 0 { EXIT_FINDINGS } else { EXIT_OK })

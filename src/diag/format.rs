@@ -1,10 +1,62 @@
 //! Rendering findings for people (terminal, grouped by file, with the offending line) and for
 //! machines (a stable JSON document).
+//!
+//! Messages, file names and source lines carry text from the mesh, which may hold terminal
+//! escape sequences or bidi controls; every format shows those as visible `\u{1b}` escapes, so
+//! a descriptor can neither recolour or retitle a terminal nor reorder what a reviewer reads.
 
 use super::{Diagnostic, Diagnostics, Severity};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
+
+/// Control characters (C0 but tab and line breaks, DEL, C1: they start escape sequences) and
+/// the bidi controls that reorder displayed text (U+061C, U+200E/F, U+202A–E, U+2066–9).
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every unsafe character written as a visible `\u{…}` escape; line breaks are kept
+/// (each format handles them its own way).
+pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One line of terminal text: unsafe characters escaped, and a line break indents what follows
+/// so a message cannot start a line that looks like another finding.
+fn terminal_text(s: &str) -> String {
+    escape_controls(s).replace("\r\n", "\n").replace('\r', "\n").replace('\n', "\n    ")
+}
+
+/// JSON text from serde_json, which escapes C0 controls only: DEL, C1 and bidi controls become
+/// `\uXXXX` escapes too. They can only occur inside strings, so the document stays the same.
+pub fn escape_json_text(json: String) -> String {
+    if !json.chars().any(is_unsafe) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
 
 /// Human format: grouped by file, each finding as `file:line:col: severity[rule]: message`,
 /// followed by the source line with a caret under the column and the fix hint.
@@ -26,21 +78,24 @@ pub fn render_human(diags: &Diagnostics, source_of: &dyn Fn(&str) -> Option<Stri
 }
 
 fn write_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
+    let (rule, message) = (terminal_text(&d.rule), terminal_text(&d.message));
     // A finding about the whole repository (e.g. git history) has no file.
     if d.file.is_empty() {
-        let _ = writeln!(out, "{}[{}]: {}", d.severity, d.rule, d.message);
+        let _ = writeln!(out, "{}[{rule}]: {message}", d.severity);
     } else {
-        let _ = writeln!(out, "{}:{}:{}: {}[{}]: {}", d.file, d.line, d.column, d.severity, d.rule, d.message);
+        let _ = writeln!(out, "{}:{}:{}: {}[{rule}]: {message}", terminal_text(&d.file), d.line, d.column, d.severity);
     }
     if let Some(line) = text.and_then(|t| source_lines(t).nth(d.line.saturating_sub(1) as usize)) {
         let gutter = d.line.to_string();
         let shown: String = line.chars().take(160).collect();
-        let _ = writeln!(out, "  {gutter} | {shown}");
-        let pad = " ".repeat(d.column.saturating_sub(1) as usize);
+        let _ = writeln!(out, "  {gutter} | {}", escape_controls(&shown));
+        // The caret sits under the column in the escaped line, as wide as what precedes it.
+        let before: String = line.chars().take(d.column.saturating_sub(1) as usize).collect();
+        let pad: String = escape_controls(&before).chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
         let _ = writeln!(out, "  {} | {pad}^", " ".repeat(gutter.len()));
     }
     if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "  = help: {hint}");
+        let _ = writeln!(out, "  = help: {}", terminal_text(hint));
     }
 }
 
@@ -75,7 +130,7 @@ pub fn render_json(diags: &Diagnostics) -> String {
         },
         diagnostics: diags.iter().collect(),
     };
-    let mut s = serde_json::to_string_pretty(&report).expect("diagnostics always serialise");
+    let mut s = escape_json_text(serde_json::to_string_pretty(&report).expect("diagnostics always serialise"));
     s.push('\n');
     s
 }
@@ -109,7 +164,7 @@ pub fn render_github(diags: &Diagnostics) -> String {
 }
 
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    escape_controls(s).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 fn gh_property(s: &str) -> String {
@@ -178,7 +233,7 @@ pub fn render_sarif(diags: &Diagnostics, rules: &[RuleInfo], version: &str) -> S
             "results": results,
         }],
     });
-    let mut s = serde_json::to_string_pretty(&doc).expect("SARIF always serialises");
+    let mut s = escape_json_text(serde_json::to_string_pretty(&doc).expect("SARIF always serialises"));
     s.push('\n');
     s
 }
@@ -225,6 +280,46 @@ mod tests {
         assert_eq!(run["results"][0]["ruleIndex"], 0);
         assert_eq!(run["results"][0]["level"], "warning");
         assert_eq!(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"], 7);
+    }
+
+    /// A message as a hostile descriptor can make it: an OSC title change, a screen clear, a C1
+    /// CSI, a bidi override and a line that poses as another finding.
+    const HOSTILE: &str = "port `a\u{1b}]0;x\u{7}\u{1b}[2J\u{9b}1m\u{202e}b`\nz.yaml:1:1: error[fake]: forged";
+
+    fn hostile() -> Diagnostics {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::warning("port.contract-missing", "f\u{1b}.yaml", Pos::new(1, 12), HOSTILE).with_hint("h\u{1b}"));
+        d
+    }
+
+    fn has_control(s: &str) -> bool {
+        s.chars().any(|c| is_unsafe(c))
+    }
+
+    #[test]
+    fn human_output_escapes_controls_and_cannot_forge_a_finding() {
+        let out = render_human(&hostile(), &|_| Some("- \u{202e}x: \u{1b}[31my\n".to_string()));
+        assert!(!has_control(&out), "{out:?}");
+        assert!(out.contains("port `a\\u{1b}]0;x\\u{7}\\u{1b}[2J\\u{9b}1m\\u{202e}b`"), "{out}");
+        assert!(out.contains("\n    z.yaml:1:1: error[fake]"), "the forged line is indented: {out}");
+        // The caret still sits under column 12 (`y`), after the escapes.
+        let caret = format!("  1 | - \\u{{202e}}x: \\u{{1b}}[31my\n    | {}^\n", " ".repeat(23));
+        assert!(out.contains(&caret), "{out}");
+    }
+
+    #[test]
+    fn github_and_machine_formats_escape_controls() {
+        let gh = render_github(&hostile());
+        assert!(!has_control(&gh), "{gh:?}");
+        assert_eq!(gh.lines().count(), 1, "{gh}");
+        let rules = vec![RuleInfo { id: "port.contract-missing".into(), summary: "S".into(), hint: "H".into(), severity: Severity::Warning }];
+        for doc in [render_json(&hostile()), render_sarif(&hostile(), &rules, "1")] {
+            assert!(!has_control(&doc), "{doc:?}");
+            assert!(doc.contains("\\u009b") && doc.contains("\\u202e"), "{doc}");
+            let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+            let message = v["diagnostics"][0]["message"].as_str().or(v["runs"][0]["results"][0]["message"]["text"].as_str()).unwrap();
+            assert!(message.starts_with(HOSTILE), "a JSON reader gets the original text back");
+        }
     }
 
     #[test]

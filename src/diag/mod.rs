@@ -5,7 +5,7 @@
 
 mod format;
 
-pub use format::{render_github, render_human, render_json, render_sarif, RuleInfo};
+pub use format::{escape_controls, escape_json_text, render_github, render_human, render_json, render_sarif, RuleInfo};
 
 use serde::Serialize;
 use std::fmt;

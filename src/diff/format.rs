@@ -86,9 +86,10 @@ fn owner_block(r: &Report<'_>, owner: &Owner, downstream: &[Downstream]) -> Stri
 }
 
 /// Keeps text from breaking the table or turning into markup: pipes, angle brackets and
-/// line breaks are escaped.
+/// line breaks are escaped; control and bidi characters are shown as escapes, since the
+/// comment is also read in terminals and CI logs.
 fn escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace(['\n', '\r'], " ")
+    crate::diag::escape_controls(s).replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace(['\n', '\r'], " ")
 }
 
 /// The JSON document (shape documented in docs/diff.md).
@@ -140,6 +141,11 @@ mod tests {
     use crate::diff::report::FindingCount;
     use crate::diff::testutil::{contract, mesh, product};
     use crate::diff::{compare, Pair};
+
+    #[test]
+    fn descriptor_text_cannot_drive_a_terminal_or_break_the_table() {
+        assert_eq!(escape("a\u{1b}]0;t\u{7}|\u{202e}<b>\nc"), "a\\u{1b}]0;t\\u{7}\\|\\u{202e}&lt;b&gt; c");
+    }
 
     /// A producer, 52 consumers owned by one team, and the contract with or without a field.
     fn wide(fields: &str) -> crate::model::Mesh {

@@ -125,6 +125,13 @@ pub struct Page {
     pub body_line: u32,
 }
 
+impl Page {
+    /// The page's id as its author wrote it: front matter `id`, else the file name.
+    pub fn written_id(&self) -> &str {
+        self.front.id.as_deref().unwrap_or_else(|| self.file.rsplit('/').next().unwrap_or("").trim_end_matches(".md"))
+    }
+}
+
 /// Reverse indexes, built once.
 #[derive(Debug, Clone, Default)]
 pub struct Indexes {
@@ -172,31 +179,5 @@ impl Mesh {
     }
 }
 
-/// A URL- and file-name-safe slug: lowercase ASCII letters, digits and single dashes.
-/// Never empty, never contains `/` or `..`.
-pub fn slugify(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(|c| c.to_lowercase()) {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() { "x".to_string() } else { trimmed.to_string() }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_are_safe() {
-        assert_eq!(slugify("Logistics Data Team"), "logistics-data-team");
-        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
-        assert_eq!(slugify("Äpfel & Birnen"), "pfel-birnen");
-        assert_eq!(slugify("///"), "x");
-        assert_eq!(slugify("fbe8d147-28db"), "fbe8d147-28db");
-    }
-}
+/// Domain and team ids are slugs, so a reference resolves whatever its case or script.
+pub use crate::slug::slugify;

@@ -244,21 +244,39 @@ fn add_page(mesh: &mut Mesh, section: Section, page: Page, diags: &mut Diagnosti
         Section::Home => mesh.home = Some(page),
         Section::Guide => mesh.guides.push(page),
         Section::Governance => mesh.governance.push(page),
-        Section::Domain => {
-            let d = domain_from_page(page);
-            if let Some(first) = mesh.domains.get(&d.id) {
-                let file = d.page.as_ref().map(|p| p.file.clone()).unwrap_or_default();
-                let other = first.page.as_ref().map(|p| p.file.clone()).unwrap_or_default();
-                diags.push(Diagnostic::new(Severity::Error, "id.duplicate", &file, crate::diag::Pos::new(1, 1),
-                    format!("duplicate domain id `{}`: also defined in {other}", d.id)).with_hint("rename one of the files"));
-            } else {
+        Section::Domain => match mesh.domains.get(&page.slug).and_then(|d| d.page.as_ref()) {
+            Some(first) => same_page_id(diags, "domain", first, &page),
+            None => {
+                let d = domain_from_page(page);
                 mesh.domains.insert(d.id.clone(), d);
             }
-        }
-        Section::Team => {
-            let t = team_from_page(page);
-            mesh.teams.insert(t.id.clone(), t);
-        }
+        },
+        Section::Team => match mesh.teams.get(&page.slug).and_then(|t| t.page.as_ref()) {
+            Some(first) => same_page_id(diags, "team", first, &page),
+            None => {
+                let t = team_from_page(page);
+                mesh.teams.insert(t.id.clone(), t);
+            }
+        },
+    }
+}
+
+/// Two domain or team pages with one id: the first keeps it, and both files get a finding
+/// naming the other. The same written id is a duplicate; different ids with one slug (`Sales`
+/// and `sales`, `Über` and `uber`) collide on the page name.
+fn same_page_id(diags: &mut Diagnostics, what: &str, first: &Page, second: &Page) {
+    let written = |p: &Page| p.written_id().to_string();
+    let at = |p: &Page| if p.front.id.is_some() { p.front_doc.pos("/id") } else { crate::diag::Pos::new(1, 1) };
+    let (rule, hint) = if written(first) == written(second) {
+        ("id.duplicate", "ids must be unique across the mesh: rename one of the files (or its `id:`)")
+    } else {
+        ("id.page-collision", "page names are ids lower-cased and transliterated to ASCII: rename one file, or set `id:` in its front matter, so they differ after that")
+    };
+    for (this, other) in [(first, second), (second, first)] {
+        let pos = at(other);
+        let msg = format!("{what} `{}` and {what} `{}` ({}:{}:{}) would share the page `{what}s/{}.html`",
+            written(this), written(other), other.file, pos.line, pos.column, this.slug);
+        diags.push(Diagnostic::new(Severity::Error, rule, &this.file, at(this), msg).with_hint(hint));
     }
 }
 

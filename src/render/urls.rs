@@ -2,7 +2,8 @@
 //! `<slug>/index.html` directories) so links work from `file://` as well as from a web server,
 //! and slugs are sanitised so no id can write outside the output directory.
 
-use crate::model::{slugify, ContractKey, Mesh};
+use crate::model::{ContractKey, Mesh};
+use crate::slug::{file_name_fits, page_stem, MAX_FILE_NAME_BYTES};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Default)]
@@ -15,13 +16,19 @@ pub struct Urls {
     governance: BTreeMap<String, String>,
 }
 
-/// Hands out unique slugs within one section, in a deterministic order.
+/// Hands out unique slugs within one section, in a deterministic order. Ids sharing a slug and
+/// slugs too long for a file name are errors (`id.page-collision`, `id.too-long`), so a build
+/// only gets past them when a policy turned those rules off: then the later id gets `-2`, and a
+/// long slug is cut, rather than the build failing without a position.
 struct Allocator(BTreeSet<String>);
 
 impl Allocator {
     fn take(&mut self, wanted: &str) -> String {
-        let base = slugify(wanted);
-        let base = if base == "index" { "index-page".to_string() } else { base };
+        let mut base = page_stem(wanted, "index-page");
+        if !file_name_fits(&base) {
+            // Slugs are ASCII, so any byte is a character boundary; 8 bytes spare for `-N`.
+            base.truncate(MAX_FILE_NAME_BYTES - ".html".len() - 8);
+        }
         let mut slug = base.clone();
         let mut n = 2;
         while !self.0.insert(slug.clone()) {
@@ -87,6 +94,10 @@ mod tests {
         assert_eq!(a.take("A B"), "a-b");
         assert_eq!(a.take("a/b"), "a-b-2");
         assert_eq!(a.take("index"), "index-page");
+        let long = a.take(&"y".repeat(5_000));
+        assert!(file_name_fits(&long), "{}", long.len());
+        let fits = "z".repeat(MAX_FILE_NAME_BYTES - ".html".len());
+        assert_eq!(a.take(&fits), fits, "a name that fits is never cut");
     }
 
     #[test]

@@ -36,9 +36,26 @@ fn lookup(site: &dyn Served, request_path: &str) -> Lookup {
         return Lookup::File(candidate);
     }
     if !rel.is_empty() && !rel.ends_with('/') && site.get(&format!("{rel}/index.html")).is_some() {
-        return Lookup::Redirect(format!("{}/", request_path));
+        return Lookup::Redirect(same_site_location(rel));
     }
     Lookup::NotFound
+}
+
+/// `Location` for the folder `rel` (leading slashes already removed): built from the path the
+/// site resolved, never from the request, and percent-encoded, so it always starts with one `/`
+/// and a path character. `//host/x` or `/\host` there would send the browser to another host
+/// (a protocol-relative URL), which is how `GET //products` used to answer.
+fn same_site_location(rel: &str) -> String {
+    let mut out = String::from("/");
+    for b in rel.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out.push('/');
+    out
 }
 
 async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
@@ -191,6 +208,31 @@ mod tests {
         assert_eq!(lookup(&s, "/static/style.css"), Lookup::File("static/style.css".into()));
         assert_eq!(lookup(&s, "/nope.html"), Lookup::NotFound);
         assert_eq!(lookup(&s, "/../index.html"), Lookup::NotFound);
+    }
+
+    #[test]
+    fn redirects_never_leave_the_site() {
+        let mut s = site();
+        for p in ["evil.example/x/index.html", "\\evil/index.html", "a b/index.html"] {
+            s.add(p.into(), b"x".to_vec());
+        }
+        let cases = [
+            ("//products", "/products/"),
+            ("///products", "/products/"),
+            ("/%2F%2Fproducts", "/products/"),
+            ("/%2f/products", "/products/"),
+            ("//evil.example/x", "/evil.example/x/"),
+            ("/%2F%2Fevil.example/x", "/evil.example/x/"),
+            ("/\\evil", "/%5Cevil/"),
+            ("/%5Cevil", "/%5Cevil/"),
+            ("/a%20b", "/a%20b/"),
+        ];
+        for (request, location) in cases {
+            let Lookup::Redirect(to) = lookup(&s, request) else { panic!("{request}: no redirect") };
+            assert_eq!(to, location, "{request}");
+            assert!(!to.starts_with("//") && !to.starts_with("/\\"), "{request} → {to}");
+        }
+        assert_eq!(lookup(&s, "//evil.example"), Lookup::NotFound, "no folder there, so no redirect");
     }
 
     #[test]

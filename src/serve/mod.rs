@@ -132,7 +132,8 @@ impl Rebuilder {
                         changed.extend(more);
                     }
                     self.watcher.refresh(&changed);
-                    println!("changed: {}", describe_changes(&self.root, &changed));
+                    // File names come from the repository: no escape sequence reaches the terminal.
+                    println!("changed: {}", crate::diag::escape_controls(&describe_changes(&self.root, &changed)));
                     let started = Instant::now();
                     let report = rebuild(&self.root, &self.url, &self.cache)
                         .unwrap_or_else(|e| rebuild::unreadable(&self.root, &e, started.elapsed()));

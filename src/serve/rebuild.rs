@@ -10,6 +10,7 @@ use super::state::Published;
 use crate::cmd::human_report;
 use crate::site::{Site, Loaded};
 use crate::source::ReadCache;
+use crate::diag::escape_controls;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -78,7 +79,8 @@ pub fn print(report: &Report, previous_findings: &mut String) {
         Published::Failed(problems) => {
             if report.findings.is_empty() {
                 for p in problems {
-                    eprintln!("{}: {}[{}]: {}", p.location, p.severity, p.rule, p.message);
+                    let (location, message) = (escape_controls(&p.location), escape_controls(&p.message));
+                    eprintln!("{location}: {}[{}]: {message}", p.severity, p.rule);
                 }
             }
             println!("rebuild failed in {ms} ms ({}); serving the last good build with the findings overlaid", report.summary);

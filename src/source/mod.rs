@@ -5,6 +5,7 @@
 //! finding and the walk goes on.
 
 pub mod files;
+pub mod bidi;
 pub mod frontmatter;
 pub mod walk;
 pub mod yaml;
@@ -228,6 +229,9 @@ pub fn load_tree_cached(tree: &dyn SourceTree, cache: Option<&ReadCache>) -> Sou
         *c.0.lock().unwrap_or_else(|e| e.into_inner()) = kept;
     }
     set.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    for (rel, text) in &set.texts {
+        set.diags.extend(bidi::findings(rel, text));
+    }
     set
 }
 

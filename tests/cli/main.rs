@@ -10,6 +10,7 @@ mod files;
 mod governance;
 mod lineage;
 mod output;
+mod names;
 mod policy;
 mod rules;
 mod rego;

@@ -336,3 +336,19 @@ fn root_files_are_served_at_the_site_root_and_followed() {
     server.wait_until("a new root/ file is served", Duration::from_secs(10), || server.get("/robots.txt").status == 200);
     assert_eq!(server.get("/robots.txt").body, "User-agent: *\n");
 }
+
+#[test]
+fn redirects_never_leave_the_site() {
+    let mesh = copy_fixture("valid-basic");
+    let server = Server::start(mesh.path());
+    let location = |r: &Response| r.headers.lines().find_map(|l| l.strip_prefix("location: ")).map(str::to_string);
+    for request in ["/products", "//products", "///products", "/%2F%2Fproducts", "/%2f/products", "//%2Fproducts"] {
+        let r = server.get(request);
+        assert_eq!((r.status, location(&r).as_deref()), (301, Some("/products/")), "{request}\n{}", r.headers);
+    }
+    // No such folder in the site, so no redirect at all: the 404 page.
+    for request in ["//evil.example/x", "/\\evil.example", "/%5Cevil.example", "/%2F%2Fevil.example/x"] {
+        let r = server.get(request);
+        assert_eq!((r.status, location(&r)), (404, None), "{request}\n{}", r.headers);
+    }
+}

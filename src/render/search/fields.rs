@@ -176,10 +176,11 @@ fn walk(key: &ContractKey, object: &str, p: &raw::Property, parent: &str, out: &
 }
 
 fn unique_slug(taken: &mut BTreeSet<String>, name: &str) -> String {
-    let base = match slugify(name) {
-        s if s == "index" => "index-field".to_string(),
-        s => s,
-    };
+    let mut base = crate::slug::page_stem(name, "index-field");
+    if !crate::slug::file_name_fits(&base) {
+        // Only reached when a policy turned `id.too-long` off: cut rather than fail to write.
+        base.truncate(crate::slug::MAX_FILE_NAME_BYTES - ".html".len() - 8);
+    }
     let mut slug = base.clone();
     let mut n = 2;
     while !taken.insert(slug.clone()) {
