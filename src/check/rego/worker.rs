@@ -1,0 +1,103 @@
+//! The Rego worker: `meshport rego-worker`, a hidden subcommand that meshport starts for every
+//! build that has policies. It lowers its own resource limits first (address space, CPU time,
+//! no core files), reads one request from standard input and writes its progress and results
+//! to standard output, one JSON message per line. Whatever a policy does to it (a stack
+//! overflow, an allocation beyond the limit, a CPU-bound builtin) ends this process only.
+
+use super::budget;
+use super::compile;
+use super::input::{Inputs, Wire};
+use super::protocol::{Evaluated, Message, Request, Scope, Stop, Target};
+use std::io::{BufRead, Write};
+
+/// The name of the hidden subcommand.
+pub const SUBCOMMAND: &str = "rego-worker";
+
+/// Resource limits of one worker process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Address space, in bytes.
+    pub memory: u64,
+    /// CPU time, in seconds.
+    pub cpu_seconds: u64,
+}
+
+/// The subcommand: applies `limits`, then serves one request. The exit code is 0 when every
+/// message was written.
+pub fn main(limits: Limits) -> i32 {
+    if let Err(e) = apply(limits) {
+        eprintln!("error: cannot limit the Rego worker: {e}");
+        return 2;
+    }
+    match serve(std::io::stdin().lock(), std::io::stdout().lock()) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            2
+        }
+    }
+}
+
+/// Lowers the soft limits only (the hard ones stay as inherited), so this works whatever the
+/// parent's limits are; a lower inherited limit wins.
+#[cfg(unix)]
+fn apply(limits: Limits) -> std::io::Result<()> {
+    use rlimit::Resource;
+    let lower = |resource: Resource, value: u64| -> std::io::Result<()> {
+        let (soft, hard) = resource.get()?;
+        resource.set(value.min(soft).min(hard), hard)
+    };
+    // A worker that dies leaves no core file behind (it would land in the mesh).
+    lower(Resource::CORE, 0)?;
+    lower(Resource::AS, limits.memory)?;
+    lower(Resource::CPU, limits.cpu_seconds)
+}
+
+#[cfg(not(unix))]
+fn apply(_: Limits) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Reads the request, compiles the policies and evaluates every rule not yet done, saying what
+/// it is about to do before doing it.
+pub fn serve(input: impl BufRead, mut output: impl Write) -> anyhow::Result<()> {
+    let request: Request<'static, Wire<'static>> = serde_json::from_reader(input)?;
+    let mut failed: Option<std::io::Error> = None;
+    let mut say = |m: Message| {
+        if failed.is_none() {
+            let line = serde_json::to_string(&m).expect("messages are JSON");
+            failed = writeln!(output, "{line}").and_then(|_| output.flush()).err();
+        }
+    };
+    let policies: Vec<(String, String)> = request.policies.into_iter().map(|(f, t)| (f.into_owned(), t.into_owned())).collect();
+    let inputs = Inputs::new(request.input);
+    let compiled = compile::compile(&policies, &request.excluded, &mut say);
+    say(Message::Compiled { findings: compiled.findings, targets: compiled.targets.clone() });
+    let mut left = request.steps.left;
+    let mut exhausted_by = request.steps.exhausted_by;
+    let order = compiled.targets.iter().filter(|t| t.scope == Scope::Product).chain(compiled.targets.iter().filter(|t| t.scope == Scope::Mesh));
+    for t in order.filter(|t| !request.done.contains(&t.path)) {
+        say(Message::Evaluating { target: t.path.clone() });
+        let evaluated = evaluate(&compiled.engine, t, &inputs, &mut left, &exhausted_by);
+        if matches!(evaluated.stop, Some(Stop::Budget { .. })) {
+            exhausted_by = Some(t.name().to_string());
+        }
+        say(Message::Evaluated(evaluated));
+    }
+    say(Message::Done);
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
+}
+
+fn evaluate(engine: &regorus::Engine, t: &Target, inputs: &Inputs, left: &mut u64, exhausted_by: &Option<String>) -> Evaluated {
+    if *left == 0 {
+        let by = exhausted_by.clone().unwrap_or_default();
+        return Evaluated { target: t.path.clone(), outcomes: Vec::new(), stop: Some(Stop::Starved { by }), charged: 0 };
+    }
+    match t.scope {
+        Scope::Product => budget::over_products(engine, t, &inputs.products, left),
+        Scope::Mesh => budget::over_mesh(engine, t, inputs.mesh(), left),
+    }
+}
