@@ -6,6 +6,7 @@
 //! - a call `f(x)` goes to a user function when one exists at the resolved path (through an
 //!   import alias, an absolute `data.` path, or the current package), else to a builtin, so a
 //!   function that shares a builtin's name is only a dependency where regorus would call it;
+//!   `with g as f` calls `f` too;
 //! - a name in a rule body refers to a rule of the same package unless the rule declares it
 //!   (`some`, `:=`, `some … in`, `every`, a function argument), as regorus' scheduler decides;
 //! - a reference `data.a.b` (or through an import alias) depends on every rule at or below
@@ -89,7 +90,9 @@ struct Names<'g> {
     globals: &'g BTreeSet<String>,
     /// Import alias → the imported `data` path.
     imports: BTreeMap<String, Path>,
-    nodes: &'g [Node],
+    /// Rule paths → nodes, for value rules and functions apart.
+    values: &'g BTreeMap<Path, usize>,
+    functions: &'g BTreeMap<Path, usize>,
 }
 
 impl Graph {
@@ -100,12 +103,9 @@ impl Graph {
         for m in modules {
             let package = package_path(m);
             for rule in &m.policy {
-                let (refr, function) = head_of(rule);
-                let Some((root, comps, _)) = flatten(refr) else { continue };
-                globals.entry(package.clone()).or_default().insert(root.text().to_string());
-                let mut path = package.clone();
-                path.push(root.text().to_string());
-                path.extend(static_prefix(&comps));
+                let Some((root, path)) = rule_path(&package, rule) else { continue };
+                globals.entry(package.clone()).or_default().insert(root);
+                let function = head_of(rule).1;
                 let site = Site::of(rule.span());
                 match index.get(&path) {
                     Some(&i) => nodes[i].defined = nodes[i].defined.clone().min(site),
@@ -116,18 +116,14 @@ impl Graph {
                 }
             }
         }
+        let (functions, values): (BTreeMap<Path, usize>, BTreeMap<Path, usize>) = index.iter().map(|(p, &i)| (p.clone(), i)).partition(|(_, i)| nodes[*i].function);
         let empty = BTreeSet::new();
         let mut edges = BTreeMap::new();
         for m in modules {
             let package = package_path(m);
-            let names = Names { globals: globals.get(&package).unwrap_or(&empty), imports: imports(m), package, nodes: &nodes };
+            let names = Names { globals: globals.get(&package).unwrap_or(&empty), imports: imports(m), package, values: &values, functions: &functions };
             for rule in &m.policy {
-                let (refr, _) = head_of(rule);
-                let Some((root, comps, _)) = flatten(refr) else { continue };
-                let mut path = names.package.clone();
-                path.push(root.text().to_string());
-                path.extend(static_prefix(&comps));
-                let Some(&from) = index.get(&path) else { continue };
+                let Some(&from) = rule_path(&names.package, rule).and_then(|(_, path)| index.get(&path)) else { continue };
                 let mut walker = Walker { names: &names, scopes: Vec::new(), refs: Vec::new() };
                 walker.rule(rule);
                 for (to, site) in walker.refs {
@@ -144,7 +140,8 @@ impl Graph {
         for &(from, to) in self.edges.keys() {
             g.add_edge(ids[from], ids[to], ());
         }
-        let mut out: Vec<Cycle> = petgraph::algo::tarjan_scc(&g)
+        // Kosaraju: petgraph's Tarjan recurses once per node of a chain, Kosaraju walks iteratively.
+        let mut out: Vec<Cycle> = petgraph::algo::kosaraju_scc(&g)
             .into_iter()
             .filter(|scc| scc.len() > 1 || self.edges.contains_key(&(g[scc[0]], g[scc[0]])))
             .map(|scc| {
@@ -162,7 +159,7 @@ impl Graph {
         let mut came_from: BTreeMap<usize, usize> = BTreeMap::new();
         let mut queue = VecDeque::from([start]);
         'search: while let Some(at) = queue.pop_front() {
-            for &(from, to) in self.edges.keys().filter(|(f, t)| *f == at && members.contains(t)) {
+            for &(from, to) in self.edges.range((at, 0)..(at + 1, 0)).map(|(k, _)| k).filter(|(_, t)| members.contains(t)) {
                 if came_from.contains_key(&to) {
                     continue;
                 }
@@ -213,7 +210,7 @@ impl Names<'_> {
     /// The user function a call reaches, as regorus looks it up: through an import alias when
     /// that names a function, else the absolute or package-relative path.
     fn function(&self, name: &str, comps: &[String]) -> Option<usize> {
-        let find = |path: &Path| self.nodes.iter().position(|n| n.function && &n.path == path);
+        let find = |path: &Path| self.functions.get(path).copied();
         if let Some(target) = self.imports.get(name) {
             let mut path = target.clone();
             path.extend(comps.iter().cloned());
@@ -228,9 +225,10 @@ impl Names<'_> {
     }
 
     /// Rules a read of `path` evaluates: those at or below it, and one at a prefix of it.
-    fn rules_read(&self, path: &Path) -> impl Iterator<Item = usize> + '_ {
-        let path = path.clone();
-        self.nodes.iter().enumerate().filter(move |(_, n)| !n.function && (n.path.starts_with(&path) || path.starts_with(&n.path))).map(|(i, _)| i)
+    fn rules_read(&self, path: &Path) -> Vec<usize> {
+        let below = self.values.range(path.clone()..).take_while(|(p, _)| p.starts_with(path)).map(|(_, &i)| i);
+        let above = (1..path.len()).filter_map(|k| self.values.get(&path[..k])).copied();
+        below.chain(above).collect()
     }
 }
 
@@ -295,6 +293,8 @@ impl Walker<'_, '_> {
         self.scopes.push(declared(q));
         for stmt in &q.stmts {
             for w in &stmt.with_mods {
+                // `with g as f` makes the statement call `f` wherever it calls `g`.
+                self.call(&w.r#as);
                 self.expr(&w.r#as);
             }
             match &stmt.literal {
@@ -359,7 +359,7 @@ impl Walker<'_, '_> {
         if !self.is_local(name) {
             if let Some(path) = self.names.value_path(name, &static_prefix(&comps)) {
                 let site = Site::of(e.span());
-                let found: Vec<usize> = self.names.rules_read(&path).collect();
+                let found = self.names.rules_read(&path);
                 self.refs.extend(found.into_iter().map(|to| (to, site.clone())));
             }
         }
@@ -386,6 +386,15 @@ fn package_path(m: &Module) -> Path {
         path.extend(static_prefix(&comps));
     }
     path
+}
+
+/// A rule's root name and the static path of its head: `data.pkg.a.b` for `a.b[x] := …`.
+fn rule_path(package: &Path, rule: &Rule) -> Option<(String, Path)> {
+    let (root, comps, _) = flatten(head_of(rule).0)?;
+    let mut path = package.clone();
+    path.push(root.text().to_string());
+    path.extend(static_prefix(&comps));
+    Some((root.text().to_string(), path))
 }
 
 fn head_of(rule: &Rule) -> (&ExprRef, bool) {
@@ -556,6 +565,28 @@ mod tests {
         assert!(one("package a\n\nf(p) := p + 1\n\np := f(1)\n").is_empty());
         assert!(one("package a\n\np := [x | some x in [1]; x > 0]\n\nx := p\n").is_empty());
         assert!(one("package a\n\np if every x in [1] { x > 0 }\n\nx := p\n").is_empty());
+    }
+
+    #[test]
+    fn a_long_chain_is_analysed_without_deep_recursion() {
+        let mut text = String::from("package a\n\n");
+        for i in 0..19_000 {
+            text.push_str(&format!("p{i} := p{} + 1\n", i + 1));
+        }
+        let mut engine = regorus::Engine::new();
+        engine.add_policy("p.rego".into(), text).unwrap();
+        let modules = engine.get_modules().clone();
+        // A recursive graph walk would need far more than this stack for 19,000 rules.
+        let small_stack = std::thread::Builder::new().stack_size(256 << 10);
+        let found = small_stack.spawn(move || cycles(&modules).len()).unwrap().join().unwrap();
+        assert_eq!(found, 0);
+    }
+
+    #[test]
+    fn a_function_swapped_in_with_with_is_called() {
+        let text = "package a\n\ng(x) := x\n\nf(x) := y if {\n  y := g(x) with g as f\n}\n";
+        assert_eq!(one(text), vec![vec!["a.f"]]);
+        assert!(one("package a\n\ng(x) := x\n\nh(x) := x + 1\n\nf(x) := y if {\n  y := g(x) with g as h\n}\n").is_empty());
     }
 
     #[test]

@@ -13,6 +13,9 @@ use std::io::{BufRead, Write};
 /// The name of the hidden subcommand.
 pub const SUBCOMMAND: &str = "rego-worker";
 
+/// Stack of each evaluation thread.
+pub const STACK_BYTES: usize = 8 << 20;
+
 /// Resource limits of one worker process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -29,7 +32,16 @@ pub fn main(limits: Limits) -> i32 {
         eprintln!("error: cannot limit the Rego worker: {e}");
         return 2;
     }
-    match serve(std::io::stdin().lock(), std::io::stdout().lock()) {
+    // Evaluation threads get the main thread's stack size (rayon's default is 2 MiB), so a
+    // `deny_product` may nest as deeply as a `deny_mesh`.
+    let pool = match rayon::ThreadPoolBuilder::new().stack_size(STACK_BYTES).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("error: cannot start the Rego worker's threads: {e}");
+            return 2;
+        }
+    };
+    match pool.install(|| serve(std::io::stdin().lock(), std::io::stdout().lock())) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("error: {e:#}");
