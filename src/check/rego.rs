@@ -218,7 +218,7 @@ impl Problems {
             text.push_str(&format!(" (and {} more)", self.count - 1));
         }
         if self.skipped > 0 {
-            text.push_str(&format!("; not evaluated for {} more products", self.skipped));
+            text.push_str(&format!("; not evaluated for {} more product{}", self.skipped, if self.skipped == 1 { "" } else { "s" }));
         }
         diags.push(eval_error(&file, pos, text));
     }

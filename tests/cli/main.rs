@@ -11,6 +11,7 @@ mod lineage;
 mod policy;
 mod rules;
 mod rego;
+mod rego_limits;
 mod schema;
 mod search;
 mod serve;

@@ -33,8 +33,15 @@ pub struct Site {
 }
 
 impl Site {
+    /// Where a span starts, its column counted in characters (regorus counts a tab as four).
     fn of(span: &Span) -> Site {
-        Site { file: span.source.file().to_string(), pos: Pos::new(span.line, span.col) }
+        let text = span.source.contents();
+        let start = span.start as usize;
+        let column = text.get(..start).map(|before| {
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            before[line_start..].chars().count() as u32 + 1
+        });
+        Site { file: span.source.file().to_string(), pos: Pos::new(span.line, column.unwrap_or(span.col)) }
     }
 }
 
@@ -358,7 +365,8 @@ impl Walker<'_, '_> {
         let name = root.text();
         if !self.is_local(name) {
             if let Some(path) = self.names.value_path(name, &static_prefix(&comps)) {
-                let site = Site::of(e.span());
+                // At the start of the reference (regorus spans a dotted one at its last name).
+                let site = Site::of(root);
                 let found = self.names.rules_read(&path);
                 self.refs.extend(found.into_iter().map(|to| (to, site.clone())));
             }
@@ -373,7 +381,7 @@ impl Walker<'_, '_> {
         }
         let comps: Vec<String> = comps.into_iter().flatten().collect();
         if let Some(to) = self.names.function(root.text(), &comps) {
-            self.refs.push((to, Site::of(fcn.span())));
+            self.refs.push((to, Site::of(root)));
         }
     }
 }
@@ -519,11 +527,12 @@ mod tests {
     #[test]
     fn self_recursive_function_is_found_at_the_call() {
         let mut engine = regorus::Engine::new();
-        engine.add_policy("p.rego".into(), "package meshport.p\n\nf(x) := y if {\n  y := f(x)\n}\n".into()).unwrap();
+        engine.add_policy("p.rego".into(), "package meshport.p\n\nf(x) := y if {\n\ty := f(x)\n}\n".into()).unwrap();
         let c = cycles(engine.get_modules());
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].steps[0].rule, "meshport.p.f");
-        assert_eq!(c[0].steps[0].reference, Site { file: "p.rego".into(), pos: Pos::new(4, 8) });
+        // Columns count characters: the tab is one.
+        assert_eq!(c[0].steps[0].reference, Site { file: "p.rego".into(), pos: Pos::new(4, 7) });
         assert_eq!(c[0].steps[0].defined.pos.line, 3);
         assert_eq!(c[0].describe(), "`meshport.p.f` (p.rego:3) → `meshport.p.f`");
     }
