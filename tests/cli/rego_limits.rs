@@ -201,3 +201,70 @@ fn the_budget_is_a_positive_global_setting_of_policies_yaml() {
     assert_eq!(findings(&report, "error"), vec![finding("policy.invalid", "error", policies, 4, 7)], "{report:#}");
     assert!(message(&report, "policy.invalid", policies).contains("unknown field `rego`"), "{report:#}");
 }
+
+/// `meshport rego-worker` itself, asked to evaluate one builtin-heavy rule (few steps, much
+/// work in each) over one product, with 1 s of CPU time.
+fn start_worker() -> std::process::Child {
+    use std::io::Write;
+    let busy = "package meshport.busy\n\ndeny_product contains \"m\" if {\n\tsome i in numbers.range(1, 100000)\n\tcount(numbers.range(1, 1000000)) < 0\n}\n";
+    let request = serde_json::json!({
+        "policies": [["content/governance/rules/busy.rego", busy]],
+        "excluded": [], "done": [],
+        "steps": {"left": 1u64 << 30, "exhausted_by": null},
+        "input": {"contracts": [], "teams": {}, "domains": {}, "edges": [], "products": [
+            {"file": "content/products/p.odps.yaml", "product": {"id": "p"}, "ports": [], "team": null, "domain": null, "upstream": [], "downstream": []},
+        ]},
+    });
+    let mut worker = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 4194304 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_meshport"))
+        .args(["rego-worker", "--memory", &(2u64 << 30).to_string(), "--cpu", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdin = worker.stdin.as_mut().unwrap();
+    writeln!(stdin, "{request}").unwrap();
+    stdin.flush().unwrap();
+    worker
+}
+
+/// Waits up to `limit` for the worker to end.
+fn wait_for(worker: &mut std::process::Child, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = worker.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = worker.kill();
+    let _ = worker.wait();
+    None
+}
+
+#[cfg(unix)]
+#[test]
+fn the_worker_stops_at_its_cpu_limit() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let mut worker = start_worker();
+    // Its standard input stays open (as meshport keeps it): only the CPU limit can stop it.
+    let status = wait_for(&mut worker, std::time::Duration::from_secs(60)).expect("the worker ran past its CPU limit");
+    assert_eq!(status.signal(), Some(libc::SIGXCPU), "{status}");
+    let mut said = String::new();
+    worker.stdout.take().unwrap().read_to_string(&mut said).unwrap();
+    // What it said last names the rule meshport will blame.
+    assert!(said.trim_end().ends_with(r#"{"kind":"evaluating","target":"data.meshport.busy.deny_product"}"#), "{said}");
+}
+
+#[test]
+fn the_worker_stops_when_meshport_goes() {
+    let mut worker = start_worker();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(worker.stdin.take());
+    let status = wait_for(&mut worker, std::time::Duration::from_secs(5)).expect("the worker outlived meshport");
+    assert_eq!(status.code(), Some(3), "{status}");
+}

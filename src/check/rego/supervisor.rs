@@ -177,7 +177,10 @@ fn in_process<I: Serialize>(request: &Request<I>, hear: &mut dyn FnMut(Message))
 }
 
 fn in_child<I: Serialize + Sync>(exe: &Path, request: &Request<I>, limits: Limits, hear: &mut dyn FnMut(Message)) -> Result<(), Death> {
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::arg0(&mut command, "meshport"); // not `/proc/self/exe` in `ps`
+    let mut child = command
         .args([worker::SUBCOMMAND, "--memory", &limits.memory.to_string(), "--cpu", &limits.cpu_seconds.to_string()])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -191,12 +194,15 @@ fn in_child<I: Serialize + Sync>(exe: &Path, request: &Request<I>, limits: Limit
     };
     let (done, tail) = std::thread::scope(|scope| {
         // A worker that dies early closes its end; the write then fails and its exit says why.
-        scope.spawn(move || {
+        let writer = scope.spawn(move || {
             let mut w = std::io::BufWriter::new(stdin);
-            let _ = serde_json::to_writer(&mut w, request).map_err(std::io::Error::from).and_then(|_| w.flush());
+            let _ = serde_json::to_writer(&mut w, request).map_err(std::io::Error::from).and_then(|_| w.write_all(b"\n")).and_then(|_| w.flush());
+            w
         });
         let tail = scope.spawn(move || last_bytes(stderr, 4096));
         let done = read_messages(BufReader::new(stdout), hear);
+        // Its standard input stays open until here: the worker stops when it closes.
+        drop(writer.join());
         (done, tail.join().unwrap_or_default())
     });
     match child.wait() {
@@ -285,6 +291,43 @@ mod tests {
         assert_eq!(death(signalled(libc::SIGXCPU), "", LIMITS), Death::Cpu { seconds: 60 });
         assert_eq!(death(signalled(libc::SIGKILL), "", LIMITS), Death::Other("was stopped by signal 9".into()));
         assert_eq!(Death::Memory { mib: 1024 }.to_string(), "ran out of memory (a Rego worker may use 1024 MiB)");
+    }
+
+    fn state() -> State {
+        State { session: Session::default(), compiled: Vec::new(), excluded: BTreeSet::new(), steps: Steps { left: 100, exhausted_by: None }, phase: Phase::Starting }
+    }
+
+    #[test]
+    fn a_dead_worker_is_blamed_where_it_was() {
+        let policies = [("r/a.rego", ""), ("r/b.rego", "")];
+        // Parsing a file: it is reported and left out, and a new worker carries on.
+        let mut s = state();
+        s.hear(Message::Parsing { file: "r/b.rego".into() });
+        assert!(s.blame(Death::Stack, &policies));
+        assert!(s.excluded.contains("r/b.rego"));
+        assert_eq!(s.session.findings[0].rule, "rego.syntax");
+        // Evaluating a rule: it is done (as dead), and a new worker carries on with the rest.
+        s.hear(Message::Evaluating { target: "data.meshport.a.deny_product".into() });
+        assert!(s.blame(Death::Memory { mib: 1024 }, &policies));
+        assert!(s.done().contains("data.meshport.a.deny_product"));
+        // Its CPU time: the last line of defence ends Rego for the build.
+        s.hear(Message::Evaluating { target: "data.meshport.b.deny_mesh".into() });
+        assert!(!s.blame(Death::Cpu { seconds: 180 }, &policies));
+        assert_eq!(s.session.abandoned.as_deref(), Some("the Rego worker used more than 180 s of CPU time while evaluating `meshport.b.deny_mesh`"));
+        // Anywhere else nothing is evaluated, and the finding says so.
+        let mut s = state();
+        assert!(!s.blame(Death::Other("was stopped by signal 9".into()), &policies));
+        assert_eq!((s.session.findings[0].rule.as_str(), s.session.findings[0].file.as_str()), ("rego.eval", "r/a.rego"));
+    }
+
+    #[test]
+    fn steps_charged_by_one_worker_are_gone_for_the_next() {
+        let mut s = state();
+        let evaluated = |target: &str, charged, stop| Message::Evaluated(Evaluated { target: target.into(), outcomes: Vec::new(), stop, charged });
+        s.hear(evaluated("data.meshport.a.deny_product", 60, None));
+        s.hear(evaluated("data.meshport.b.deny_product", 40, Some(Stop::Budget { product: Some(3), not_evaluated: vec![3, 4] })));
+        assert_eq!((s.steps.left, s.steps.exhausted_by.as_deref()), (0, Some("meshport.b.deny_product")));
+        assert_eq!(s.done().len(), 2);
     }
 
     #[test]

@@ -8,7 +8,8 @@ use super::budget;
 use super::compile;
 use super::input::{Inputs, Wire};
 use super::protocol::{Evaluated, Message, Request, Scope, Stop, Target};
-use std::io::{BufRead, Write};
+use serde::Deserialize;
+use std::io::{BufRead, Read, Write};
 
 /// The name of the hidden subcommand.
 pub const SUBCOMMAND: &str = "rego-worker";
@@ -41,13 +42,32 @@ pub fn main(limits: Limits) -> i32 {
             return 2;
         }
     };
-    match pool.install(|| serve(std::io::stdin().lock(), std::io::stdout().lock())) {
+    let served = read_request(std::io::stdin().lock()).and_then(|request| {
+        outlive_no_parent();
+        pool.install(|| serve_request(request, std::io::stdout().lock()))
+    });
+    match served {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("error: {e:#}");
             2
         }
     }
+}
+
+/// meshport keeps the worker's standard input open until it has heard all: when it closes
+/// (meshport stopped, or was killed), the worker stops too instead of computing for nobody.
+fn outlive_no_parent() {
+    std::thread::spawn(|| {
+        let mut sink = [0u8; 64];
+        let mut stdin = std::io::stdin();
+        while let Ok(n) = stdin.read(&mut sink) {
+            if n == 0 {
+                break;
+            }
+        }
+        std::process::exit(3);
+    });
 }
 
 /// Lowers the soft limits only (the hard ones stay as inherited), so this works whatever the
@@ -70,10 +90,19 @@ fn apply(_: Limits) -> std::io::Result<()> {
     Ok(())
 }
 
+/// One request (a JSON value; what follows it is not read).
+fn read_request(input: impl BufRead) -> anyhow::Result<Request<'static, Wire<'static>>> {
+    let mut json = serde_json::Deserializer::from_reader(input);
+    Ok(Request::deserialize(&mut json)?)
+}
+
 /// Reads the request, compiles the policies and evaluates every rule not yet done, saying what
 /// it is about to do before doing it.
-pub fn serve(input: impl BufRead, mut output: impl Write) -> anyhow::Result<()> {
-    let request: Request<'static, Wire<'static>> = serde_json::from_reader(input)?;
+pub fn serve(input: impl BufRead, output: impl Write) -> anyhow::Result<()> {
+    serve_request(read_request(input)?, output)
+}
+
+fn serve_request(request: Request<'static, Wire<'static>>, mut output: impl Write) -> anyhow::Result<()> {
     let mut failed: Option<std::io::Error> = None;
     let mut say = |m: Message| {
         if failed.is_none() {
