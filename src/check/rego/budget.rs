@@ -6,8 +6,9 @@
 //! of zero that first check fails, so an evaluation under `check_interval: n` stops after
 //! exactly `n` steps: a deterministic step limit. regorus does not tell how many steps an
 //! evaluation that finished took, so each evaluation runs under a rising limit (1,024 steps,
-//! then four times more, up to the cap) and is charged every limit it ran under: at most about
-//! 5.3 times, and for any rule over 1,024 steps at most about 1.8 times, what it used.
+//! then four times more, up to the cap) and is charged every limit it ran under: 1,024 steps
+//! for a cheap rule, and for one that needs more than that between 4/3 and 16/3 of what it used
+//! (the last limit `L` it ran under is at most four times its use; `L + L/4 + …` is `4L/3`).
 //!
 //! Products are evaluated in batches, in parallel within a batch and charged in product order
 //! between batches, so the product at which the budget runs out is the same on every machine.
