@@ -142,7 +142,11 @@ fn line_of(text: &str, word: &str) -> Pos {
 mod tests {
     use super::*;
 
-    fn compiled(policies: &[(&str, &str)]) -> (Vec<(String, String, u32, u32)>, Vec<String>, Vec<String>) {
+    /// Findings as (rule, file, line, column).
+    type Found = Vec<(String, String, u32, u32)>;
+
+    /// Findings, target paths and what the compiler said, for the given policies.
+    fn compiled(policies: &[(&str, &str)]) -> (Found, Vec<String>, Vec<String>) {
         let owned: Vec<(String, String)> = policies.iter().map(|(f, t)| (f.to_string(), t.to_string())).collect();
         let mut said = Vec::new();
         let c = compile(&owned, &BTreeSet::new(), &mut |m| said.push(format!("{m:?}")));

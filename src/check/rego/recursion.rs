@@ -290,7 +290,7 @@ impl Walker<'_, '_> {
 
     /// The dynamic indexes of a rule head (`a[x] := …`) are evaluated like body expressions.
     fn head_indexes(&mut self, refr: &ExprRef) {
-        if let Some((_, _, dynamic)) = flatten(refr) {
+        if let Some(Chain { dynamic, .. }) = flatten(refr) {
             dynamic.into_iter().for_each(|e| self.expr(e));
         }
     }
@@ -350,7 +350,7 @@ impl Walker<'_, '_> {
     }
 
     fn reference(&mut self, e: &ExprRef) {
-        let Some((root, comps, dynamic)) = flatten(e) else {
+        let Some(Chain { root, comps, dynamic }) = flatten(e) else {
             // A reference into a value that is not a name (`f(x).a`, `[1][0]`).
             match e.as_ref() {
                 Expr::RefDot { refr, .. } => self.expr(refr),
@@ -375,7 +375,7 @@ impl Walker<'_, '_> {
     }
 
     fn call(&mut self, fcn: &ExprRef) {
-        let Some((root, comps, dynamic)) = flatten(fcn) else { return };
+        let Some(Chain { root, comps, dynamic }) = flatten(fcn) else { return };
         if !dynamic.is_empty() {
             return;
         }
@@ -389,7 +389,7 @@ impl Walker<'_, '_> {
 /// `data.a.b` of a package clause.
 fn package_path(m: &Module) -> Path {
     let mut path = vec!["data".to_string()];
-    if let Some((root, comps, _)) = flatten(&m.package.refr) {
+    if let Some(Chain { root, comps, .. }) = flatten(&m.package.refr) {
         path.push(root.text().to_string());
         path.extend(static_prefix(&comps));
     }
@@ -398,7 +398,7 @@ fn package_path(m: &Module) -> Path {
 
 /// A rule's root name and the static path of its head: `data.pkg.a.b` for `a.b[x] := …`.
 fn rule_path(package: &Path, rule: &Rule) -> Option<(String, Path)> {
-    let (root, comps, _) = flatten(head_of(rule).0)?;
+    let Chain { root, comps, .. } = flatten(head_of(rule).0)?;
     let mut path = package.clone();
     path.push(root.text().to_string());
     path.extend(static_prefix(&comps));
@@ -417,7 +417,7 @@ fn head_of(rule: &Rule) -> (&ExprRef, bool) {
 fn imports(m: &Module) -> BTreeMap<String, Path> {
     let mut out = BTreeMap::new();
     for import in &m.imports {
-        let Some((root, comps, _)) = flatten(&import.refr) else { continue };
+        let Some(Chain { root, comps, .. }) = flatten(&import.refr) else { continue };
         if root.text() != "data" {
             continue;
         }
@@ -435,26 +435,34 @@ fn imports(m: &Module) -> BTreeMap<String, Path> {
     out
 }
 
-/// A reference chain as its root name, its components (`None` for a dynamic index) and the
-/// dynamic index expressions; `None` when the chain does not start at a name.
-fn flatten(e: &ExprRef) -> Option<(&Span, Vec<Option<String>>, Vec<&ExprRef>)> {
+/// A reference chain: `root.a["b"][x]`.
+struct Chain<'e> {
+    root: &'e Span,
+    /// The components after the root, `None` for a dynamic index.
+    comps: Vec<Option<String>>,
+    /// The dynamic index expressions.
+    dynamic: Vec<&'e ExprRef>,
+}
+
+/// `None` when the chain does not start at a name.
+fn flatten(e: &ExprRef) -> Option<Chain<'_>> {
     match e.as_ref() {
-        Expr::Var { span, .. } => Some((span, Vec::new(), Vec::new())),
+        Expr::Var { span, .. } => Some(Chain { root: span, comps: Vec::new(), dynamic: Vec::new() }),
         Expr::RefDot { refr, field, .. } => {
-            let (root, mut comps, dynamic) = flatten(refr)?;
-            comps.push(Some(field.0.text().to_string()));
-            Some((root, comps, dynamic))
+            let mut chain = flatten(refr)?;
+            chain.comps.push(Some(field.0.text().to_string()));
+            Some(chain)
         }
         Expr::RefBrack { refr, index, .. } => {
-            let (root, mut comps, mut dynamic) = flatten(refr)?;
+            let mut chain = flatten(refr)?;
             match index.as_ref() {
-                Expr::String { value: Value::String(s), .. } | Expr::RawString { value: Value::String(s), .. } => comps.push(Some(s.to_string())),
+                Expr::String { value: Value::String(s), .. } | Expr::RawString { value: Value::String(s), .. } => chain.comps.push(Some(s.to_string())),
                 _ => {
-                    comps.push(None);
-                    dynamic.push(index);
+                    chain.comps.push(None);
+                    chain.dynamic.push(index);
                 }
             }
-            Some((root, comps, dynamic))
+            Some(chain)
         }
         _ => None,
     }
