@@ -42,6 +42,8 @@ pub struct Run {
     pub ran: Ran,
     /// Steps charged: every limit it ran under.
     pub charged: u64,
+    /// What `print` said in the last run (`file:line: text`).
+    pub prints: Vec<String>,
 }
 
 /// Evaluates `rule` on the engine's input, taking at most `cap` steps.
@@ -56,10 +58,11 @@ pub fn eval(engine: &mut Engine, rule: &str, cap: u64) -> Run {
         });
         let result = engine.eval_rule(rule.to_string());
         charged += limit;
+        let prints = engine.take_prints().unwrap_or_default();
         match result {
-            Ok(v) => return Run { ran: Ran::Value(v), charged },
-            Err(e) if !is_step_limit(&e) => return Run { ran: Ran::Error(format!("{e}")), charged },
-            Err(_) if limit >= cap => return Run { ran: Ran::Capped, charged },
+            Ok(v) => return Run { ran: Ran::Value(v), charged, prints },
+            Err(e) if !is_step_limit(&e) => return Run { ran: Ran::Error(format!("{e}")), charged, prints },
+            Err(_) if limit >= cap => return Run { ran: Ran::Capped, charged, prints },
             Err(_) => limit = (limit * 4).min(cap),
         }
     }
@@ -78,7 +81,7 @@ fn batch_size(left: u64) -> usize {
 
 /// `t` over every product input, charging `left`.
 pub fn over_products(engine: &Engine, t: &Target, inputs: &[Value], left: &mut u64) -> Evaluated {
-    let mut out = Evaluated { target: t.path.clone(), outcomes: Vec::new(), stop: None, charged: 0 };
+    let mut out = Evaluated { target: t.path.clone(), outcomes: Vec::new(), stop: None, charged: 0, prints: Vec::new() };
     let mut next = 0;
     while next < inputs.len() {
         let cap = EVAL_STEPS.min(*left);
@@ -99,6 +102,7 @@ pub fn over_products(engine: &Engine, t: &Target, inputs: &[Value], left: &mut u
             }
             *left -= run.charged;
             out.charged += run.charged;
+            out.prints.extend(run.prints);
             if capped {
                 out.stop = Some(Stop::StepLimit { product: Some(i), limit: EVAL_STEPS, skipped: inputs.len() - i - 1 });
                 return out;
@@ -115,7 +119,7 @@ pub fn over_mesh(engine: &Engine, t: &Target, input: Value, left: &mut u64) -> E
     let mut eng = engine.clone();
     eng.set_input(input);
     let run = eval(&mut eng, &t.path, *left);
-    let mut out = Evaluated { target: t.path.clone(), outcomes: Vec::new(), stop: None, charged: run.charged.min(*left) };
+    let mut out = Evaluated { target: t.path.clone(), outcomes: Vec::new(), stop: None, charged: run.charged.min(*left), prints: run.prints };
     match run.ran {
         Ran::Capped if *left <= u32::MAX as u64 => out.stop = Some(Stop::Budget { product: None, not_evaluated: Vec::new() }),
         Ran::Capped => out.stop = Some(Stop::StepLimit { product: None, limit: u32::MAX as u64, skipped: 0 }),

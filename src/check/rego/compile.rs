@@ -30,7 +30,11 @@ pub fn compile(policies: &[(String, String)], excluded: &BTreeSet<String>, say: 
     }
     say(Message::Compiling);
     reject_recursion(&mut engine, &mut loaded, &mut findings);
-    let engine = prepare(engine, &mut loaded, &mut findings);
+    let engine = prepare(engine, &mut loaded, &mut findings).map(|mut e| {
+        // `print` output comes back with the results (the worker's stderr is for its death).
+        e.set_gather_prints(true);
+        e
+    });
     let targets = engine.as_ref().map(|e| targets(e, &loaded, &mut findings)).unwrap_or_default();
     Compiled { engine: engine.unwrap_or_default(), findings, targets }
 }

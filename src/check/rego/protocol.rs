@@ -90,6 +90,8 @@ pub struct Evaluated {
     pub stop: Option<Stop>,
     /// Steps charged to the build's budget.
     pub charged: u64,
+    /// What `print` said, in product order (`file:line: text`).
+    pub prints: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -115,6 +115,10 @@ impl State {
             }
             Message::Evaluating { target } => self.phase = Phase::Evaluating(target),
             Message::Evaluated(e) => {
+                // A policy's `print` output, for its author, as regorus prints it in-process.
+                for line in &e.prints {
+                    eprintln!("{line}");
+                }
                 self.steps.left = self.steps.left.saturating_sub(e.charged);
                 if matches!(e.stop, Some(Stop::Budget { .. })) {
                     self.steps.exhausted_by = Some(e.target.trim_start_matches("data.").to_string());
@@ -323,7 +327,7 @@ mod tests {
     #[test]
     fn steps_charged_by_one_worker_are_gone_for_the_next() {
         let mut s = state();
-        let evaluated = |target: &str, charged, stop| Message::Evaluated(Evaluated { target: target.into(), outcomes: Vec::new(), stop, charged });
+        let evaluated = |target: &str, charged, stop| Message::Evaluated(Evaluated { target: target.into(), outcomes: Vec::new(), stop, charged, prints: Vec::new() });
         s.hear(evaluated("data.meshport.a.deny_product", 60, None));
         s.hear(evaluated("data.meshport.b.deny_product", 40, Some(Stop::Budget { product: Some(3), not_evaluated: vec![3, 4] })));
         assert_eq!((s.steps.left, s.steps.exhausted_by.as_deref()), (0, Some("meshport.b.deny_product")));

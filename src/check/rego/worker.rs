@@ -135,7 +135,7 @@ fn serve_request(request: Request<'static, Wire<'static>>, mut output: impl Writ
 fn evaluate(engine: &regorus::Engine, t: &Target, inputs: &Inputs, left: &mut u64, exhausted_by: &Option<String>) -> Evaluated {
     if *left == 0 {
         let by = exhausted_by.clone().unwrap_or_default();
-        return Evaluated { target: t.path.clone(), outcomes: Vec::new(), stop: Some(Stop::Starved { by }), charged: 0 };
+        return Evaluated { target: t.path.clone(), outcomes: Vec::new(), stop: Some(Stop::Starved { by }), charged: 0, prints: Vec::new() };
     }
     match t.scope {
         Scope::Product => budget::over_products(engine, t, &inputs.products, left),
