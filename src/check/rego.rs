@@ -36,8 +36,9 @@
 //!   the rule it was evaluating, and a new worker carries on with the other rules
 //!   ([`supervisor`]).
 //! - Work is counted in interpreter steps ([`budget`]): one `deny_product` evaluation may take
-//!   [`budget::EVAL_STEPS`] (a rule that needs more is a `rego.eval` finding and is not
-//!   evaluated for the remaining products), and all Rego in a build shares a budget
+//!   [`budget::EVAL_STEPS`], a `deny_mesh` one [`budget::mesh_eval_steps`] (a rule that needs
+//!   more is a `rego.eval` finding and is not evaluated for the remaining products), and all
+//!   Rego in a build shares a budget
 //!   (`rego.steps` in policies.yaml, default [`budget::BUILD_STEPS`]); the rule in which it runs
 //!   out is a `rego.budget` finding naming the products not evaluated. Steps do not depend on
 //!   the machine or its load, so neither do the findings; the CPU limit is the last line of

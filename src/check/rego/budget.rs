@@ -114,15 +114,23 @@ pub fn over_products(engine: &Engine, t: &Target, inputs: &[Value], left: &mut u
     out
 }
 
-/// `t` once over the mesh document; it may use what is left of the budget.
-pub fn over_mesh(engine: &Engine, t: &Target, input: Value, left: &mut u64) -> Evaluated {
+/// Steps one `deny_mesh` evaluation may take: as many as a `deny_product` one, and as many
+/// again for every 1,000 products, since it sees them all (at most `u32::MAX`, regorus' limit).
+pub fn mesh_eval_steps(products: usize) -> u64 {
+    (EVAL_STEPS * (1 + products as u64 / 1000)).min(u32::MAX as u64)
+}
+
+/// `t` once over the mesh document of `products` products.
+pub fn over_mesh(engine: &Engine, t: &Target, input: Value, products: usize, left: &mut u64) -> Evaluated {
     let mut eng = engine.clone();
     eng.set_input(input);
-    let run = eval(&mut eng, &t.path, *left);
+    let limit = mesh_eval_steps(products);
+    let cap = limit.min(*left);
+    let run = eval(&mut eng, &t.path, cap);
     let mut out = Evaluated { target: t.path.clone(), outcomes: Vec::new(), stop: None, charged: run.charged.min(*left), prints: run.prints };
     match run.ran {
-        Ran::Capped if *left <= u32::MAX as u64 => out.stop = Some(Stop::Budget { product: None, not_evaluated: Vec::new() }),
-        Ran::Capped => out.stop = Some(Stop::StepLimit { product: None, limit: u32::MAX as u64, skipped: 0 }),
+        Ran::Capped if cap < limit => out.stop = Some(Stop::Budget { product: None, not_evaluated: Vec::new() }),
+        Ran::Capped => out.stop = Some(Stop::StepLimit { product: None, limit, skipped: 0 }),
         ran => out.outcomes.extend(outcome(None, ran)),
     }
     *left -= out.charged;
@@ -202,6 +210,22 @@ mod tests {
         let out = over_products(&e, &target(), &inputs, &mut left);
         assert_eq!(out.stop, Some(Stop::StepLimit { product: Some(0), limit: EVAL_STEPS, skipped: 2 }));
         assert_eq!(left, BUILD_STEPS - out.charged);
+    }
+
+    #[test]
+    fn a_mesh_rule_may_take_more_steps_for_a_larger_mesh() {
+        assert_eq!(mesh_eval_steps(12), EVAL_STEPS);
+        assert_eq!(mesh_eval_steps(10_000), 11 * EVAL_STEPS);
+        assert_eq!(mesh_eval_steps(100_000_000), u32::MAX as u64);
+        let e = engine("deny_mesh contains x if {\n  some a in numbers.range(1, 3000)\n  some b in numbers.range(1, 3000)\n  x := a * b\n  x < 0\n}\n");
+        let t = Target { path: "data.meshport.t.deny_mesh".into(), scope: Scope::Mesh, ..target() };
+        let mut left = BUILD_STEPS;
+        let out = over_mesh(&e, &t, Value::new_object(), 5, &mut left);
+        assert_eq!(out.stop, Some(Stop::StepLimit { product: None, limit: EVAL_STEPS, skipped: 0 }));
+        // Under a smaller budget, the same evaluation exhausts the budget instead.
+        let mut left = EVAL_STEPS / 2;
+        let out = over_mesh(&e, &t, Value::new_object(), 5, &mut left);
+        assert_eq!((out.stop, left), (Some(Stop::Budget { product: None, not_evaluated: Vec::new() }), 0));
     }
 
     #[test]

@@ -139,6 +139,6 @@ fn evaluate(engine: &regorus::Engine, t: &Target, inputs: &Inputs, left: &mut u6
     }
     match t.scope {
         Scope::Product => budget::over_products(engine, t, &inputs.products, left),
-        Scope::Mesh => budget::over_mesh(engine, t, inputs.mesh(), left),
+        Scope::Mesh => budget::over_mesh(engine, t, inputs.mesh(), inputs.products.len(), left),
     }
 }
