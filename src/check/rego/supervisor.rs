@@ -146,11 +146,14 @@ impl State {
                 self.session.died.push((target, death));
                 carry_on
             }
+            Phase::Between => {
+                self.session.abandoned = Some(format!("the Rego worker {death} between two rules"));
+                false
+            }
             phase => {
                 let when = match phase {
-                    Phase::Starting => "before it read the policies",
                     Phase::Compiling => "while compiling the policies",
-                    _ => "between two rules",
+                    _ => "before it read the policies",
                 };
                 let file = policies.first().map(|(f, _)| *f).unwrap_or_default();
                 self.session.findings.push(Diagnostic::error("rego.eval", file, Pos::new(1, 1), format!("no custom rule was evaluated: the Rego worker {death} {when}"))
@@ -318,7 +321,12 @@ mod tests {
         s.hear(Message::Evaluating { target: "data.meshport.b.deny_mesh".into() });
         assert!(!s.blame(Death::Cpu { seconds: 180 }, &policies));
         assert_eq!(s.session.abandoned.as_deref(), Some("the Rego worker used more than 180 s of CPU time while evaluating `meshport.b.deny_mesh`"));
-        // Anywhere else nothing is evaluated, and the finding says so.
+        // Between two rules: the rules left are reported as not evaluated.
+        let mut s = state();
+        s.hear(Message::Compiled { findings: Vec::new(), targets: Vec::new() });
+        assert!(!s.blame(Death::Stack, &policies));
+        assert!(s.session.abandoned.as_deref().is_some_and(|a| a.ends_with("between two rules")));
+        // Before the policies were compiled nothing is evaluated, and the finding says so.
         let mut s = state();
         assert!(!s.blame(Death::Other("was stopped by signal 9".into()), &policies));
         assert_eq!((s.session.findings[0].rule.as_str(), s.session.findings[0].file.as_str()), ("rego.eval", "r/a.rego"));
