@@ -16,6 +16,8 @@
 //!   logistics:
 //!     rules: { field.classification-missing: error }
 //!     requiredTags: [logistics]
+//! rego:
+//!   steps: 1073741824          # budget of all custom Rego rules in one build (global only)
 //! ```
 
 use super::rules;
@@ -82,6 +84,13 @@ struct RawPolicies {
     #[serde(flatten)]
     global: RawSet,
     domains: BTreeMap<String, RawSet>,
+    rego: RawRego,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct RawRego {
+    steps: Option<std::num::NonZeroU64>,
 }
 
 /// One set of settings (global, or one domain's additions).
@@ -100,6 +109,8 @@ pub struct PolicySet {
 pub struct Policies {
     pub global: PolicySet,
     pub domains: BTreeMap<String, PolicySet>,
+    /// The step budget of all custom Rego rules in one build (`rego.steps`), when set.
+    pub rego_steps: Option<u64>,
     /// `policies.yaml`, when the mesh has one (for finding positions).
     origin: Option<Origin>,
 }
@@ -124,7 +135,8 @@ impl Policies {
             let compiled = compile_set(&origin, &pointer, set, diags);
             domains.insert(name, compiled);
         }
-        let policies = Policies { global, domains, origin: Some(origin) };
+        let rego_steps = raw.rego.steps.map(|n| n.get());
+        let policies = Policies { global, domains, rego_steps, origin: Some(origin) };
         policies.report_loosening(diags);
         policies
     }

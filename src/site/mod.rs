@@ -96,7 +96,7 @@ fn load_tree_from(
     schema_report.drop_shadowed_type_errors(&mut diags);
     let policies = crate::check::policy::Policies::load(&mesh, &mut diags);
     crate::check::run(&mesh, &policies, &mut diags);
-    crate::check::rego::run(&mesh, &mut diags);
+    crate::check::rego::run(&mesh, &policies, &mut diags);
     // Last, so the mesh's policies re-level every finding, whichever stage reported it.
     let mut diags = policies.apply(&mesh, diags);
     diags.finish();

@@ -14,6 +14,7 @@ mod names;
 mod policy;
 mod rules;
 mod rego;
+mod rego_limits;
 mod schema;
 mod search;
 mod serve;

@@ -80,3 +80,15 @@ fn human_report_shows_the_policy_line() {
     assert!(text.contains("content/governance/rules/ports.rego:4:52: error[rego.syntax]"), "{text}");
     assert!(text.contains(r#"deny_product contains {"msg": "port without type"} {"#), "{text}");
 }
+
+#[test]
+fn print_output_reaches_the_terminal_in_product_order() {
+    let mesh = copy_fixture("rego-deny");
+    let policy = "package meshport.debug\n\ndeny_product contains \"never\" if {\n\tprint(\"checking\", input.product.id)\n\tfalse\n}\n";
+    std::fs::write(mesh.path().join(RULES).join("debug.rego"), policy).unwrap();
+    let r = run(&["check", "--root", mesh.path().to_str().unwrap(), "--format", "json"]);
+    let file = "content/governance/rules/debug.rego:4";
+    assert!(r.stderr.contains(&format!("{file}: checking finance-revenue\n{file}: checking sales-orders\n")), "{}", r.stderr);
+    // stdout stays the JSON report.
+    assert!(serde_json::from_str::<serde_json::Value>(&r.stdout).is_ok(), "{}", r.stdout);
+}

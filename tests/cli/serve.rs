@@ -55,10 +55,27 @@ fn drain(pipe: impl Read + Send + 'static, buf: Arc<Mutex<String>>, on_line: imp
     });
 }
 
+/// `spawn_serve` with its address space (and its Rego workers') capped at 4 GiB, for tests
+/// whose policies try to take all memory.
+fn spawn_serve_limited(root: &Path) -> Child {
+    Command::new("sh")
+        .args(["-c", "ulimit -v 4194304 && exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_meshport")])
+        .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start meshport serve under sh")
+}
+
 impl Server {
     /// Starts `serve --port 0` and waits for the URL it prints.
     fn start(root: &Path) -> Server {
-        let mut child = spawn_serve(root, &["--port", "0"]);
+        Server::attach(spawn_serve(root, &["--port", "0"]))
+    }
+
+    /// Waits for the URL a started `serve` prints.
+    fn attach(mut child: Child) -> Server {
         let (out, err) = (Arc::new(Mutex::new(String::new())), Arc::new(Mutex::new(String::new())));
         let (tx, rx) = mpsc::channel::<String>();
         drain(child.stdout.take().unwrap(), out.clone(), move |line| {
@@ -351,4 +368,36 @@ fn redirects_never_leave_the_site() {
         let r = server.get(request);
         assert_eq!((r.status, location(&r)), (404, None), "{request}\n{}", r.headers);
     }
+}
+
+#[test]
+fn no_policy_can_stop_the_server() {
+    let mesh = copy_fixture("valid-basic");
+    let root = mesh.path();
+    let rules = root.join("content/governance/rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    let mut server = Server::attach(spawn_serve_limited(root));
+    assert_eq!(server.get(PRODUCT).status, 200, "{}", server.log());
+    let mut chain = String::from("package meshport.bad\n\ndeny_product contains \"m\" if p0 > 0\n\n");
+    for i in 0..10_000 {
+        chain.push_str(&format!("p{i} := p{} + 1\n", i + 1));
+    }
+    chain.push_str("p10000 := 0\n");
+    // In turn: recursion (rejected when compiled), an allocation beyond the Rego worker's
+    // memory, and a rule chain deeper than its stack (both end the worker, not the server).
+    let policies = [
+        ("error[rego.recursion]", "package meshport.bad\n\nf(x) := y if {\n\ty := f(x)\n}\n\ndeny_product contains \"m\" if f(1)\n".to_string()),
+        ("ran out of memory", "package meshport.bad\n\ndeny_product contains \"m\" if count(numbers.range(1, 80000000)) < 0\n".to_string()),
+        ("overflowed its stack", chain),
+    ];
+    for (needle, policy) in policies {
+        std::fs::write(rules.join("bad.rego"), policy).unwrap();
+        server.wait_until(&format!("the overlay shows `{needle}`"), Duration::from_secs(30), || server.get(PRODUCT).body.contains(needle));
+        let page = server.get(PRODUCT);
+        assert_eq!(page.status, 200);
+        assert!(visible_text(&page.body).contains(PURPOSE), "the last good page is not served");
+        assert!(server.child.try_wait().unwrap().is_none(), "serve died\n{}", server.log());
+    }
+    std::fs::remove_file(rules.join("bad.rego")).unwrap();
+    server.wait_until("the overlay goes", Duration::from_secs(30), || !server.get(PRODUCT).body.contains(OVERLAY));
 }
