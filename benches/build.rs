@@ -6,6 +6,7 @@
 //! Run: `cargo bench --bench build` (sizes from `MESHPORT_BENCH_SIZES`, default `1000,10000`).
 
 use meshport::cmd::load;
+use meshport::lineage::LayoutCache;
 use meshport::output::write_atomic;
 use meshport::render::{render_site, Templates};
 use std::fmt::Write as _;
@@ -85,7 +86,7 @@ fn run(n: usize) {
     for _ in 0..3 {
         let (loaded, t_load) = time(|| load(dir.path(), None).unwrap());
         let (templates, t_tpl) = time(|| Templates::load(dir.path()).unwrap());
-        let (site, t_render) = time(|| render_site(&loaded.mesh, &loaded.diags, &templates, dir.path(), None).unwrap());
+        let (site, t_render) = time(|| render_site(&loaded.mesh, &loaded.diags, &templates, dir.path(), None, &LayoutCache::with_limit(0)).unwrap());
         let (_, t_write) = time(|| write_atomic(&site, &dir.path().join("public")).unwrap());
         rows.push([t_load, t_tpl, t_render, t_write, t_load + t_tpl + t_render + t_write]);
         assert!(!loaded.diags.has_errors());
@@ -104,11 +105,12 @@ fn run(n: usize) {
 fn rebuild_after_one_change(root: &Path, n: usize) {
     let file = root.join(format!("content/products/p{:06}.odps.yaml", n / 2));
     let mut times = Vec::new();
+    let layouts = LayoutCache::default();
     for round in 0..3 {
         let text = std::fs::read_to_string(&file).unwrap();
         let edited = text.replacen("with a few sentences", &format!("edited {round} times, with a few sentences"), 1);
         std::fs::write(&file, edited).unwrap();
-        let (report, t) = time(|| meshport::serve::rebuild(root, "http://127.0.0.1:1111/").unwrap());
+        let (report, t) = time(|| meshport::serve::rebuild(root, "http://127.0.0.1:1111/", &layouts).unwrap());
         assert!(matches!(report.result, meshport::serve::Published::Good(_)), "the edited mesh must build");
         times.push(t);
     }

@@ -44,6 +44,7 @@ rules! {
     "source.symlink", Warning, Source, "A symbolic link under content/ was not followed.", "Replace the link with the file itself; links may point outside the repository.";
     "source.unrecognised", Warning, Source, "A YAML or Markdown file is not a descriptor or page meshport knows, so it was not rendered.", "Add `kind: DataProduct` or `kind: DataContract`, or move the file.";
     "config.invalid", Error, Source, "meshport.toml is not valid or has unknown keys.", "Keys: title, description, base_url, [repository] url + branch, [schemas].";
+    "config.deprecated", Warning, Source, "meshport.toml sets a key that is still accepted but no longer has an effect (`[lineage] timeout_ms`: diagrams are laid out without a time budget).", "Remove the key.";
     "config.repository-url", Error, Source, "`[repository]` in meshport.toml has a `url` or `edit_url` that is not an http(s) URL, or an `edit_url` without `{path}`, so no edit or commit links are made.", "Use the https address of the repository's web page, e.g. `https://github.com/org/mesh`.";
     "git.unavailable", Info, Mesh, "The mesh is not in a git repository, or its history could not be read: pages show no last-change dates, authors or history.", "Build inside a clone of the mesh repository.";
     "git.no-commits", Info, Mesh, "The repository has no commit yet: every page says \"not committed yet\".", "Commit the mesh.";

@@ -2,6 +2,7 @@
 //! findings nothing is written and the previous output stays as it was.
 
 use super::{load, EXIT_FINDINGS, EXIT_OK};
+use crate::lineage::LayoutCache;
 use crate::render::{render_site, Templates};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -32,7 +33,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<i32> {
     }
     progress.step("rendering pages");
     let templates = Templates::load(&args.root)?;
-    let site = render_site(&loaded.mesh, &loaded.diags, &templates, &args.root, git.as_deref())?;
+    let site = render_site(&loaded.mesh, &loaded.diags, &templates, &args.root, git.as_deref(), &LayoutCache::with_limit(0))?;
     progress.step("writing the site");
     let out = args.output.clone().unwrap_or_else(|| args.root.join("public"));
     crate::output::write_atomic(&site, &out)?;

@@ -177,10 +177,18 @@ impl PageJob {
     }
 }
 
-/// Renders the whole site into memory.
-pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root: &Path, git: Option<&crate::git::GitFacts>) -> anyhow::Result<Site> {
+/// Renders the whole site into memory. `layouts` keeps lineage layouts between the builds of
+/// a long-running caller (`serve`); a one-shot build passes one that keeps nothing.
+pub fn render_site(
+    mesh: &Mesh,
+    diags: &Diagnostics,
+    templates: &Templates,
+    root: &Path,
+    git: Option<&crate::git::GitFacts>,
+    layouts: &crate::lineage::LayoutCache,
+) -> anyhow::Result<Site> {
     let urls = Urls::build(mesh);
-    let lineage = crate::lineage::Lineage::build(mesh, &urls);
+    let lineage = crate::lineage::Lineage::build(mesh, &urls, layouts);
     let scorecard = crate::check::score::compute(mesh, diags);
     let ctx = Ctx { mesh, urls: &urls, diags, lineage: &lineage, scorecard: &scorecard, git };
     let site_view = pages::site_view(mesh);

@@ -53,15 +53,17 @@ async fn serve(opts: &Options) -> anyhow::Result<()> {
     let (tx, changes) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let watcher = watch::Watcher::start(&root, tx)?;
     println!("building {} in memory", root.display());
+    // Lineage layouts outlive each rebuild: an edit redraws only the diagrams it changed.
+    let layouts = Arc::new(crate::lineage::LayoutCache::default());
     let first = {
-        let (root, url) = (root.clone(), url.clone());
-        tokio::task::spawn_blocking(move || rebuild(&root, &url)).await.context("the first build panicked")??
+        let (root, url, layouts) = (root.clone(), url.clone(), layouts.clone());
+        tokio::task::spawn_blocking(move || rebuild(&root, &url, &layouts)).await.context("the first build panicked")??
     };
     let mut printed = String::new();
     rebuild::print(&first, &mut printed);
     let (stop_tx, stop_rx) = signal_channel::channel(false);
     let shared = Arc::new(Shared::new(first.result, stop_rx.clone()));
-    let rebuilder = Rebuilder { root: root.clone(), url: url.clone(), changes, watcher, printed };
+    let rebuilder = Rebuilder { root: root.clone(), url: url.clone(), changes, watcher, printed, layouts };
     rebuilder.spawn(shared.clone())?;
     if !opts.bind.is_loopback() {
         eprintln!("warning: listening on {local}: the portal and every descriptor in it are reachable from the network");
@@ -110,6 +112,7 @@ struct Rebuilder {
     watcher: watch::Watcher,
     /// The findings last printed, so unchanged ones are not repeated.
     printed: String,
+    layouts: Arc<crate::lineage::LayoutCache>,
 }
 
 impl Rebuilder {
@@ -124,7 +127,7 @@ impl Rebuilder {
                     self.watcher.refresh(&changed);
                     println!("changed: {}", describe_changes(&self.root, &changed));
                     let started = Instant::now();
-                    let report = rebuild(&self.root, &self.url)
+                    let report = rebuild(&self.root, &self.url, &self.layouts)
                         .unwrap_or_else(|e| rebuild::unreadable(&self.root, &e, started.elapsed()));
                     rebuild::print(&report, &mut self.printed);
                     shared.publish(report.result);

@@ -5,6 +5,7 @@
 use super::overlay::{self, Problem};
 use super::state::Published;
 use crate::cmd::{human_report, load};
+use crate::lineage::LayoutCache;
 use crate::render::{render_site, Templates};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -21,8 +22,9 @@ pub struct Report {
 
 /// Loads, checks and renders the mesh at `root`. Findings and template or render failures
 /// become a `Failed` result; `Err` only when the mesh cannot be read at all (no `content/`),
-/// which stops `serve` at start and is shown like a finding afterwards.
-pub fn rebuild(root: &Path, base_url: &str) -> anyhow::Result<Report> {
+/// which stops `serve` at start and is shown like a finding afterwards. `layouts` carries
+/// lineage layouts from one rebuild to the next.
+pub fn rebuild(root: &Path, base_url: &str, layouts: &LayoutCache) -> anyhow::Result<Report> {
     let started = Instant::now();
     let mut loaded = load(root, Some(base_url))?;
     let git = crate::cmd::read_git(root, &mut loaded);
@@ -42,7 +44,7 @@ pub fn rebuild(root: &Path, base_url: &str) -> anyhow::Result<Report> {
         Ok(t) => t,
         Err(e) => return Ok(failed("templates", e)),
     };
-    match render_site(&loaded.mesh, &loaded.diags, &templates, root, git.as_deref()) {
+    match render_site(&loaded.mesh, &loaded.diags, &templates, root, git.as_deref(), layouts) {
         Ok(site) => {
             let pages = site.pages();
             Ok(report(Published::Good(site), pages, summary.clone()))
@@ -85,7 +87,7 @@ mod tests {
     #[test]
     fn missing_content_is_an_error_not_a_panel() {
         let tmp = tempfile::tempdir().unwrap();
-        assert!(rebuild(tmp.path(), "http://127.0.0.1:1/").is_err());
+        assert!(rebuild(tmp.path(), "http://127.0.0.1:1/", &LayoutCache::default()).is_err());
     }
 
     #[test]
@@ -94,7 +96,7 @@ mod tests {
         std::fs::create_dir_all(tmp.path().join("content")).unwrap();
         std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
         std::fs::write(tmp.path().join("templates/home.html"), "{% if %}").unwrap();
-        let report = rebuild(tmp.path(), "http://127.0.0.1:1/").unwrap();
+        let report = rebuild(tmp.path(), "http://127.0.0.1:1/", &LayoutCache::default()).unwrap();
         match report.result {
             Published::Failed(p) => assert_eq!(p[0].rule, "templates"),
             Published::Good(_) => panic!("a broken template must fail the rebuild"),
