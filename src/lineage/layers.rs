@@ -10,7 +10,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-/// Barycenter sweeps (down and up alternately); the best ordering seen is kept.
+/// Barycenter sweeps (down and up alternately) from each of two starts; the best ordering
+/// seen is kept.
 const SWEEPS: usize = 12;
 /// Passes of adjacent swaps after each sweep.
 const TRANSPOSE_PASSES: usize = 2;
@@ -133,9 +134,25 @@ impl Layered {
         }
     }
 
-    /// Alternating barycenter sweeps with adjacent swaps; keeps the ordering with the fewest
-    /// crossings (the first such, so the result does not depend on anything but the input).
+    /// Sweeps from the order the nodes were given in and from its mirror image (sweeps settle
+    /// in a local optimum, and which one depends on where they start); keeps the ordering with
+    /// the fewest crossings, the first such on a tie, so it depends on nothing but the input.
     fn order(&mut self) {
+        let given = self.layers.clone();
+        let (crossings, ordered) = self.sweep();
+        if crossings == 0 {
+            return;
+        }
+        self.layers = given.into_iter().map(|l| l.into_iter().rev().collect()).collect();
+        let (mirrored, _) = self.sweep();
+        if mirrored >= crossings {
+            self.layers = ordered;
+        }
+    }
+
+    /// Alternating barycenter sweeps with adjacent swaps from the current order; leaves the
+    /// ordering with the fewest crossings seen in place and returns its count and a copy.
+    fn sweep(&mut self) -> (usize, Vec<Vec<usize>>) {
         let mut pos = positions(&self.layers, self.nodes.len());
         let mut best = (self.crossings(&pos), self.layers.clone());
         for sweep in 0..SWEEPS {
@@ -159,7 +176,8 @@ impl Layered {
                 break;
             }
         }
-        self.layers = best.1;
+        self.layers = best.1.clone();
+        best
     }
 
     /// Swaps neighbours in a layer while that removes crossings with both adjacent layers.
