@@ -6,7 +6,8 @@
 //! `--dump` writes each diagram's boxes (width, height) and edges (from, to, label width) as
 //! JSON, so other layout engines can be timed on exactly the same input.
 
-use meshport::lineage::layout::{node_size, text_width, LABEL_PX};
+use meshport::lineage::layout::{node_size, text_width, Shape, LABEL_PX};
+use meshport::lineage::LayoutCache;
 use meshport::render::urls::Urls;
 use std::time::{Duration, Instant};
 
@@ -52,6 +53,12 @@ fn main() -> anyhow::Result<()> {
         let (name, spec) = &specs[i];
         println!("  slow: {name}: {} nodes, {} edges, {:.2?}", spec.nodes.len(), spec.edges.len(), times[i].1);
     }
+    let shapes: std::collections::BTreeSet<Shape> = specs.iter().map(|(_, s)| Shape::of(s)).collect();
+    let cache = LayoutCache::with_limit(usize::MAX);
+    let started = Instant::now();
+    cache.scenes(&shapes.iter().collect::<Vec<_>>());
+    let (kept, bytes) = cache.size();
+    println!("{kept} distinct shapes; laid out in parallel in {:.2?}; a cache holding all of them: {:.1} MB", started.elapsed(), bytes as f64 / 1e6);
     for (lo, hi) in [(1, 10), (11, 50), (51, 100), (101, 150), (1, usize::MAX)] {
         let mut bucket: Vec<Duration> = times.iter().filter(|(n, _)| (lo..=hi).contains(n)).map(|(_, t)| *t).collect();
         if bucket.is_empty() {

@@ -99,8 +99,10 @@ impl State {
         if self.bytes <= limit {
             return;
         }
+        // Oldest first; within a build the smallest first: layout time grows faster than a
+        // layout's bytes, so the large layouts are the ones worth keeping.
         let mut by_age: Vec<(u64, usize, Shape)> = self.map.iter().map(|(k, e)| (e.used, e.bytes, k.clone())).collect();
-        by_age.sort_by_key(|(used, bytes, _)| (*used, std::cmp::Reverse(*bytes)));
+        by_age.sort_by_key(|(used, bytes, _)| (*used, *bytes));
         for (_, bytes, key) in by_age {
             if self.bytes <= limit {
                 break;

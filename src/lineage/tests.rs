@@ -395,3 +395,27 @@ fn the_focus_is_highlighted_but_shares_the_layout() {
     assert_eq!(products.len(), 3);
     assert!(products.iter().all(|s| *s == products[0]));
 }
+
+#[test]
+fn a_dense_domain_map_is_drawn_two_sided() {
+    // Four domains, each product reading the other three: every domain feeds every other.
+    let names = ["a", "b", "c", "d"];
+    let outputs: Vec<[(&str, &str); 1]> = names.iter().map(|n| [(*n, "1.0.0")]).collect();
+    let inputs: Vec<Vec<(&str, &str)>> = names.iter().map(|me| names.iter().filter(|n| *n != me).map(|n| (*n, "1.0.0")).collect()).collect();
+    let domains = ["d1", "d2", "d3", "d4"];
+    let products: Vec<P> = (0..4).map(|i| (names[i], domains[i], inputs[i].as_slice(), outputs[i].as_slice())).collect();
+    let (_t, mesh) = load(&products, &[]);
+    let urls = Urls::build(&mesh);
+    let g = LineageGraph::build(&mesh);
+    let spec = SpecCtx::new(&mesh, &urls, &g).domains();
+    assert_eq!((spec.nodes.len(), spec.edges.len()), (8, 12), "each domain on both sides");
+    assert!(spec.edges.iter().all(|e| e.label.is_empty() && e.tooltip.contains("1 product link")));
+    let svg = Lineage::build(&mesh, &urls, &LayoutCache::default()).map_domains().unwrap().svg().unwrap().to_string();
+    assert_eq!(svg.matches(">feeds 3 domains</text>").count(), 4, "{svg}");
+    assert_eq!(svg.matches(">fed by 3 domains</text>").count(), 4, "{svg}");
+    let scene = lay_out(&Shape::of(&spec));
+    assert_readable(&spec, &scene);
+    // Producers in one column, consumers in the next.
+    let (producers, consumers) = scene.nodes.split_at(4);
+    assert!(producers.iter().all(|(p, _)| consumers.iter().all(|(c, _)| p.x < c.x)), "{scene:?}");
+}
