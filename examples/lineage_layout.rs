@@ -2,7 +2,8 @@
 //! and prints the time per diagram (median, p90, p99, max) and in total, by diagram size.
 //!
 //! Run: `cargo run --release --example lineage_layout -- <mesh root> [--dump shapes.json]`
-//! (`python3 ../shared/bench/gen_mesh.py --n 1000 --out /tmp/layout-mesh` makes a mesh).
+//! (`python3 ../shared/bench/gen_mesh.py --n 1000 --out /tmp/layout-mesh` makes a mesh;
+//! BENCHMARKS.md has the numbers and a cheaper way to an optimised build).
 //! `--dump` writes each diagram's boxes (width, height) and edges (from, to, label width) as
 //! JSON, so other layout engines can be timed on exactly the same input.
 
@@ -22,7 +23,7 @@ fn main() -> anyhow::Result<()> {
         let shapes: Vec<serde_json::Value> = specs
             .iter()
             .map(|(name, s)| {
-                let nodes: Vec<_> = s.nodes.iter().map(|n| node_size(n)).collect();
+                let nodes: Vec<_> = s.nodes.iter().map(node_size).collect();
                 let edges: Vec<_> = s.edges.iter().map(|e| (e.from, e.to, if e.label.is_empty() { 0.0 } else { text_width(&e.label, LABEL_PX, false) + 8.0 })).collect();
                 serde_json::json!({ "name": name, "left_to_right": s.left_to_right, "nodes": nodes, "edges": edges })
             })

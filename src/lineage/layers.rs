@@ -261,7 +261,7 @@ fn inversions(seq: Vec<usize>, size: usize) -> usize {
 /// Rank of each box (longest path from the sources, sources then pulled down next to their
 /// first consumer) and which edges are reversed to break cycles (those closing a cycle in a
 /// depth-first walk in index order). Edges from a box to itself are ignored.
-pub fn rank(n: usize, edges: &[EdgeIn]) -> (Vec<usize>, Vec<bool>) {
+fn rank(n: usize, edges: &[EdgeIn]) -> (Vec<usize>, Vec<bool>) {
     let reversed = back_edges(n, edges);
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut indegree = vec![0usize; n];

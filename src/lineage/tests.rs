@@ -214,6 +214,9 @@ fn random_spec(n: usize, seed: u64, left_to_right: bool) -> Spec {
     }
     for _ in 0..n / 40 {
         let (a, b) = (next(n), next(n));
+        if a == b {
+            continue;
+        }
         spec.edges.push(SpecEdge { from: a.max(b), to: a.min(b), label: "feedback".into(), ..SpecEdge::default() });
     }
     spec
