@@ -141,7 +141,7 @@ fn fit_layer(g: &Layered, l: usize, across: &mut [f64], gaps: Gaps, from_above: 
 /// Positions `x` closest to the targets in weighted least squares with `x[i+1] - x[i] >=
 /// seps[i]`: subtracting the running offsets turns this into isotonic regression, which
 /// pool-adjacent-violators solves exactly in one pass.
-fn fit(targets: &[(f64, f64)], seps: &[f64]) -> Vec<f64> {
+pub fn fit(targets: &[(f64, f64)], seps: &[f64]) -> Vec<f64> {
     let mut offsets = Vec::with_capacity(targets.len());
     let mut off = 0.0;
     for i in 0..targets.len() {

@@ -8,8 +8,12 @@
 //! Coordinates here are (u, v): u along the flow, v across.
 
 use super::layers::{Kind, Layered};
-use super::place::Placed;
+use super::place::{fit, Placed};
 use std::collections::BTreeMap;
+
+/// Edges meet a box this far from its ends (its corners are rounded) and this far apart.
+const CORNER: f64 = 6.0;
+const PORT_GAP: f64 = 12.0;
 
 /// A box's extent as (u_lo, u_hi, v_lo, v_hi).
 pub type Extent = (f64, f64, f64, f64);
@@ -48,9 +52,10 @@ pub fn route_all(g: &Layered, p: &Placed, boxes: &[Extent]) -> Vec<Option<Vec<(f
 }
 
 /// Where each edge leaves or enters a box (v), keyed by (box, the next node along the edge):
-/// the edges on one side of a box are spread along it in the order of where they head, so they
-/// neither cross at the box nor stack their arrowheads; edges through one shared label leave
-/// from one point.
+/// the edges on one side of a box keep the order of where they head, so they do not cross at
+/// the box, at least `PORT_GAP` apart (arrowheads do not stack), in line with where they head
+/// when that is along the side (no kink just outside the box), else spread evenly; edges
+/// through one shared label leave from one point.
 fn ports(g: &Layered, p: &Placed, boxes: &[Extent]) -> BTreeMap<(usize, usize), f64> {
     // (box, lower side) → next nodes
     let mut sides: BTreeMap<(usize, bool), Vec<usize>> = BTreeMap::new();
@@ -63,11 +68,28 @@ fn ports(g: &Layered, p: &Placed, boxes: &[Extent]) -> BTreeMap<(usize, usize), 
     for ((node, _), mut next) in sides {
         next.sort_by(|a, b| p.across[*a].total_cmp(&p.across[*b]).then(a.cmp(b)));
         next.dedup();
-        let (lo, hi) = (boxes[node].2, boxes[node].3);
+        // Clear of the rounded corners.
+        let (lo, hi) = (boxes[node].2 + CORNER, boxes[node].3 - CORNER);
+        let gap = if next.len() > 1 { PORT_GAP.min((hi - lo) / (next.len() - 1) as f64) } else { 0.0 };
+        // In line with where the edge heads when that is along this side; otherwise at its
+        // place in an even spread, so edges from afar do not crowd a corner.
         let k = next.len() as f64;
-        for (j, n) in next.into_iter().enumerate() {
-            // Evenly spaced, keeping clear of the rounded corners.
-            out.insert((node, n), lo + 6.0 + (hi - lo - 12.0) * (j as f64 + 1.0) / (k + 1.0));
+        let targets: Vec<(f64, f64)> = next
+            .iter()
+            .enumerate()
+            .map(|(j, n)| {
+                let v = p.across[*n];
+                (if (lo..=hi).contains(&v) { v } else { lo + (hi - lo) * (j as f64 + 1.0) / (k + 1.0) }, 1.0)
+            })
+            .collect();
+        let mut at = fit(&targets, &vec![gap; next.len().saturating_sub(1)]);
+        // Slide the row of ports back onto the side (its span fits by the choice of gap).
+        let first = at.first().copied().unwrap_or(lo);
+        let last = at.last().copied().unwrap_or(hi);
+        let shift = if first < lo { lo - first } else if last > hi { hi - last } else { 0.0 };
+        at.iter_mut().for_each(|v| *v = (*v + shift).clamp(lo, hi));
+        for (n, v) in next.into_iter().zip(at) {
+            out.insert((node, n), v);
         }
     }
     out

@@ -419,6 +419,10 @@ fn the_focus_is_highlighted_but_shares_the_layout() {
     let products: Vec<_> = super::diagram_specs(&mesh, &urls).into_iter().filter(|(n, _)| n.starts_with("Product")).map(|(_, s)| Shape::of(&s)).collect();
     assert_eq!(products.len(), 3);
     assert!(products.iter().all(|s| *s == products[0]));
+    let specs = super::diagram_specs(&mesh, &urls);
+    let distinct: std::collections::BTreeSet<Shape> = specs.iter().map(|(_, s)| Shape::of(s)).collect();
+    assert!(distinct.len() < specs.len());
+    assert_eq!(cache.size().0, distinct.len(), "one layout per distinct shape, not per diagram");
 }
 
 #[test]
