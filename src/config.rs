@@ -34,15 +34,17 @@ pub struct SchemaFiles {
 pub struct LineageConfig {
     /// Hops up- and downstream a product page's diagram shows.
     pub depth: usize,
-    /// Diagrams with more nodes show the lists only (layout time grows steeply with size).
+    /// Diagrams with more nodes show the lists only (a larger drawing is no longer readable).
     pub max_nodes: usize,
-    /// Time budget of one diagram's layout, in milliseconds; past it the lists stand in.
-    pub timeout_ms: u64,
+    /// Deprecated and without effect: layouts no longer have a time budget. Still accepted, so
+    /// existing files keep working, with a `config.deprecated` warning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
 }
 
 impl Default for LineageConfig {
     fn default() -> Self {
-        LineageConfig { depth: 2, max_nodes: 150, timeout_ms: 10_000 }
+        LineageConfig { depth: 2, max_nodes: 150, timeout_ms: None }
     }
 }
 
@@ -164,31 +166,40 @@ pub fn read_text(root: &Path) -> (Option<String>, Option<Diagnostic>) {
 impl Config {
     /// Reads `<root>/meshport.toml` if present. A malformed file is a finding in the mesh (the
     /// defaults are used so the rest of the mesh is still checked).
-    pub fn load(root: &Path) -> (Config, Option<Diagnostic>, Option<String>) {
+    pub fn load(root: &Path) -> (Config, Vec<Diagnostic>, Option<String>) {
         let (text, unreadable) = read_text(root);
-        let (config, invalid, text) = Config::from_text(text);
-        (config, unreadable.or(invalid), text)
+        let (config, found, text) = Config::from_text(text);
+        (config, unreadable.into_iter().chain(found).collect(), text)
     }
 
     /// Like `load`, for the file's text however it was read (`None`: there is no file).
-    pub fn from_text(text: Option<String>) -> (Config, Option<Diagnostic>, Option<String>) {
+    pub fn from_text(text: Option<String>) -> (Config, Vec<Diagnostic>, Option<String>) {
         let Some(text) = text else {
-            return (Config::default(), None, None);
+            return (Config::default(), Vec::new(), None);
         };
         match Config::parse(&text) {
             Ok(mut cfg) => {
-                let bad_repository = cfg.check_repository(&text);
-                (cfg, bad_repository, Some(text))
+                let mut found: Vec<Diagnostic> = cfg.check_repository(&text).into_iter().collect();
+                found.extend(cfg.deprecated(&text));
+                (cfg, found, Some(text))
             }
-            Err(d) => (Config::default(), Some(d), Some(text)),
+            Err(d) => (Config::default(), vec![d], Some(text)),
         }
+    }
+
+    /// Keys that are still accepted but no longer do anything.
+    fn deprecated(&self, text: &str) -> Option<Diagnostic> {
+        self.lineage.timeout_ms?;
+        let at = key_offset(text, "timeout_ms").map(|i| byte_pos(text, i)).unwrap_or(Pos::new(1, 1));
+        let message = "`[lineage] timeout_ms` no longer has an effect: diagrams are laid out without a time budget, in milliseconds each";
+        Some(Diagnostic::warning("config.deprecated", FILE_NAME, at, message).with_hint("remove the `timeout_ms` line; `max_nodes` still decides which diagrams are drawn"))
     }
 
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let pos = e.span().map(|s| byte_pos(text, s.start)).unwrap_or(Pos::new(1, 1));
             Diagnostic::error("config.invalid", FILE_NAME, pos, e.message().to_string())
-                .with_hint("keys: title, description, base_url, [repository] url + branch + edit_url, [lineage] depth + max_nodes + timeout_ms, [schemas] product + contract")
+                .with_hint("keys: title, description, base_url, [repository] url + branch + edit_url, [lineage] depth + max_nodes, [schemas] product + contract")
         })?;
         cfg.set_base_url(&cfg.base_url.clone());
         Ok(cfg)
@@ -224,6 +235,20 @@ impl Config {
     }
 }
 
+/// Byte offset of the first `key =` (also dotted, `lineage.key =`) outside a comment.
+fn key_offset(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.trim_start().starts_with('#') {
+            if let Some(i) = line.find(key).filter(|i| line[i + key.len()..].trim_start().starts_with('=')) {
+                return Some(offset + i);
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn byte_pos(text: &str, offset: usize) -> Pos {
     let before = &text[..offset.min(text.len())];
@@ -241,6 +266,19 @@ mod tests {
         let cfg = Config::parse("title = \"X\"\nbase_url = \"https://h/portal\"\n").unwrap();
         assert_eq!(cfg.title, "X");
         assert_eq!(cfg.base_url, "https://h/portal/");
+    }
+
+    #[test]
+    fn timeout_ms_is_accepted_with_a_warning_where_it_is_written() {
+        let (cfg, found, _) = Config::from_text(Some("title = \"X\"\n[lineage]\n# timeout_ms = 1\n  timeout_ms = 500\n".into()));
+        assert_eq!(cfg.lineage.timeout_ms, Some(500));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].rule.as_str(), found[0].line, found[0].column), ("config.deprecated", 4, 3));
+        assert_eq!(found[0].severity, crate::diag::Severity::Warning);
+        let (_, dotted, _) = Config::from_text(Some("lineage.timeout_ms = 5\n".into()));
+        assert_eq!((dotted[0].line, dotted[0].column), (1, 9));
+        let (_, none, _) = Config::from_text(Some("[lineage]\nmax_nodes = 50\n".into()));
+        assert!(none.is_empty(), "{none:?}");
     }
 
     #[test]

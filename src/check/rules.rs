@@ -48,6 +48,7 @@ rules! {
     "static.root-collision", Error, Source, "A file in root/ would replace a page meshport generates, or sit inside a folder it generates (products/, api/, static/ …).", "Rename or move the file in root/.";
     "source.bidi", Warning, Source, "A file contains Unicode bidirectional control characters (U+202A–U+202E, U+2066–U+2069), which make text display in another order than it is read (\"trojan source\").", "Remove the character at the position shown; write right-to-left text without explicit overrides.";
     "config.invalid", Error, Source, "meshport.toml is not valid or has unknown keys.", "Keys: title, description, base_url, [repository] url + branch, [schemas].";
+    "config.deprecated", Warning, Source, "meshport.toml sets a key that is still accepted but no longer has an effect (`[lineage] timeout_ms`: diagrams are laid out without a time budget).", "Remove the key.";
     "config.repository-url", Error, Source, "`[repository]` in meshport.toml has a `url` or `edit_url` that is not an http(s) URL, or an `edit_url` without `{path}`, so no edit or commit links are made.", "Use the https address of the repository's web page, e.g. `https://github.com/org/mesh`.";
     "git.unavailable", Info, Mesh, "The mesh is not in a git repository, or its history could not be read: pages show no last-change dates, authors or history.", "Build inside a clone of the mesh repository.";
     "git.no-commits", Info, Mesh, "The repository has no commit yet: every page says \"not committed yet\".", "Commit the mesh.";

@@ -4,6 +4,7 @@
 
 use super::{load, EXIT_FINDINGS, EXIT_OK};
 use crate::output::Staging;
+use crate::lineage::LayoutCache;
 use crate::site::Site;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -37,7 +38,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<i32> {
         return Ok(EXIT_FINDINGS);
     }
     progress.step("preparing templates and lineage");
-    let site = Site::prepare(&args.root, loaded, git)?;
+    let site = Site::prepare(&args.root, loaded, git, &LayoutCache::with_limit(0))?;
     let staging = Staging::begin(&args.root, &out)?;
     for note in &staging.notes {
         progress.suspend(|| eprintln!("note: {note}"));

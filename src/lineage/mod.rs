@@ -1,14 +1,18 @@
 //! Lineage diagrams, drawn once per build: the graph (`graph`), what each diagram shows
-//! (`specs`), layout with a time budget (`layout`) and our SVG writer (`svg`).
+//! (`specs`), a deterministic layered layout (`layout`, with `layers`, `place` and `route`),
+//! layouts kept by shape (`cache`) and our SVG writer (`svg`).
 //!
-//! `Lineage::build` lays out every diagram of the site in parallel and keeps the finished
-//! SVG markup; page views only look it up. A diagram over the node cap, or one whose layout
-//! misses its time budget, is replaced by a short note: the pages always carry the
-//! upstream/downstream lists, which are the diagrams' text alternative anyway.
+//! `Lineage::build` lays out every distinct diagram shape of the site once, in parallel, and
+//! keeps the finished SVG markup; page views only look it up. A diagram over the node cap is
+//! replaced by a short note: the pages always carry the upstream/downstream lists, which are
+//! the diagrams' text alternative anyway.
 
+pub mod cache;
 pub mod graph;
+mod layers;
 pub mod layout;
-pub mod route;
+mod place;
+mod route;
 pub mod specs;
 pub mod svg;
 #[cfg(test)]
@@ -18,13 +22,12 @@ use crate::config::LineageConfig;
 use crate::model::{ContractKey, Mesh};
 use crate::render::urls::{root_prefix, Urls};
 use graph::LineageGraph;
-use layout::{Outcome, Spec};
+pub use cache::LayoutCache;
+use layout::{Shape, Spec};
 use petgraph::Direction;
 use rayon::prelude::*;
 use specs::SpecCtx;
-use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::time::Duration;
+use std::collections::{BTreeMap, HashMap};
 
 /// The mesh map page.
 pub const MAP_URL: &str = "lineage/index.html";
@@ -35,7 +38,7 @@ pub const IMPACT_SHOWN: usize = 200;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Drawing {
     Svg(String),
-    /// Not drawn (too large, or its layout ran out of time); the note says so.
+    /// Not drawn (more nodes than `[lineage] max_nodes`, or none); the note says so.
     Note(String),
 }
 
@@ -90,12 +93,14 @@ pub struct Lineage {
 }
 
 impl Lineage {
-    /// Builds the graph and draws every diagram of the site, in parallel.
-    pub fn build(mesh: &Mesh, urls: &Urls) -> Lineage {
+    /// Builds the graph and draws every diagram of the site, in parallel. `layouts` holds the
+    /// layouts of earlier builds a caller kept (`serve`); identical diagram shapes are laid
+    /// out once either way.
+    pub fn build(mesh: &Mesh, urls: &Urls, layouts: &LayoutCache) -> Lineage {
         let cfg = &mesh.config.lineage;
         let graph = LineageGraph::build(mesh);
         let jobs = jobs(&SpecCtx::new(mesh, urls, &graph), cfg);
-        let drawings: BTreeMap<Key, Drawing> = jobs.into_par_iter().map(|job| (job.key.clone(), draw(&job, cfg))).collect();
+        let drawings = draw_all(jobs, cfg, layouts);
         let impact = mesh.products.keys().collect::<Vec<_>>().par_iter().map(|id| ((*id).clone(), impact(mesh, &graph, id))).collect();
         Lineage { graph, drawings, impact }
     }
@@ -121,6 +126,20 @@ impl Lineage {
     pub fn impact(&self, id: &str) -> Option<&Impact> {
         self.impact.get(id)
     }
+}
+
+/// Every diagram of the site that is laid out (within the node cap), named by what it shows,
+/// in a stable order: the input of the layout benchmark (`examples/lineage_layout.rs`).
+pub fn diagram_specs(mesh: &Mesh, urls: &Urls) -> Vec<(String, Spec)> {
+    let cfg = &mesh.config.lineage;
+    let graph = LineageGraph::build(mesh);
+    let jobs = jobs(&SpecCtx::new(mesh, urls, &graph), cfg);
+    jobs.into_iter().filter(|j| !over_cap(&j.spec, cfg) && !j.spec.nodes.is_empty()).map(|j| (format!("{:?}", j.key), j.spec)).collect()
+}
+
+fn over_cap(spec: &Spec, cfg: &LineageConfig) -> bool {
+    // Edges count too: each labelled edge is one more box for the layout to place.
+    spec.nodes.len() > cfg.max_nodes || spec.edges.len() > 2 * cfg.max_nodes
 }
 
 /// Every diagram of the site, in a stable order.
@@ -156,45 +175,43 @@ fn jobs(sc: &SpecCtx, cfg: &LineageConfig) -> Vec<Job> {
     jobs
 }
 
-/// Lays out and writes one diagram, or says why it is not drawn.
-fn draw(job: &Job, cfg: &LineageConfig) -> Drawing {
-    let nodes = job.spec.nodes.len();
-    // Edges count too: each labelled edge is one more box for the layout to place.
-    if nodes > cfg.max_nodes || job.spec.edges.len() > 2 * cfg.max_nodes {
-        return Drawing::Note(format!(
-            "This diagram would have {nodes} nodes and {} edges, more than the {} a diagram shows ([lineage] max_nodes in meshport.toml); the lists below give the same lineage.",
-            job.spec.edges.len(),
-            cfg.max_nodes
-        ));
-    }
-    if nodes == 0 {
-        return Drawing::Note("Nothing to draw.".into());
-    }
-    let budget = Duration::from_millis(cfg.timeout_ms);
-    match layout::lay_out(&job.spec, budget) {
-        Outcome::Laid(scene) => {
-            let (spec, scene) = narrower(&job.spec, scene, budget);
-            Drawing::Svg(svg::write(&spec, &scene, job.id, &root_prefix(&job.page_url), &job.title))
-        }
-        Outcome::TimedOut => Drawing::Note("The diagram was not drawn: its layout took longer than the build allows. The lists below give the same lineage.".into()),
-        Outcome::Failed => Drawing::Note("The diagram could not be laid out. The lists below give the same lineage.".into()),
-    }
+/// Lays out each distinct shape once (or takes it from `layouts`), then writes every diagram.
+fn draw_all(jobs: Vec<Job>, cfg: &LineageConfig, layouts: &LayoutCache) -> BTreeMap<Key, Drawing> {
+    let mut distinct: HashMap<Shape, usize> = HashMap::new();
+    let slots: Vec<Option<usize>> = jobs
+        .iter()
+        .map(|job| {
+            let drawn = !over_cap(&job.spec, cfg) && !job.spec.nodes.is_empty();
+            let next = distinct.len();
+            drawn.then(|| *distinct.entry(Shape::of(&job.spec)).or_insert(next))
+        })
+        .collect();
+    let mut shapes: Vec<(&Shape, usize)> = distinct.iter().map(|(s, i)| (s, *i)).collect();
+    shapes.sort_by_key(|(_, i)| *i);
+    let scenes = layouts.scenes(&shapes.into_iter().map(|(s, _)| s).collect::<Vec<_>>());
+    jobs.into_par_iter()
+        .zip(slots)
+        .map(|(job, slot)| {
+            let drawing = match slot {
+                Some(i) => Drawing::Svg(svg::write(&job.spec, &scenes[i], job.id, &root_prefix(&job.page_url), &job.title)),
+                None => note(&job.spec, cfg),
+            };
+            (job.key, drawing)
+        })
+        .collect()
 }
 
-/// Diagrams wider than this (px) are tried in the other orientation too.
-const WIDE: f64 = 900.0;
-
-/// A wide, flat drawing scrolls sideways or shrinks its text in a page column; when the other
-/// orientation comes out narrower, that one is used. Only wide diagrams pay the second layout.
-fn narrower(spec: &Spec, scene: layout::Scene, budget: Duration) -> (Cow<'_, Spec>, layout::Scene) {
-    if scene.width <= WIDE || scene.width < 1.2 * scene.height {
-        return (Cow::Borrowed(spec), scene);
+/// Why a diagram is not drawn.
+fn note(spec: &Spec, cfg: &LineageConfig) -> Drawing {
+    if spec.nodes.is_empty() {
+        return Drawing::Note("Nothing to draw.".into());
     }
-    let turned = Spec { left_to_right: !spec.left_to_right, ..spec.clone() };
-    match layout::lay_out(&turned, budget) {
-        Outcome::Laid(other) if other.width < scene.width => (Cow::Owned(turned), other),
-        _ => (Cow::Borrowed(spec), scene),
-    }
+    Drawing::Note(format!(
+        "This diagram would have {} nodes and {} edges, more than the {} a diagram shows ([lineage] max_nodes in meshport.toml); the lists below give the same lineage.",
+        spec.nodes.len(),
+        spec.edges.len(),
+        cfg.max_nodes
+    ))
 }
 
 fn impact(mesh: &Mesh, graph: &LineageGraph, id: &str) -> Impact {

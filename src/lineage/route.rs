@@ -1,147 +1,96 @@
-//! Edge routing over layout-rs's placement. layout-rs joins an edge's waypoints (its dummy
-//! and label nodes) with Bézier curves aimed at box centres, which cut through a wide box
-//! standing next to a dummy node. We keep its waypoints and redraw every edge so it never
-//! enters a rank's band except on its own row: ranks are bands along the flow axis (boxes
-//! and labels of one rank overlap along it, ranks do not), so an edge runs straight across a
-//! band at its waypoint's height and curves only in the empty gaps between bands.
+//! Edge routes through the placed layered graph. Layers are bands along the flow; an edge
+//! runs straight across each band at its own virtual node (label or bend), which the
+//! placement kept clear of every other node of that layer, and curves only in the empty gaps
+//! between bands (`svg.rs` draws those curves with control points inside the gap). So no edge
+//! enters a box but its own two, and no edge crosses a label but its own. A layer that holds
+//! only bends is crossed in one curve.
 //!
-//! Coordinates here are (u, v): u along the flow (x left to right, y top to bottom), v across.
+//! Coordinates here are (u, v): u along the flow, v across.
 
-use super::layout::{text_width, Point2, Spec, LABEL_PX};
+use super::layers::{Kind, Layered};
+use super::place::{fit, Placed};
+use std::collections::BTreeMap;
 
-/// A routed edge: waypoints from the producer to the consumer, in data-flow order.
-pub type Route = Vec<Point2>;
+/// Edges meet a box this far from its ends (its corners are rounded) and this far apart.
+const CORNER: f64 = 6.0;
+const PORT_GAP: f64 = 12.0;
 
-#[derive(Clone, Copy)]
-struct Band {
-    lo: f64,
-    hi: f64,
+/// A box's extent as (u_lo, u_hi, v_lo, v_hi).
+pub type Extent = (f64, f64, f64, f64);
+
+/// Routes of the spec's edges, each from producer to consumer; `None` where not drawn.
+pub fn route_all(g: &Layered, p: &Placed, boxes: &[Extent]) -> Vec<Option<Vec<(f64, f64)>>> {
+    let ports = ports(g, p, boxes);
+    g.chains
+        .iter()
+        .map(|chain| {
+            let chain = chain.as_ref()?;
+            let (a, b) = (chain.nodes[0], chain.nodes[chain.nodes.len() - 1]);
+            let (first, last) = (chain.nodes[1], chain.nodes[chain.nodes.len() - 2]);
+            let exit = ports[&(a, first)];
+            let entry = ports[&(b, last)];
+            let band = |v: usize| p.bands[g.nodes[v].layer];
+            let mut pts = vec![(boxes[a].1, exit), (band(a).hi, exit)];
+            for &v in &chain.nodes[1..chain.nodes.len() - 1] {
+                // A layer of bends only (no label in it) holds nothing an edge could run into:
+                // one curve across it and both its gaps reads better than two.
+                if g.nodes[v].kind == Kind::Bend && band(v).hi - band(v).lo < 0.5 {
+                    continue;
+                }
+                pts.push((band(v).lo, p.across[v]));
+                pts.push((band(v).hi, p.across[v]));
+            }
+            pts.push((band(b).lo, entry));
+            pts.push((boxes[b].0, entry));
+            pts.dedup();
+            if chain.reversed {
+                pts.reverse();
+            }
+            Some(pts)
+        })
+        .collect()
 }
 
-/// Box extents as (u_lo, u_hi, v_lo, v_hi).
-type Extent = (f64, f64, f64, f64);
-
-pub fn route_all(spec: &Spec, nodes: &[(Point2, Point2)], raw: &[Option<Vec<Point2>>], labels: &[Option<Point2>]) -> Vec<Option<Route>> {
-    let ltr = spec.left_to_right;
-    let uv = |p: Point2| if ltr { (p.x, p.y) } else { (p.y, p.x) };
-    let boxes: Vec<Extent> = nodes
-        .iter()
-        .map(|(xy, size)| {
-            let (u, v) = uv(*xy);
-            let (du, dv) = uv(*size);
-            (u, u + du, v, v + dv)
-        })
-        .collect();
-    // Waypoints between the two boxes, in flow order, as (u, v).
-    let inner: Vec<Option<Vec<(f64, f64)>>> = raw
-        .iter()
-        .map(|r| r.as_ref().map(|pts| pts.iter().skip(1).take(pts.len().saturating_sub(2)).map(|p| uv(*p)).collect()))
-        .collect();
-    let bands = bands(spec, &boxes, labels, &inner, &uv);
-    let ports = Ports::assign(spec, &boxes, &inner);
-    let mut out = Vec::with_capacity(spec.edges.len());
-    for (i, e) in spec.edges.iter().enumerate() {
-        let Some(mid) = &inner[i] else {
-            out.push(None);
-            continue;
-        };
-        // Flow order runs from the box nearer the start of the flow axis.
-        let forward = boxes[e.from].0 <= boxes[e.to].0;
-        let (a, b) = if forward { (e.from, e.to) } else { (e.to, e.from) };
-        let mut pts = vec![(boxes[a].1, ports.exit[i])];
-        pts.push((band_of(&bands, centre(&boxes[a])).hi, ports.exit[i]));
-        let mut mid = mid.clone();
-        mid.sort_by(|p, q| p.0.total_cmp(&q.0));
-        for (u, v) in mid {
-            let band = band_of(&bands, u);
-            pts.push((band.lo, v));
-            pts.push((band.hi, v));
+/// Where each edge leaves or enters a box (v), keyed by (box, the next node along the edge):
+/// the edges on one side of a box keep the order of where they head, so they do not cross at
+/// the box, at least `PORT_GAP` apart (arrowheads do not stack), in line with where they head
+/// when that is along the side (no kink just outside the box), else spread evenly; edges
+/// through one shared label leave from one point.
+fn ports(g: &Layered, p: &Placed, boxes: &[Extent]) -> BTreeMap<(usize, usize), f64> {
+    // (box, lower side) → next nodes
+    let mut sides: BTreeMap<(usize, bool), Vec<usize>> = BTreeMap::new();
+    for chain in g.chains.iter().flatten() {
+        let n = chain.nodes.len();
+        sides.entry((chain.nodes[0], true)).or_default().push(chain.nodes[1]);
+        sides.entry((chain.nodes[n - 1], false)).or_default().push(chain.nodes[n - 2]);
+    }
+    let mut out = BTreeMap::new();
+    for ((node, _), mut next) in sides {
+        next.sort_by(|a, b| p.across[*a].total_cmp(&p.across[*b]).then(a.cmp(b)));
+        next.dedup();
+        // Clear of the rounded corners.
+        let (lo, hi) = (boxes[node].2 + CORNER, boxes[node].3 - CORNER);
+        let gap = if next.len() > 1 { PORT_GAP.min((hi - lo) / (next.len() - 1) as f64) } else { 0.0 };
+        // In line with where the edge heads when that is along this side; otherwise at its
+        // place in an even spread, so edges from afar do not crowd a corner.
+        let k = next.len() as f64;
+        let targets: Vec<(f64, f64)> = next
+            .iter()
+            .enumerate()
+            .map(|(j, n)| {
+                let v = p.across[*n];
+                (if (lo..=hi).contains(&v) { v } else { lo + (hi - lo) * (j as f64 + 1.0) / (k + 1.0) }, 1.0)
+            })
+            .collect();
+        let mut at = fit(&targets, &vec![gap; next.len().saturating_sub(1)]);
+        // Slide the row of ports back onto the side (its span fits by the choice of gap).
+        let first = at.first().copied().unwrap_or(lo);
+        let last = at.last().copied().unwrap_or(hi);
+        let shift = if first < lo { lo - first } else if last > hi { hi - last } else { 0.0 };
+        at.iter_mut().for_each(|v| *v = (*v + shift).clamp(lo, hi));
+        for (n, v) in next.into_iter().zip(at) {
+            out.insert((node, n), v);
         }
-        pts.push((band_of(&bands, centre(&boxes[b])).lo, ports.entry[i]));
-        pts.push((boxes[b].0, ports.entry[i]));
-        let mut route: Route = pts.into_iter().map(|(u, v)| if ltr { Point2 { x: u, y: v } } else { Point2 { x: v, y: u } }).collect();
-        route.dedup();
-        if !forward {
-            route.reverse();
-        }
-        out.push(Some(route));
     }
     out
-}
-
-fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
-    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
-}
-
-fn centre(b: &Extent) -> f64 {
-    (b.0 + b.1) / 2.0
-}
-
-/// Merged u-intervals of every box and drawn label: one band per rank. A label's band also
-/// covers the waypoint of its label node (layout-rs draws the text half a node off it).
-fn bands(spec: &Spec, boxes: &[Extent], labels: &[Option<Point2>], inner: &[Option<Vec<(f64, f64)>>], uv: &dyn Fn(Point2) -> (f64, f64)) -> Vec<Band> {
-    let mut spans: Vec<Band> = boxes.iter().map(|b| Band { lo: b.0, hi: b.1 }).collect();
-    for (i, c) in labels.iter().enumerate() {
-        if let Some(c) = c {
-            let (u, v) = uv(*c);
-            // A label's extent along u: its width when ranks run left to right, its height otherwise.
-            let half = if spec.left_to_right { (text_width(&spec.edges[i].label, LABEL_PX, false) + 8.0) / 2.0 } else { LABEL_PX };
-            let way = inner[i].iter().flatten().min_by(|p, q| dist(**p, (u, v)).total_cmp(&dist(**q, (u, v)))).map_or(u, |p| p.0);
-            spans.push(Band { lo: (u - half).min(way), hi: (u + half).max(way) });
-        }
-    }
-    spans.sort_by(|a, b| a.lo.total_cmp(&b.lo));
-    let mut merged: Vec<Band> = Vec::new();
-    for s in spans {
-        match merged.last_mut() {
-            Some(m) if s.lo <= m.hi => m.hi = m.hi.max(s.hi),
-            _ => merged.push(s),
-        }
-    }
-    merged
-}
-
-/// The band containing `u`, or a zero-width band at `u` (a dummy node between bands).
-fn band_of(bands: &[Band], u: f64) -> Band {
-    bands.iter().copied().find(|b| b.lo <= u && u <= b.hi).unwrap_or(Band { lo: u, hi: u })
-}
-
-/// Where each edge leaves its upstream box and enters its downstream box (v coordinates):
-/// edges sharing a side are spread along it in the order of where they head, so they neither
-/// cross at the box nor stack their arrowheads.
-struct Ports {
-    exit: Vec<f64>,
-    entry: Vec<f64>,
-}
-
-impl Ports {
-    fn assign(spec: &Spec, boxes: &[Extent], inner: &[Option<Vec<(f64, f64)>>]) -> Ports {
-        let n = spec.edges.len();
-        let mut exit = vec![0.0; n];
-        let mut entry = vec![0.0; n];
-        // (box, is_exit) → [(v of the neighbouring waypoint, edge)]
-        let mut sides: std::collections::BTreeMap<(usize, bool), Vec<(f64, usize)>> = Default::default();
-        for (i, e) in spec.edges.iter().enumerate() {
-            let Some(mid) = &inner[i] else { continue };
-            let forward = boxes[e.from].0 <= boxes[e.to].0;
-            let (a, b) = if forward { (e.from, e.to) } else { (e.to, e.from) };
-            let mut mid = mid.clone();
-            mid.sort_by(|p, q| p.0.total_cmp(&q.0));
-            let after_a = mid.first().map(|p| p.1).unwrap_or((boxes[b].2 + boxes[b].3) / 2.0);
-            let before_b = mid.last().map(|p| p.1).unwrap_or((boxes[a].2 + boxes[a].3) / 2.0);
-            sides.entry((a, true)).or_default().push((after_a, i));
-            sides.entry((b, false)).or_default().push((before_b, i));
-        }
-        for ((node, is_exit), mut list) in sides {
-            list.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)));
-            let (lo, hi) = (boxes[node].2, boxes[node].3);
-            let k = list.len() as f64;
-            for (j, (_, edge)) in list.into_iter().enumerate() {
-                // Evenly spaced, keeping clear of the rounded corners.
-                let v = lo + 6.0 + (hi - lo - 12.0) * (j as f64 + 1.0) / (k + 1.0);
-                if is_exit { exit[edge] = v } else { entry[edge] = v }
-            }
-        }
-        Ports { exit, entry }
-    }
 }

@@ -14,6 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 const MAX_LABEL: usize = 30;
 /// Colour slots of the theme (`.lin-node.dom-N` in static/style.css).
 const PALETTE: usize = 8;
+/// More domain links than this many per domain draw the domain map two-sided.
+const DENSE_DOMAINS: usize = 2;
 
 /// Everything a spec builder reads.
 pub struct SpecCtx<'a> {
@@ -156,34 +158,67 @@ impl<'a> SpecCtx<'a> {
         spec
     }
 
-    /// Domains as nodes; an edge per ordered pair of domains weighted by product links.
+    /// Domains as nodes; an edge per ordered pair of domains weighted by product links. When
+    /// most domains exchange data with most others, any graph of them is a tangle (a layered
+    /// drawing needs one layer per domain); they are then drawn twice, as producers on the left
+    /// and consumers on the right, and the counts stay in the tooltips and the table below.
     pub fn domains(&self) -> Spec {
         let links = domain_links(self.mesh);
         let ids: Vec<&String> = self.colours.keys().collect();
+        if links.len() > DENSE_DOMAINS * ids.len() {
+            return self.domains_two_sided(&links);
+        }
         let order: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, d)| (d.as_str(), i)).collect();
         let nodes = ids.iter().map(|d| {
             let count = self.mesh.index.products_by_domain.get(*d).map_or(0, Vec::len);
-            let plural = if count == 1 { "" } else { "s" };
-            SpecNode {
-                title: shorten(&self.domain_name(d)),
-                subtitle: format!("{count} product{plural}"),
-                href: self.urls.domain(d).map(str::to_string),
-                class: self.domain_class(Some(d)),
-                tooltip: format!("{} domain: {count} product{plural}", self.domain_name(d)),
-            }
+            self.domain_node(d, format!("{count} product{}", plural(count)))
         }).collect();
-        let edges = links.iter().map(|((a, b), n)| {
-            let plural = if *n == 1 { "" } else { "s" };
-            SpecEdge {
-                from: order[a.as_str()],
-                to: order[b.as_str()],
-                label: format!("{n} link{plural}"),
-                href: None,
-                class: format!("w-{}", weight_class(*n)),
-                tooltip: format!("{} → {}: {n} product link{plural}", self.domain_name(a), self.domain_name(b)),
-            }
+        let edges = links.iter().map(|((a, b), n)| SpecEdge {
+            label: format!("{n} link{}", plural(*n)),
+            ..self.domain_edge(a, b, *n, order[a.as_str()], order[b.as_str()])
         }).collect();
         Spec { nodes, edges, left_to_right: true }
+    }
+
+    /// Producing domains on the left, consuming domains on the right, unlabelled edges.
+    fn domains_two_sided(&self, links: &BTreeMap<(String, String), usize>) -> Spec {
+        let mut spec = Spec { left_to_right: true, ..Spec::default() };
+        let mut sides: BTreeMap<(bool, &str), usize> = BTreeMap::new();
+        for (consumer, pick) in [(false, 0), (true, 1)] {
+            let mut peers: BTreeMap<&str, usize> = BTreeMap::new();
+            for pair in links.keys() {
+                *peers.entry(if pick == 0 { pair.0.as_str() } else { pair.1.as_str() }).or_default() += 1;
+            }
+            for (d, n) in peers {
+                let subtitle = if consumer { format!("fed by {n} domain{}", plural(n)) } else { format!("feeds {n} domain{}", plural(n)) };
+                sides.insert((consumer, d), push(&mut spec, self.domain_node(d, subtitle)));
+            }
+        }
+        spec.edges = links.iter().map(|((a, b), n)| self.domain_edge(a, b, *n, sides[&(false, a.as_str())], sides[&(true, b.as_str())])).collect();
+        spec
+    }
+
+    fn domain_node(&self, d: &str, subtitle: String) -> SpecNode {
+        let count = self.mesh.index.products_by_domain.get(d).map_or(0, Vec::len);
+        SpecNode {
+            title: shorten(&self.domain_name(d)),
+            subtitle,
+            href: self.urls.domain(d).map(str::to_string),
+            class: self.domain_class(Some(d)),
+            tooltip: format!("{} domain: {count} product{}", self.domain_name(d), plural(count)),
+        }
+    }
+
+    /// An unlabelled edge between two domains, its stroke weighted by the product links.
+    fn domain_edge(&self, a: &str, b: &str, n: usize, from: usize, to: usize) -> SpecEdge {
+        SpecEdge {
+            from,
+            to,
+            label: String::new(),
+            href: None,
+            class: format!("w-{}", weight_class(n)),
+            tooltip: format!("{} → {}: {n} product link{}", self.domain_name(a), self.domain_name(b), plural(n)),
+        }
     }
 
     /// Inside a product: input contracts feeding output ports (`inputContracts`).
@@ -262,6 +297,10 @@ impl<'a> SpecCtx<'a> {
         }
         None
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 fn push(spec: &mut Spec, node: SpecNode) -> usize {

@@ -3,7 +3,7 @@
 //! passed in); colours come from CSS classes so the theme's light and dark schemes apply.
 //! Output depends only on the spec and the scene: no counters, random ids or timestamps.
 
-use super::layout::{node_size, text_width, Point2, Scene, Spec, LABEL_PX, SUB_PX, TITLE_PX};
+use super::layout::{label_size, node_size, Point2, Scene, Spec, LABEL_PX, SUB_PX, TITLE_PX};
 use crate::render::values::esc;
 use std::fmt::Write as _;
 
@@ -32,7 +32,7 @@ pub fn write(spec: &Spec, scene: &Scene, id: &str, root: &str, title: &str) -> S
                 out,
                 "<path class=\"{}\" d=\"{}\" marker-end=\"url(#{id}-head)\"><title>{}</title></path>",
                 esc(&class),
-                path_data(path, spec.left_to_right),
+                path_data(path, scene.left_to_right),
                 esc(&e.tooltip)
             );
         }
@@ -51,8 +51,8 @@ pub fn write(spec: &Spec, scene: &Scene, id: &str, root: &str, title: &str) -> S
     out
 }
 
-/// Straight runs across rank bands, S-curves (level at both ends) through the gaps between
-/// them: a curve's control points stay inside its own gap, so it cannot reach a box.
+/// Straight runs across layers, S-curves (level with the flow at both ends) through the gaps
+/// between them: a curve's control points stay inside its own gap, so it cannot reach a box.
 fn path_data(points: &[Point2], ltr: bool) -> String {
     let mut d = String::new();
     let Some(first) = points.first() else { return d };
@@ -95,8 +95,7 @@ fn open_link(out: &mut String, href: Option<&str>, root: &str, class: &str) -> &
 
 fn edge_label(out: &mut String, label: &str, href: Option<&str>, tooltip: &str, c: Point2, root: &str) {
     let close = open_link(out, href, root, "lin-label");
-    let w = text_width(label, LABEL_PX, false) + 8.0;
-    let h = LABEL_PX + 6.0;
+    let (w, h) = label_size(label);
     let _ = write!(
         out,
         "<title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/><text x=\"{}\" y=\"{}\">{}</text>{close}",
@@ -113,7 +112,7 @@ fn edge_label(out: &mut String, label: &str, href: Option<&str>, tooltip: &str, 
 
 fn node(out: &mut String, node: &super::layout::SpecNode, (xy, size): (Point2, Point2), root: &str) {
     let close = open_link(out, node.href.as_deref(), root, &format!("lin-node {}", node.class));
-    // The box is drawn at the size our metrics asked for, centred where layout-rs put it.
+    // The box is drawn at the size our metrics asked for, centred where the layout put it.
     let (w, h) = node_size(node);
     let (cx, cy) = (xy.x + size.x / 2.0, xy.y + size.y / 2.0);
     let _ = write!(

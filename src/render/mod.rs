@@ -199,9 +199,11 @@ pub struct Derived {
 }
 
 impl Derived {
-    pub fn build(mesh: &Mesh, diags: &Diagnostics) -> Derived {
+    /// `layouts` keeps lineage layouts between the builds of a long-running caller (`serve`);
+    /// a one-shot build passes one that keeps nothing.
+    pub fn build(mesh: &Mesh, diags: &Diagnostics, layouts: &crate::lineage::LayoutCache) -> Derived {
         let urls = Urls::build(mesh);
-        let lineage = crate::lineage::Lineage::build(mesh, &urls);
+        let lineage = crate::lineage::Lineage::build(mesh, &urls, layouts);
         Derived { lineage, scorecard: crate::check::score::compute(mesh, diags), fields: search::FieldIndex::build(mesh), urls }
     }
 }
@@ -267,7 +269,7 @@ impl<'a> Renderer<'a> {
 
 /// Renders the whole site into `sink` (see `Renderer::render_all`).
 pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root: &Path, git: Option<&crate::git::GitFacts>, sink: &dyn Sink) -> anyhow::Result<()> {
-    let derived = Derived::build(mesh, diags);
+    let derived = Derived::build(mesh, diags, &crate::lineage::LayoutCache::with_limit(0));
     Renderer::new(mesh, diags, git, templates, &derived).render_all(root, sink, &|_, _| {})
 }
 

@@ -169,7 +169,7 @@ mod tests {
         if loaded.diags.has_errors() {
             return None;
         }
-        let site = Site::prepare(root, loaded, git).unwrap();
+        let site = Site::prepare(root, loaded, git, &crate::lineage::LayoutCache::with_limit(0)).unwrap();
         let sink = MemorySink::default();
         site.render(&sink, &|_, _| {}).unwrap();
         Some(sink.into_site())
@@ -185,11 +185,11 @@ mod tests {
             let tmp = tempfile::tempdir().unwrap();
             let root = tmp.path();
             copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid-basic"), root);
-            let cache = ReadCache::default();
-            super::super::rebuild(root, URL, &cache).unwrap();
+            let (cache, layouts) = (ReadCache::default(), crate::lineage::LayoutCache::default());
+            super::super::rebuild(root, URL, &cache, &layouts).unwrap();
             for e in &edits {
                 apply(root, e);
-                let report = super::super::rebuild(root, URL, &cache).unwrap();
+                let report = super::super::rebuild(root, URL, &cache, &layouts).unwrap();
                 let expected = fresh(root);
                 match (&report.result, expected) {
                     (Published::Good(_), Some(files)) => {

@@ -9,14 +9,14 @@
 //! result into the shared snapshot.
 
 mod http;
-mod live;
+pub mod live;
 pub mod overlay;
 mod rebuild;
 mod state;
 pub mod watch;
 
 pub use rebuild::{rebuild, Report};
-pub use state::Published;
+pub use state::{Published, Served};
 
 use anyhow::{anyhow, Context};
 use crate::source::ReadCache;
@@ -57,9 +57,11 @@ async fn serve(opts: &Options) -> anyhow::Result<()> {
     let watcher = watch::Watcher::start(&root, tx)?;
     println!("building {} in memory", root.display());
     let cache = Arc::new(ReadCache::default());
+    // Lineage layouts outlive each rebuild: an edit redraws only the diagrams it changed.
+    let layouts = Arc::new(crate::lineage::LayoutCache::default());
     let first = {
-        let (root, url, cache) = (root.clone(), url.clone(), cache.clone());
-        tokio::task::spawn_blocking(move || rebuild(&root, &url, &cache)).await.context("the first build panicked")??
+        let (root, url, cache, layouts) = (root.clone(), url.clone(), cache.clone(), layouts.clone());
+        tokio::task::spawn_blocking(move || rebuild(&root, &url, &cache, &layouts)).await.context("the first build panicked")??
     };
     let mut printed = String::new();
     rebuild::print(&first, &mut printed);
@@ -67,7 +69,7 @@ async fn serve(opts: &Options) -> anyhow::Result<()> {
     let live = first.live.clone();
     let shared = Arc::new(Shared::new(first.result, stop_rx.clone()));
     index_when_ready(live.clone());
-    let rebuilder = Rebuilder { root: root.clone(), url: url.clone(), changes, watcher, printed, cache, live };
+    let rebuilder = Rebuilder { root: root.clone(), url: url.clone(), changes, watcher, printed, cache, layouts, live };
     rebuilder.spawn(shared.clone())?;
     if !opts.bind.is_loopback() {
         eprintln!("warning: listening on {local}: the portal and every descriptor in it are reachable from the network");
@@ -118,6 +120,7 @@ struct Rebuilder {
     printed: String,
     /// Parsed files of the previous rebuild, by path and text.
     cache: Arc<ReadCache>,
+    layouts: Arc<crate::lineage::LayoutCache>,
     /// The site last published, whose search index serves until the next one is ready.
     live: Option<Arc<live::LiveSite>>,
 }
@@ -135,7 +138,7 @@ impl Rebuilder {
                     // File names come from the repository: no escape sequence reaches the terminal.
                     println!("changed: {}", crate::diag::escape_controls(&describe_changes(&self.root, &changed)));
                     let started = Instant::now();
-                    let report = rebuild(&self.root, &self.url, &self.cache)
+                    let report = rebuild(&self.root, &self.url, &self.cache, &self.layouts)
                         .unwrap_or_else(|e| rebuild::unreadable(&self.root, &e, started.elapsed()));
                     rebuild::print(&report, &mut self.printed);
                     if let (Some(new), Some(old)) = (&report.live, &self.live) {

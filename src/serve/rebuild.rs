@@ -9,6 +9,7 @@ use super::overlay::{self, Problem};
 use super::state::Published;
 use crate::cmd::human_report;
 use crate::site::{Site, Loaded};
+use crate::lineage::LayoutCache;
 use crate::source::ReadCache;
 use crate::diag::escape_controls;
 use std::path::Path;
@@ -30,7 +31,7 @@ pub struct Report {
 /// Loads, checks and prepares the mesh at `root`. Findings and template failures become a
 /// `Failed` result; `Err` only when the mesh cannot be read at all (no `content/`), which
 /// stops `serve` at start and is shown like a finding afterwards.
-pub fn rebuild(root: &Path, base_url: &str, cache: &ReadCache) -> anyhow::Result<Report> {
+pub fn rebuild(root: &Path, base_url: &str, cache: &ReadCache, layouts: &LayoutCache) -> anyhow::Result<Report> {
     let started = Instant::now();
     let mut loaded = crate::site::load_cached(root, Some(base_url), Some(cache))?;
     let git = crate::cmd::read_git(root, &mut loaded);
@@ -46,7 +47,7 @@ pub fn rebuild(root: &Path, base_url: &str, cache: &ReadCache) -> anyhow::Result
         let problem = overlay::failure("templates/", rule, format!("{e:#}"));
         report(Published::Failed(vec![problem]), None, 0, format!("{rule} failed; {summary}"))
     };
-    match live_site(root, loaded, git) {
+    match live_site(root, loaded, git, layouts) {
         Ok(live) => {
             let pages = live.page_count();
             Ok(report(Published::Good(live.clone()), Some(live), pages, summary.clone()))
@@ -55,8 +56,8 @@ pub fn rebuild(root: &Path, base_url: &str, cache: &ReadCache) -> anyhow::Result
     }
 }
 
-fn live_site(root: &Path, loaded: Loaded, git: Option<Arc<crate::git::GitFacts>>) -> anyhow::Result<Arc<LiveSite>> {
-    let site = Site::prepare(root, loaded, git)?;
+fn live_site(root: &Path, loaded: Loaded, git: Option<Arc<crate::git::GitFacts>>, layouts: &LayoutCache) -> anyhow::Result<Arc<LiveSite>> {
+    let site = Site::prepare(root, loaded, git, layouts)?;
     Ok(Arc::new(LiveSite::new(site)?))
 }
 
@@ -95,7 +96,7 @@ mod tests {
     #[test]
     fn missing_content_is_an_error_not_a_panel() {
         let tmp = tempfile::tempdir().unwrap();
-        assert!(rebuild(tmp.path(), "http://127.0.0.1:1/", &ReadCache::default()).is_err());
+        assert!(rebuild(tmp.path(), "http://127.0.0.1:1/", &ReadCache::default(), &LayoutCache::default()).is_err());
     }
 
     #[test]
@@ -104,7 +105,7 @@ mod tests {
         std::fs::create_dir_all(tmp.path().join("content")).unwrap();
         std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
         std::fs::write(tmp.path().join("templates/home.html"), "{% if %}").unwrap();
-        let report = rebuild(tmp.path(), "http://127.0.0.1:1/", &ReadCache::default()).unwrap();
+        let report = rebuild(tmp.path(), "http://127.0.0.1:1/", &ReadCache::default(), &LayoutCache::default()).unwrap();
         match report.result {
             Published::Failed(p) => assert_eq!(p[0].rule, "templates"),
             Published::Good(_) => panic!("a broken template must fail the rebuild"),

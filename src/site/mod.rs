@@ -6,6 +6,7 @@
 use crate::config::Config;
 use crate::diag::{render_human, Diagnostic, Diagnostics};
 use crate::model::Mesh;
+use crate::lineage::LayoutCache;
 use crate::output::Sink;
 use crate::render::{Derived, Renderer, Templates};
 use crate::source::{ReadCache, SourceTree};
@@ -24,9 +25,10 @@ pub struct Site {
 impl Site {
     /// Prepares a checked mesh for rendering: templates and what pages derive from the mesh.
     /// A theme that does not compile is an error here.
-    pub fn prepare(root: &Path, loaded: Loaded, git: Option<Arc<crate::git::GitFacts>>) -> anyhow::Result<Site> {
+    /// `layouts` keeps lineage layouts across the rebuilds of `serve`.
+    pub fn prepare(root: &Path, loaded: Loaded, git: Option<Arc<crate::git::GitFacts>>, layouts: &LayoutCache) -> anyhow::Result<Site> {
         let templates = Templates::load(root)?;
-        let derived = Derived::build(&loaded.mesh, &loaded.diags);
+        let derived = Derived::build(&loaded.mesh, &loaded.diags, layouts);
         Ok(Site { root: root.to_path_buf(), loaded, git, templates, derived })
     }
 

@@ -138,6 +138,24 @@ fn a_cycle_lowered_to_a_warning_is_drawn() {
     }
 }
 
+/// `[lineage] timeout_ms` no longer does anything: it is still accepted, with a warning where
+/// it is written, and every diagram is drawn whatever it says.
+#[test]
+fn timeout_ms_is_deprecated_and_diagrams_are_drawn_regardless() {
+    let mesh = copy_fixture("lineage-chain");
+    std::fs::write(mesh.path().join("meshport.toml"), "title = \"Chain\"\n\n[lineage]\ntimeout_ms = 1\n").unwrap();
+    let (code, report) = check_json(mesh.path());
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(findings(&report, "warning").into_iter().filter(|f| f.rule == "config.deprecated").collect::<Vec<_>>(), [finding("config.deprecated", "warning", "meshport.toml", 4, 1)]);
+    let r = build(mesh.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[config.deprecated]") && r.stderr.contains("no longer has an effect"), "{}", r.stderr);
+    let site = mesh.path().join("public");
+    for product in ["orders", "revenue", "campaign-roi"] {
+        assert!(read(&site, &format!("products/{product}.html")).contains("class=\"lineage-svg\""), "{product} has its diagram");
+    }
+}
+
 #[test]
 fn builds_are_byte_identical() {
     let (mesh, site) = built("lineage-chain");

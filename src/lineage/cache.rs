@@ -1,0 +1,150 @@
+//! Layouts by shape (`layout::Shape`: what a layout reads), shared by every diagram of a build
+//! and, when the caller keeps the cache (`serve`), by the builds after it: an edit redraws only
+//! the diagrams whose shape it changed. A layout depends only on its shape, so what the cache
+//! holds or evicts never changes the output, only the time to produce it.
+
+use super::layout::{lay_out, Scene, Shape};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// What a long-running caller keeps by default (the layouts of a 1,000-product mesh take ~3 MB).
+pub const DEFAULT_LIMIT: usize = 64 << 20;
+
+pub struct LayoutCache {
+    state: Mutex<State>,
+    /// Bytes of keys and layouts kept between builds.
+    limit: usize,
+}
+
+#[derive(Default)]
+struct State {
+    map: HashMap<Shape, Entry>,
+    bytes: usize,
+    /// Builds so far; an entry remembers the last one that used it.
+    build: u64,
+}
+
+struct Entry {
+    scene: Arc<Scene>,
+    bytes: usize,
+    used: u64,
+}
+
+impl Default for LayoutCache {
+    fn default() -> Self {
+        LayoutCache::with_limit(DEFAULT_LIMIT)
+    }
+}
+
+impl LayoutCache {
+    /// A cache that keeps up to `limit` bytes between builds (0: nothing, for a one-shot build).
+    pub fn with_limit(limit: usize) -> LayoutCache {
+        LayoutCache { state: Mutex::new(State::default()), limit }
+    }
+
+    /// The layout of each shape (distinct shapes, in any order), laying out in parallel those
+    /// not cached; then trims the cache to its limit, least recently used first.
+    pub fn scenes(&self, shapes: &[&Shape]) -> Vec<Arc<Scene>> {
+        let (mut found, missing) = self.lookup(shapes);
+        let laid: Vec<(usize, Arc<Scene>)> = missing.into_par_iter().map(|i| (i, Arc::new(lay_out(shapes[i])))).collect();
+        let mut state = self.lock();
+        let build = state.build;
+        for (i, scene) in laid {
+            let bytes = shapes[i].bytes() + scene.bytes();
+            state.bytes += bytes;
+            state.map.insert(shapes[i].clone(), Entry { scene: scene.clone(), bytes, used: build });
+            found[i] = Some(scene);
+        }
+        state.trim(self.limit);
+        found.into_iter().map(|s| s.expect("every shape was found or laid out")).collect()
+    }
+
+    /// Starts a build: the cached layouts of `shapes` (marked used), and the indexes of the rest.
+    fn lookup(&self, shapes: &[&Shape]) -> (Vec<Option<Arc<Scene>>>, Vec<usize>) {
+        let mut state = self.lock();
+        state.build += 1;
+        let build = state.build;
+        let mut found = Vec::with_capacity(shapes.len());
+        let mut missing = Vec::new();
+        for (i, shape) in shapes.iter().enumerate() {
+            match state.map.get_mut(*shape) {
+                Some(entry) => {
+                    entry.used = build;
+                    found.push(Some(entry.scene.clone()));
+                }
+                None => {
+                    found.push(None);
+                    missing.push(i);
+                }
+            }
+        }
+        (found, missing)
+    }
+
+    /// Layouts held, and their approximate bytes.
+    pub fn size(&self) -> (usize, usize) {
+        let state = self.lock();
+        (state.map.len(), state.bytes)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // Entries are inserted whole, so a lock poisoned by a panic elsewhere is still sound.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl State {
+    fn trim(&mut self, limit: usize) {
+        if self.bytes <= limit {
+            return;
+        }
+        // Oldest first; within a build the smallest first: layout time grows faster than a
+        // layout's bytes, so the large layouts are the ones worth keeping.
+        let mut by_age: Vec<(u64, usize, Shape)> = self.map.iter().map(|(k, e)| (e.used, e.bytes, k.clone())).collect();
+        by_age.sort_by_key(|(used, bytes, _)| (*used, *bytes));
+        for (_, bytes, key) in by_age {
+            if self.bytes <= limit {
+                break;
+            }
+            self.map.remove(&key);
+            self.bytes -= bytes;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(title: &str) -> Shape {
+        Shape { nodes: vec![(title.into(), String::new()), ("b".into(), String::new())], edges: vec![(0, 1, "c".into())], left_to_right: false }
+    }
+
+    #[test]
+    fn a_kept_layout_is_reused_and_the_limit_holds() {
+        let cache = LayoutCache::default();
+        let (a, b) = (shape("a"), shape("b"));
+        let first = cache.scenes(&[&a, &b]);
+        let again = cache.scenes(&[&b]);
+        assert!(Arc::ptr_eq(&first[1], &again[0]), "the second build reuses the first's layout");
+        assert_eq!(cache.size().0, 2);
+
+        let none = LayoutCache::with_limit(0);
+        let laid = none.scenes(&[&a]);
+        assert_eq!(*laid[0], *first[0], "the same layout, cached or not");
+        assert_eq!(none.size(), (0, 0), "a zero limit keeps nothing between builds");
+    }
+
+    #[test]
+    fn the_least_recently_used_go_first() {
+        let (a, b) = (shape("a"), shape("b"));
+        let one = a.bytes() + LayoutCache::with_limit(0).scenes(&[&a])[0].bytes();
+        let cache = LayoutCache::with_limit(one + one / 2);
+        cache.scenes(&[&a]);
+        let second = cache.scenes(&[&b]);
+        assert_eq!(cache.size().0, 1);
+        let third = cache.scenes(&[&b]);
+        assert!(Arc::ptr_eq(&second[0], &third[0]), "b, the newer, was kept");
+    }
+}
