@@ -43,6 +43,7 @@ impl LiveSite {
     pub fn index_in_background(self: &Arc<Self>, done: impl FnOnce(std::time::Duration, anyhow::Result<()>) + Send + 'static) {
         let live = Arc::clone(self);
         let spawned = std::thread::Builder::new().name("meshport-search".into()).spawn(move || {
+            lower_priority();
             let started = std::time::Instant::now();
             let sink = MemorySink::default();
             let result = crate::render::search::start(live.records.clone()).finish(&sink);
@@ -70,6 +71,17 @@ impl LiveSite {
         let renderer = self.site.renderer();
         let jobs = renderer.jobs(&self.records);
         renderer.render(&jobs[index])
+    }
+}
+
+/// The index is the one part of a rebuild nobody waits for: on a machine with few cores it must
+/// not slow the next save's rebuild. Linux keeps a nice value per thread, and the threads
+/// Pagefind starts from this one inherit it.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments; `0` names the calling thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 15);
     }
 }
 

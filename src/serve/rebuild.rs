@@ -34,6 +34,7 @@ pub struct Report {
 pub fn rebuild(root: &Path, base_url: &str, cache: &ReadCache, layouts: &LayoutCache) -> anyhow::Result<Report> {
     let started = Instant::now();
     let mut loaded = crate::site::load_cached(root, Some(base_url), Some(cache))?;
+    let loaded_in = started.elapsed();
     let git = crate::cmd::read_git(root, &mut loaded);
     let findings = if loaded.diags.is_empty() { String::new() } else { human_report(&loaded) };
     let summary = loaded.diags.summary();
@@ -47,7 +48,13 @@ pub fn rebuild(root: &Path, base_url: &str, cache: &ReadCache, layouts: &LayoutC
         let problem = overlay::failure("templates/", rule, format!("{e:#}"));
         report(Published::Failed(vec![problem]), None, 0, format!("{rule} failed; {summary}"))
     };
-    match live_site(root, loaded, git, layouts) {
+    let before_site = started.elapsed();
+    let made = live_site(root, loaded, git, layouts);
+    // For benchmarks: where a rebuild's time goes.
+    if std::env::var_os("MESHPORT_SERVE_TIMINGS").is_some() {
+        eprintln!("rebuild: load+check {loaded_in:.2?}, git+findings {:.2?}, lineage+API+records {:.2?}", before_site - loaded_in, started.elapsed() - before_site);
+    }
+    match made {
         Ok(live) => {
             let pages = live.page_count();
             Ok(report(Published::Good(live.clone()), Some(live), pages, summary.clone()))
