@@ -14,6 +14,7 @@ mod rego;
 mod schema;
 mod search;
 mod serve;
+mod sizes;
 
 use common::*;
 use serde_json::Value;

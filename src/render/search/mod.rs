@@ -42,10 +42,9 @@ pub fn records(ctx: &Ctx, fields: &FieldIndex) -> Vec<Record> {
 pub fn jobs(ctx: &Ctx, fields: &FieldIndex, records: &[Record]) -> Vec<PageJob> {
     let page = SearchPageView { compiled: COMPILED, facets: facets(ctx, records), records: records.len() };
     let mut jobs = vec![PageJob::new("search.html", "search.html", "search").with("search", page)];
-    jobs.extend(fields.names().map(|name| {
-        let v = fields.page(ctx, name);
-        PageJob::new(v.url.clone(), "field.html", "search").with("field", v)
-    }));
+    for name in fields.names() {
+        jobs.extend(fields.pages(ctx, name).into_iter().map(|(url, v)| PageJob::new(url, "field.html", "search").with("field", v)));
+    }
     jobs
 }
 
