@@ -37,21 +37,24 @@ def product(pid, name, outputs, inputs=()):
 
 
 def contract(cid, table, fields, source=None):
-    """`fields` properties named `<prefix>_<k>`; every 10th reads from `source` when given."""
+    """`fields` properties named `f_<k>`, one flow mapping each so that 100,000 of them stay
+    under meshport's 8 MB file limit; every 10th has a description and, when `source` is
+    given, reads from it (field-level lineage)."""
     lines = ["apiVersion: v3.1.0", "kind: DataContract", f"id: {cid}", f"name: {table}",
              "version: 1.0.0", "status: active", "domain: wide",
              "description:", f"  purpose: Contract {cid} of the size benchmark.",
              "schema:", f"  - name: {table}", "    physicalType: table", "    properties:"]
     width = len(str(fields))
     for k in range(fields):
-        lines += [f"      - name: f_{k:0{width}d}", f"        businessName: Field {k}",
-                  f"        logicalType: {TYPES[k % len(TYPES)]}",
-                  f"        classification: {CLASSES[k % len(CLASSES)]}",
-                  f"        description: Value {k} of {table}."]
+        keys = [f"name: f_{k:0{width}d}", f"logicalType: {TYPES[k % len(TYPES)]}",
+                f"classification: {CLASSES[k % len(CLASSES)]}"]
         if k == 0:
-            lines += ["        required: true", "        primaryKey: true"]
-        if source and k % 10 == 1:
-            lines.append(f"        transformSourceObjects: [{source}.id]")
+            keys += ["required: true", "primaryKey: true"]
+        if k % 10 == 1:
+            keys.append(f"description: Value {k} of {table}.")
+            if source:
+                keys.append(f"transformSourceObjects: [{source}.id]")
+        lines.append("      - {" + ", ".join(keys) + "}")
     lines += ["slaProperties:", "  - property: latency", "    value: 4", "    unit: h",
               "servers:", "  - server: lakehouse", "    type: databricks",
               "    host: lakehouse.example.test", "    catalog: wide", "    schema: wide_gold"]

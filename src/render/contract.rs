@@ -305,3 +305,38 @@ fn contract_extra(c: &Contract) -> String {
     }
     extra_html(&extra)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wide_contract() -> (tempfile::TempDir, crate::model::Mesh) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("content/contracts");
+        std::fs::create_dir_all(&dir).unwrap();
+        let yaml = "apiVersion: v3.1.0\nkind: DataContract\nid: c\nversion: 1.0.0\nstatus: active\nschema:\n  - name: a\n    description: First.\n    properties:\n      - name: a1\n        properties:\n          - name: a1c\n      - name: a2\n      - name: a3\n  - name: b\n  - name: c\n    properties:\n      - name: c1\n      - name: c2\n      - name: c3\n      - name: c4\n      - name: c5\n";
+        std::fs::write(dir.join("c.odcs.yaml"), yaml).unwrap();
+        let loaded = crate::cmd::load(tmp.path(), None).unwrap();
+        (tmp, loaded.mesh)
+    }
+
+    fn layout(pages: &[Vec<SchemaObjectView>]) -> Vec<Vec<String>> {
+        pages
+            .iter()
+            .map(|page| page.iter().map(|o| format!("{}{}:{}", o.name, if o.continued { "+" } else { "" }, o.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(","))).collect())
+            .collect()
+    }
+
+    #[test]
+    fn schema_pages_split_fields_in_order_across_objects() {
+        let (_tmp, mesh) = wide_contract();
+        let c = mesh.contracts.values().next().unwrap();
+        assert_eq!(field_count(c), 9);
+        let pages = schema_pages(c, 3, usize::MAX);
+        assert_eq!(layout(&pages), [vec!["a:a1,a1c,a2"], vec!["a+:a3", "b:", "c:c1,c2"], vec!["c+:c3,c4,c5"]]);
+        assert!(pages[0][0].description_html.contains("First"), "the object's description on its first page");
+        assert!(pages[1][0].description_html.is_empty(), "not repeated where it continues");
+        assert_eq!(layout(&schema_pages(c, 3, 1)), [vec!["a:a1,a1c,a2"]], "only the pages asked for");
+        assert_eq!(layout(&schema_pages(c, 100, usize::MAX)), [vec!["a:a1,a1c,a2,a3", "b:", "c:c1,c2,c3,c4,c5"]]);
+    }
+}

@@ -188,7 +188,7 @@ pub const FINDINGS_SHOWN: usize = 100;
 /// Bytes of a descriptor's text shown as highlighted YAML on its page (about three times as
 /// much HTML): a generated 17 MB contract must not make a 50 MB page. The whole descriptor
 /// is in its JSON file (`api/…`), linked beside the excerpt.
-pub const RAW_SHOWN: usize = 128 * 1024;
+pub const RAW_SHOWN: usize = 64 * 1024;
 
 /// The start of `text`, at most `RAW_SHOWN` bytes, cut after a whole line.
 fn raw_excerpt(text: &str) -> &str {
