@@ -85,14 +85,11 @@ pub fn map_job(ctx: &Ctx) -> PageJob {
         .into_iter()
         .map(|((a, b), links)| DomainLinkView { from: ctx.domain_link(&a), to: ctx.domain_link(&b), links })
         .collect();
-    let external = mesh
-        .edges
-        .iter()
-        .filter_map(|e| match &e.from {
-            NodeRef::External(cid) => Some(external_link(ctx, cid, e)),
-            NodeRef::Product(_) => None,
-        })
-        .collect();
+    let externals: Vec<_> = mesh.edges.iter().filter_map(|e| match &e.from {
+        NodeRef::External(cid) => Some((cid, e)),
+        NodeRef::Product(_) => None,
+    }).collect();
+    let external = externals.iter().take(mesh.config.pages.size).map(|(cid, e)| external_link(ctx, cid, e)).collect();
     let view = MapView {
         domains_svg: svg(ctx.lineage.map_domains()),
         domains_note: note(ctx.lineage.map_domains()),
@@ -100,6 +97,7 @@ pub fn map_job(ctx: &Ctx) -> PageJob {
         products_note: note(ctx.lineage.map_products()),
         domain_links,
         external,
+        external_total: externals.len(),
         products: mesh.products.len(),
         edges: mesh.edges.len(),
         max_nodes: mesh.config.lineage.max_nodes,

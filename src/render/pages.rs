@@ -131,6 +131,10 @@ fn products_of<'a>(ctx: &'a Ctx, ids: Option<&'a Vec<String>>) -> impl Iterator<
     ids.into_iter().flatten().filter_map(|id| ctx.mesh.products.get(id))
 }
 
+/// Product links with other domains a domain page lists each way; the table of exchanges
+/// counts them all per domain, and each product's page lists its own.
+const CROSS_LINKS_SHOWN: usize = 50;
+
 /// A domain's page and the further pages of its product and contract lists.
 fn domain_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob> {
     let mesh = ctx.mesh;
@@ -143,7 +147,7 @@ fn domain_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob> {
     let rows = mesh.index.contracts_by_domain.get(id).into_iter().flatten().map(|k| contract_row(ctx, k)).collect();
     let contracts = lists::contract_sublist(ctx, &url, rows, ListContext { heading: format!("Data contracts of {}", d.name), parent, groups: Vec::new() });
     let links = cross_domain_links(ctx, id);
-    let shown = lists::page_size(ctx);
+    let shown = CROSS_LINKS_SHOWN;
     let view = DomainView {
         id: id.to_string(),
         name: d.name.clone(),

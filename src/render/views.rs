@@ -399,8 +399,8 @@ pub struct DomainView {
     pub contracts: Vec<ContractRow>,
     pub contracts_pager: PagerView,
     pub teams: Vec<Link>,
-    /// Products of other domains exchanging data with this one (at most `[pages] size` each
-    /// way; `exchanges` counts them all, per other domain).
+    /// Products of other domains exchanging data with this one (at most 50 each way;
+    /// `exchanges` counts them all, per other domain).
     pub upstream: Vec<LineageLink>,
     pub downstream: Vec<LineageLink>,
     pub upstream_total: usize,
@@ -558,8 +558,10 @@ pub struct MapView {
     pub products_svg: Option<String>,
     pub products_note: Option<String>,
     pub domain_links: Vec<DomainLinkView>,
-    /// Sources outside the mesh and the products reading them.
+    /// Sources outside the mesh and the products reading them: the first `[pages] size` of
+    /// `external_total`.
     pub external: Vec<LineageLink>,
+    pub external_total: usize,
     pub products: usize,
     pub edges: usize,
     pub max_nodes: usize,
