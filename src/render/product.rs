@@ -20,20 +20,28 @@ const EMBEDDED_FIELDS: usize = 100;
 /// The product's page, and its ports pages when it has more ports than the page shows.
 pub fn jobs(ctx: &Ctx, p: &Product) -> Vec<PageJob> {
     let view = view(ctx, p);
-    let mut jobs = Vec::new();
-    if let Some(first) = &view.ports_url {
-        let paging = ports_paging(&view.url, lists::page_size(ctx));
-        debug_assert_eq!(&paging.first, first);
-        let inputs = p.inputs.iter().zip(&p.raw.input_ports).map(|(port, raw)| input_port(ctx, port, raw));
-        let outputs = p.outputs.iter().zip(&p.raw.output_ports).map(|(port, raw)| output_port(ctx, port, raw, None));
-        let product = ctx.product_link(&p.id);
-        for page in paging.split(inputs.chain(outputs).collect()) {
-            let ports = PortsPageView { product: product.clone(), pager: page.pager, ports: page.rows };
-            jobs.push(PageJob::new(page.url, "ports.html", "products").with("ports", ports));
-        }
+    let ports_pages = view.ports_url.is_some();
+    let mut jobs = vec![PageJob::new(view.url.clone(), "product.html", "products").with("product", view)];
+    if ports_pages {
+        jobs.extend(ports_jobs(ctx, p));
     }
-    jobs.insert(0, PageJob::new(view.url.clone(), "product.html", "products").with("product", view));
     jobs
+}
+
+/// `products/<slug>/ports.html` and its further pages: every port, input ports first.
+fn ports_jobs(ctx: &Ctx, p: &Product) -> Vec<PageJob> {
+    let url = ctx.urls.product(&p.id).unwrap_or_default();
+    let inputs = p.inputs.iter().zip(&p.raw.input_ports).map(|(port, raw)| input_port(ctx, port, raw));
+    let outputs = p.outputs.iter().zip(&p.raw.output_ports).map(|(port, raw)| output_port(ctx, port, raw, None));
+    let product = ctx.product_link(&p.id);
+    let pages = ports_paging(url, lists::page_size(ctx)).split(inputs.chain(outputs).collect());
+    pages
+        .into_iter()
+        .map(|page| {
+            let ports = PortsPageView { product: product.clone(), pager: page.pager, ports: page.rows };
+            PageJob::new(page.url, "ports.html", "products").with("ports", ports)
+        })
+        .collect()
 }
 
 pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
