@@ -17,6 +17,26 @@ pub struct Config {
     pub repository: Option<Repository>,
     pub lineage: LineageConfig,
     pub schemas: SchemaFiles,
+    pub pages: PagesConfig,
+}
+
+/// `[pages]`: how long lists (catalogues, schemas, findings) are split into pages, so that no
+/// HTML page grows with the mesh.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PagesConfig {
+    /// Rows per page of a list; between `PAGE_SIZES` bounds.
+    pub size: usize,
+}
+
+/// Allowed `[pages] size`: below, a catalogue becomes hundreds of pages; above, pages of long
+/// rows pass 1 MB.
+pub const PAGE_SIZES: std::ops::RangeInclusive<usize> = 5..=1000;
+
+impl Default for PagesConfig {
+    fn default() -> Self {
+        PagesConfig { size: 200 }
+    }
 }
 
 /// `[schemas]`: the organisation's own JSON Schemas, per document kind, as paths relative to
@@ -142,6 +162,7 @@ impl Default for Config {
             repository: None,
             lineage: LineageConfig::default(),
             schemas: SchemaFiles::default(),
+            pages: PagesConfig::default(),
         }
     }
 }
@@ -199,9 +220,15 @@ impl Config {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let pos = e.span().map(|s| byte_pos(text, s.start)).unwrap_or(Pos::new(1, 1));
             Diagnostic::error("config.invalid", FILE_NAME, pos, e.message().to_string())
-                .with_hint("keys: title, description, base_url, [repository] url + branch + edit_url, [lineage] depth + max_nodes, [schemas] product + contract")
+                .with_hint("keys: title, description, base_url, [repository] url + branch + edit_url, [lineage] depth + max_nodes, [schemas] product + contract, [pages] size")
         })?;
         cfg.set_base_url(&cfg.base_url.clone());
+        if !PAGE_SIZES.contains(&cfg.pages.size) {
+            let table = text.find("[pages]").or_else(|| text.find("pages.")).unwrap_or(0);
+            let at = text[table..].find("size").map(|i| byte_pos(text, table + i)).unwrap_or(Pos::new(1, 1));
+            let message = format!("[pages] size = {} is outside {}..={}", cfg.pages.size, PAGE_SIZES.start(), PAGE_SIZES.end());
+            return Err(Diagnostic::error("config.invalid", FILE_NAME, at, message).with_hint("use a number of rows between 5 and 1000 (default 200)"));
+        }
         Ok(cfg)
     }
 
@@ -279,6 +306,15 @@ mod tests {
         assert_eq!((dotted[0].line, dotted[0].column), (1, 9));
         let (_, none, _) = Config::from_text(Some("[lineage]\nmax_nodes = 50\n".into()));
         assert!(none.is_empty(), "{none:?}");
+    }
+
+    #[test]
+    fn page_size_outside_its_range_points_at_it() {
+        assert_eq!(Config::parse("[pages]\nsize = 20\n").unwrap().pages.size, 20);
+        assert_eq!(Config::parse("").unwrap().pages.size, 200);
+        let d = Config::parse("title = \"size\"\n[pages]\nsize = 100000\n").unwrap_err();
+        assert_eq!((d.rule.as_str(), d.line, d.column), ("config.invalid", 3, 1));
+        assert!(d.message.contains("100000"), "{}", d.message);
     }
 
     #[test]

@@ -122,10 +122,12 @@ fn version_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) 
 
 /// `outputPorts[].inputContracts` must name contracts the product actually reads.
 fn input_contract_rules(p: &Product, diags: &mut Diagnostics) {
+    // Looked up, not scanned per entry: outputs × inputs grew quadratic on generated products.
+    let read: std::collections::BTreeSet<&str> = p.inputs.iter().filter_map(|inp| inp.contract_id.as_deref()).collect();
     for (i, out) in p.raw.output_ports.iter().enumerate() {
         for (j, ic) in out.input_contracts.iter().enumerate() {
             let Some(id) = &ic.id else { continue };
-            if !p.inputs.iter().any(|inp| inp.contract_id.as_deref() == Some(id)) {
+            if !read.contains(id.as_str()) {
                 diags.push(Diagnostic::warning("ref.input-contract", &p.origin.file, at(p, &format!("/outputPorts/{i}/inputContracts/{j}/id")),
                     format!("inputContracts names `{id}`, which no input port of this product reads"))
                     .with_hint("add an input port with this contractId, or remove the entry"));

@@ -94,6 +94,10 @@ impl Diagnostic {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Set by `finish` until the next push: `for_file` then finds a file's findings by binary
+    /// search instead of a scan (one scan per page made rendering quadratic in findings).
+    #[serde(skip)]
+    sorted: bool,
 }
 
 impl Diagnostics {
@@ -103,10 +107,12 @@ impl Diagnostics {
 
     pub fn push(&mut self, d: Diagnostic) {
         self.items.push(d);
+        self.sorted = false;
     }
 
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(other);
+        self.sorted = false;
     }
 
     /// Sorts by file, line, column and rule and drops exact duplicates, so output is stable
@@ -114,6 +120,7 @@ impl Diagnostics {
     pub fn finish(&mut self) {
         self.items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.items.dedup();
+        self.sorted = true;
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -137,7 +144,14 @@ impl Diagnostics {
     }
 
     pub fn for_file<'a>(&'a self, file: &'a str) -> impl Iterator<Item = &'a Diagnostic> + 'a {
-        self.items.iter().filter(move |d| d.file == file)
+        let candidates = if self.sorted {
+            let start = self.items.partition_point(|d| d.file.as_str() < file);
+            let end = start + self.items[start..].partition_point(|d| d.file == file);
+            &self.items[start..end]
+        } else {
+            &self.items[..]
+        };
+        candidates.iter().filter(move |d| d.file == file)
     }
 
     /// A one-line count such as `2 errors, 1 warning`.
@@ -174,6 +188,10 @@ mod tests {
         d.finish();
         let lines: Vec<_> = d.iter().map(|x| (x.file.as_str(), x.line)).collect();
         assert_eq!(lines, vec![("a.yaml", 2), ("a.yaml", 9), ("z.yaml", 1)]);
+        assert_eq!(d.for_file("a.yaml").count(), 2);
+        assert_eq!(d.for_file("m.yaml").count(), 0);
+        d.push(Diagnostic::error("c", "b.yaml", Pos::new(1, 1), "m"));
+        assert_eq!(d.for_file("b.yaml").count(), 1, "found before the next finish too");
     }
 
     #[test]

@@ -140,15 +140,17 @@ pub struct PortEdge {
     pub contract_id: String,
     pub version: Option<String>,
     pub output_port: String,
+    /// The port's position among the product's output ports.
+    pub port_index: usize,
 }
 
 /// Port-level lineage of a product from `outputPorts[].inputContracts`, in file order.
 pub fn port_edges(p: &Product) -> Vec<PortEdge> {
     let mut out = Vec::new();
-    for (port, raw) in p.outputs.iter().zip(&p.raw.output_ports) {
+    for (port_index, (port, raw)) in p.outputs.iter().zip(&p.raw.output_ports).enumerate() {
         for ic in &raw.input_contracts {
             let Some(id) = &ic.id else { continue };
-            out.push(PortEdge { contract_id: id.clone(), version: ic.version.clone(), output_port: port.name.clone() });
+            out.push(PortEdge { contract_id: id.clone(), version: ic.version.clone(), output_port: port.name.clone(), port_index });
         }
     }
     out
@@ -160,32 +162,42 @@ pub fn port_edges(p: &Product) -> Vec<PortEdge> {
 pub struct FieldEdge {
     pub source: String,
     pub field_path: String,
+    /// The field's position among the contract's fields in page order (schema pages split
+    /// there).
+    pub index: usize,
+}
+
+/// Fields of a schema object, nested ones and array items included.
+pub fn property_count(props: &[raw::Property]) -> usize {
+    props.iter().map(|p| 1 + property_count(&p.properties) + p.items.as_ref().map_or(0, |i| property_count(std::slice::from_ref(i.as_ref())))).sum()
 }
 
 /// Field-level lineage hints of a contract, in schema order.
 pub fn field_edges(c: &Contract) -> Vec<FieldEdge> {
     let mut out = Vec::new();
+    let mut index = 0;
     for (i, o) in c.raw.schema.iter().enumerate() {
         let name = o.name.clone().or_else(|| o.physical_name.clone()).unwrap_or_else(|| format!("object {}", i + 1));
         for p in &o.properties {
-            collect_field_edges(p, &name, &mut out);
+            collect_field_edges(p, &name, &mut index, &mut out);
         }
     }
     out
 }
 
 /// Paths are built exactly as the contract page's schema table builds them, so a field node
-/// can link to the table row's anchor.
-fn collect_field_edges(p: &raw::Property, parent: &str, out: &mut Vec<FieldEdge>) {
+/// can link to the table row's anchor; `index` counts every field walked.
+fn collect_field_edges(p: &raw::Property, parent: &str, index: &mut usize, out: &mut Vec<FieldEdge>) {
     let name = p.name.clone().or_else(|| p.physical_name.clone()).unwrap_or_else(|| "(unnamed)".into());
     let path = format!("{parent}.{name}");
     for s in &p.transform_source_objects {
-        out.push(FieldEdge { source: s.clone(), field_path: path.clone() });
+        out.push(FieldEdge { source: s.clone(), field_path: path.clone(), index: *index });
     }
+    *index += 1;
     for child in &p.properties {
-        collect_field_edges(child, &path, out);
+        collect_field_edges(child, &path, index, out);
     }
     if let Some(items) = &p.items {
-        collect_field_edges(items, &format!("{path}[]"), out);
+        collect_field_edges(items, &format!("{path}[]"), index, out);
     }
 }

@@ -3,9 +3,10 @@
 //! a product and the field-level hints inside a contract. Names and URLs are resolved here;
 //! nodes and edges come out in graph (sorted) order so layouts are reproducible.
 
-use super::graph::{domain_links, field_edges, port_edges, LineageGraph};
+use super::graph::{domain_links, field_edges, port_edges, property_count, LineageGraph};
 use super::layout::{Spec, SpecEdge, SpecNode};
-use crate::model::{slugify, Contract, Edge, Mesh, NodeRef, Product};
+use crate::model::{slugify, Contract, ContractKey, Edge, Mesh, NodeRef, Product};
+use crate::render::paging::{field_url, ports_paging, PORT_SECTIONS};
 use crate::render::urls::Urls;
 use petgraph::graph::NodeIndex;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,6 +25,10 @@ pub struct SpecCtx<'a> {
     pub graph: &'a LineageGraph,
     /// Colour slot of each domain, in sorted order so a domain keeps its colour everywhere.
     pub colours: BTreeMap<String, usize>,
+    /// Schema objects by name and by physical name: the contract versions declaring one, with
+    /// the position of the object's first field (its page). Built once: looking a source
+    /// object up by scanning every contract made field-level lineage quadratic in contracts.
+    objects: BTreeMap<&'a str, BTreeMap<&'a ContractKey, usize>>,
 }
 
 impl<'a> SpecCtx<'a> {
@@ -31,7 +36,7 @@ impl<'a> SpecCtx<'a> {
         let mut domains: BTreeSet<&str> = mesh.domains.keys().map(String::as_str).collect();
         domains.extend(mesh.products.values().filter_map(|p| p.domain.as_deref()));
         let colours = domains.into_iter().enumerate().map(|(i, d)| (d.to_string(), i % PALETTE)).collect();
-        SpecCtx { mesh, urls, graph, colours }
+        SpecCtx { mesh, urls, graph, colours, objects: object_index(mesh) }
     }
 
     fn domain_class(&self, domain: Option<&str>) -> String {
@@ -239,9 +244,10 @@ impl<'a> SpecCtx<'a> {
                 tooltip: format!("Input contract {label}"),
                 title: shorten(&label),
             }));
+            let href = port_href(self.urls.product(&p.id).unwrap_or_default(), p.inputs.len(), e.port_index, &e.output_port, self.mesh.config.pages.size);
             let to = *seen.entry(format!("p:{}", e.output_port)).or_insert_with(|| push(&mut spec, SpecNode {
                 subtitle: "output port".into(),
-                href: Some(format!("#out-{}", slugify(&e.output_port))),
+                href: Some(href),
                 class: "port-out".into(),
                 tooltip: format!("Output port {} of {}", e.output_port, p.name),
                 title: shorten(&e.output_port),
@@ -267,10 +273,15 @@ impl<'a> SpecCtx<'a> {
                 class: "field-src".into(),
                 tooltip: format!("Source object {}", e.source),
             }));
+            let anchor = format!("field-{}", slugify(&e.field_path));
+            let href = match (self.urls.contract(&c.key), page_of(e.index, self.mesh)) {
+                (Some(url), page) if page > 1 => field_url(url, e.index, self.mesh.config.pages.size, &anchor),
+                _ => format!("#{anchor}"),
+            };
             let to = *seen.entry(format!("f:{}", e.field_path)).or_insert_with(|| push(&mut spec, SpecNode {
                 title: shorten(&e.field_path),
                 subtitle: "field".into(),
-                href: Some(format!("#field-{}", slugify(&e.field_path))),
+                href: Some(href),
                 class: "field".into(),
                 tooltip: format!("Field {} of {}", e.field_path, c.name),
             }));
@@ -280,19 +291,17 @@ impl<'a> SpecCtx<'a> {
     }
 
     /// A source object written as `a.b.object[.field]` links to the one contract of the mesh
-    /// with a schema object of that name, if exactly one has it.
+    /// with a schema object of that name, if exactly one has it (at the page the object starts).
     pub fn source_href(&self, source: &str) -> Option<String> {
         let parts: Vec<&str> = source.split('.').collect();
-        let candidates = parts.iter().rev().take(2);
-        for name in candidates {
-            let hits: BTreeSet<&str> = self.mesh.contracts.values()
-                .filter(|c| c.raw.schema.iter().any(|o| o.name.as_deref() == Some(*name) || o.physical_name.as_deref() == Some(*name)))
-                .map(|c| c.key.id.as_str())
-                .collect();
-            if hits.len() == 1 {
-                let key = self.mesh.find_contract(hits.into_iter().next()?, None)?;
+        for name in parts.iter().rev().take(2) {
+            let Some(hits) = self.objects.get(name) else { continue };
+            let ids: BTreeSet<&str> = hits.keys().map(|k| k.id.as_str()).collect();
+            if let [id] = ids.into_iter().collect::<Vec<_>>()[..] {
+                let key = self.mesh.find_contract(id, None)?;
                 let url = self.urls.contract(key)?;
-                return Some(format!("{url}#schema-{}", slugify(name)));
+                let start = hits.get(key).copied().unwrap_or(0);
+                return Some(field_url(url, start, self.mesh.config.pages.size, &format!("schema-{}", slugify(name))));
             }
         }
         None
@@ -301,6 +310,36 @@ impl<'a> SpecCtx<'a> {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// An output port's section on the product page, or its row on the product's ports pages
+/// when the page shows only the first `PORT_SECTIONS` ports.
+fn port_href(product_url: &str, inputs: usize, index: usize, name: &str, size: usize) -> String {
+    let anchor = format!("out-{}", slugify(name));
+    if index < PORT_SECTIONS {
+        return format!("#{anchor}");
+    }
+    let paging = ports_paging(product_url, size);
+    format!("{}#{anchor}", paging.url(paging.page_of(inputs + index)))
+}
+
+/// The page (from 1) of a contract's schema holding field number `index`.
+fn page_of(index: usize, mesh: &Mesh) -> usize {
+    index / mesh.config.pages.size.max(1) + 1
+}
+
+fn object_index(mesh: &Mesh) -> BTreeMap<&str, BTreeMap<&ContractKey, usize>> {
+    let mut out: BTreeMap<&str, BTreeMap<&ContractKey, usize>> = BTreeMap::new();
+    for c in mesh.contracts.values() {
+        let mut start = 0;
+        for o in &c.raw.schema {
+            for name in [o.name.as_deref(), o.physical_name.as_deref()].into_iter().flatten() {
+                out.entry(name).or_default().entry(&c.key).or_insert(start);
+            }
+            start += property_count(&o.properties);
+        }
+    }
+    out
 }
 
 fn push(spec: &mut Spec, node: SpecNode) -> usize {

@@ -93,6 +93,7 @@ fn diamond_has_four_edges_and_an_impact_of_three() {
     assert_eq!(imp.total, 3);
     assert_eq!(imp.products, [("b".to_string(), 1), ("c".to_string(), 1), ("d".to_string(), 2)]);
     assert_eq!(imp.teams, [(Some("team-d1".to_string()), 1), (Some("team-d2".to_string()), 2)]);
+    assert_eq!(imp.hops, [2, 1], "two products read it directly, one through them");
     assert!(lin.product("d").unwrap().svg().is_some());
 }
 

@@ -50,15 +50,57 @@ pub fn add(ctx: &Ctx, site: &dyn Sink) {
     super::lineage::api(ctx, site);
 }
 
-/// Every page except 404, as absolute URLs under the configured base URL.
+/// URLs one sitemap file may list (sitemaps.org protocol; also at most 50 MB, which 50,000
+/// URLs of a few hundred bytes stay well under).
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// Every page except 404, as absolute URLs under the configured base URL: `sitemap.xml`, or
+/// past `SITEMAP_URLS` pages a sitemap index `sitemap.xml` naming `sitemap-1.xml` ….
 pub fn sitemap(ctx: &Ctx, jobs: &[PageJob], site: &dyn Sink) {
-    let base = &ctx.mesh.config.base_url;
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut urls: Vec<&str> = jobs.iter().filter(|j| j.section != "404").map(|j| j.url.as_str()).collect();
     urls.sort();
-    for u in urls {
-        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", esc(&format!("{base}{u}"))));
+    for (path, xml) in sitemap_files(&ctx.mesh.config.base_url, &urls, SITEMAP_URLS) {
+        site.add(path, xml.into_bytes());
     }
-    xml.push_str("</urlset>\n");
-    site.add("sitemap.xml".into(), xml.into_bytes());
+}
+
+fn sitemap_files(base: &str, urls: &[&str], limit: usize) -> Vec<(String, String)> {
+    let urlset = |urls: &[&str]| {
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for u in urls {
+            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", esc(&format!("{base}{u}"))));
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    };
+    if urls.len() <= limit {
+        return vec![("sitemap.xml".to_string(), urlset(urls))];
+    }
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut files = Vec::new();
+    for (n, chunk) in urls.chunks(limit).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        index.push_str(&format!("  <sitemap><loc>{}</loc></sitemap>\n", esc(&format!("{base}{name}"))));
+        files.push((name, urlset(chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, ("sitemap.xml".to_string(), index));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sitemap_files;
+
+    #[test]
+    fn sitemap_becomes_an_index_past_the_limit() {
+        let one = sitemap_files("https://h/", &["a.html", "b.html"], 2);
+        assert_eq!(one.len(), 1);
+        assert!(one[0].1.contains("<urlset") && one[0].1.contains("<loc>https://h/b.html</loc>"));
+        let files = sitemap_files("https://h/", &["a.html", "b.html", "c.html"], 2);
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml"]);
+        assert!(files[0].1.contains("<sitemapindex") && files[0].1.contains("<loc>https://h/sitemap-2.xml</loc>"));
+        assert!(files[2].1.contains("<loc>https://h/c.html</loc>") && !files[2].1.contains("a.html"));
+    }
 }

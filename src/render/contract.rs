@@ -3,7 +3,8 @@
 
 use super::values::{extra_html, key_values, scalar_text};
 use super::views::*;
-use super::Ctx;
+use super::paging::schema_paging;
+use super::{Ctx, PageJob};
 use crate::highlight::Highlighter;
 use crate::markdown::render_inline;
 use crate::model::{raw, Contract};
@@ -12,27 +13,90 @@ use serde_json::Value;
 /// Classifications that mean personal data needs care, besides an explicit `pii` tag.
 const PII_CLASSES: &[&str] = &["pii", "personal", "sensitive"];
 
-pub fn detail(ctx: &Ctx, c: &Contract) -> ContractDetail {
+/// The contract's detail with at most `max_fields` schema fields (the first ones, in page
+/// order), as output ports show it on a product page; the rest is on the contract's pages.
+pub fn detail(ctx: &Ctx, c: &Contract, max_fields: usize) -> ContractDetail {
+    let total = field_count(c);
+    let objects = schema_pages(c, max_fields.max(1), 1).into_iter().next().unwrap_or_default();
+    let shown = objects.iter().map(|o| o.fields.len()).sum();
     ContractDetail {
         link: ctx.contract_link(&c.key),
         version: c.key.version.clone(),
         status: c.status.clone(),
-        objects: c.raw.schema.iter().enumerate().map(|(i, o)| object(o, i)).collect(),
-        sla: c.raw.sla_properties.iter().map(|s| key_values(s, &["property"], "SLA property")).collect(),
+        objects,
+        fields_total: total,
+        fields_shown: shown,
+        sla: sla(c),
         servers: c.raw.servers.iter().enumerate().map(|(i, s)| server(c, s, i)).collect(),
     }
+}
+
+fn sla(c: &Contract) -> Vec<KeyValues> {
+    c.raw.sla_properties.iter().map(|s| key_values(s, &["property"], "SLA property")).collect()
 }
 
 fn opt_md(s: &Option<String>) -> String {
     s.as_deref().map(render_inline).unwrap_or_default()
 }
 
+/// Every field of the contract, nested ones included.
+pub fn field_count(c: &Contract) -> usize {
+    c.raw.schema.iter().map(|o| crate::lineage::graph::property_count(&o.properties)).sum()
+}
+
+/// The schema split into pages of `size` fields, at most `max_pages` of them (`usize::MAX`:
+/// all). Fields are numbered across objects in page order (object by object, parents before
+/// children); an object split across pages shows its description, quality rules and other
+/// keys on its first page and is marked `continued` on the next. Objects without fields sit
+/// on the page their position falls on. Field views are built once, only for pages returned.
+pub fn schema_pages(c: &Contract, size: usize, max_pages: usize) -> Vec<Vec<SchemaObjectView>> {
+    let pages = field_count(c).div_ceil(size).max(1);
+    let kept = pages.min(max_pages);
+    let limit = kept.saturating_mul(size);
+    let mut out: Vec<Vec<SchemaObjectView>> = (0..kept).map(|_| Vec::new()).collect();
+    let mut index = 0;
+    for (i, o) in c.raw.schema.iter().enumerate() {
+        let mut head = object(o, i);
+        let mut fields = Vec::new();
+        for p in &o.properties {
+            flatten(p, 0, &head.name, &mut fields, limit.saturating_sub(index));
+        }
+        if fields.is_empty() {
+            if index < limit || (index == limit && kept == pages) {
+                out[(index / size).min(kept - 1)].push(head);
+            }
+            continue;
+        }
+        let mut fields = fields.into_iter();
+        while index < limit {
+            let take = size - index % size;
+            let chunk: Vec<FieldView> = fields.by_ref().take(take).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let page = index / size;
+            index += chunk.len();
+            let mut part = head.clone();
+            part.fields = chunk;
+            out[page].push(part);
+            head = continued(head);
+        }
+    }
+    out
+}
+
+/// An object's later part on another page: its name and types, not its description and rules.
+fn continued(mut head: SchemaObjectView) -> SchemaObjectView {
+    head.continued = true;
+    head.description_html.clear();
+    head.tags.clear();
+    head.quality.clear();
+    head.extra_html.clear();
+    head
+}
+
 fn object(o: &raw::SchemaObject, index: usize) -> SchemaObjectView {
     let name = o.name.clone().or_else(|| o.physical_name.clone()).unwrap_or_else(|| format!("object {}", index + 1));
-    let mut fields = Vec::new();
-    for p in &o.properties {
-        flatten(p, 0, &name, &mut fields);
-    }
     SchemaObjectView {
         anchor: format!("schema-{}", crate::model::slugify(&name)),
         name,
@@ -43,7 +107,8 @@ fn object(o: &raw::SchemaObject, index: usize) -> SchemaObjectView {
         physical_name: o.physical_name.clone(),
         description_html: opt_md(&o.description),
         tags: o.tags.clone(),
-        fields,
+        fields: Vec::new(),
+        continued: false,
         quality: quality(&o.quality),
         extra_html: extra_html(&o.extra),
     }
@@ -53,16 +118,20 @@ fn quality(rules: &[Value]) -> Vec<KeyValues> {
     rules.iter().map(|q| key_values(q, &["name", "metric", "rule", "type"], "quality rule")).collect()
 }
 
-/// Depth-first, parents before children, so a table shows the nesting by indentation.
-fn flatten(p: &raw::Property, depth: usize, parent: &str, out: &mut Vec<FieldView>) {
+/// Depth-first, parents before children, so a table shows the nesting by indentation; at most
+/// `room` fields are built (the rest of the walk only counts).
+fn flatten(p: &raw::Property, depth: usize, parent: &str, out: &mut Vec<FieldView>, room: usize) {
+    if out.len() >= room {
+        return;
+    }
     let name = p.name.clone().or_else(|| p.physical_name.clone()).unwrap_or_else(|| "(unnamed)".into());
     let path = format!("{parent}.{name}");
     out.push(field(p, depth, name, path.clone()));
     for child in &p.properties {
-        flatten(child, depth + 1, &path, out);
+        flatten(child, depth + 1, &path, out, room);
     }
     if let Some(items) = &p.items {
-        flatten(items, depth + 1, &format!("{path}[]"), out);
+        flatten(items, depth + 1, &format!("{path}[]"), out, room);
     }
 }
 
@@ -152,11 +221,57 @@ fn connection_comment(kind: &str, get: &dyn Fn(&str) -> Option<String>) -> Strin
     }
 }
 
-pub fn view(ctx: &Ctx, c: &Contract) -> ContractView {
+/// The contract's page and the further pages of its schema (`contracts/<slug>/page/<n>.html`).
+/// The contract page's view is built when it renders; the further schema pages only exist for
+/// contracts longer than a page, and are built here.
+pub fn jobs<'a>(ctx: &'a Ctx, c: &'a Contract) -> Vec<PageJob<'a>> {
     let url = ctx.urls.contract(&c.key).unwrap_or_default().to_string();
+    let size = ctx.mesh.config.pages.size;
+    let total = field_count(c);
+    let first = {
+        let url = url.clone();
+        move || {
+            let first = schema_pages(c, size, 1).into_iter().next().unwrap_or_default();
+            view(ctx, c, &url, first, schema_paging(&url, size).pager(1, total))
+        }
+    };
+    let mut jobs = vec![PageJob::new(url.clone(), "contract.html", "contracts").with_lazy("contract", first)];
+    if total <= size {
+        return jobs;
+    }
+    let paging = schema_paging(&url, size);
+    let link = ctx.contract_link(&c.key);
+    for (i, objects) in schema_pages(c, size, usize::MAX).into_iter().enumerate().skip(1) {
+        let i = i - 1;
+        let pager = paging.pager(i + 2, total);
+        let page = SchemaPageView { contract: link.clone(), status: c.status.clone(), objects, pager };
+        jobs.push(PageJob::new(paging.url(i + 2), "schema.html", "contracts").with("schema", page));
+    }
+    jobs
+}
+
+fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, schema_pager: PagerView) -> ContractView {
     let team_block = c.raw.team.clone().map(|t| t.into_block());
     let d = &c.description;
     let product = c.raw.data_product.as_deref().map(|p| ctx.product_link_by_id_or_name(p));
+    let shown = ctx.mesh.config.pages.size;
+    let links = |ids: Option<&Vec<String>>| -> (Vec<Link>, usize) {
+        let ids = ids.map_or(&[][..], Vec::as_slice);
+        (ids.iter().take(shown).map(|p| ctx.product_link(p)).collect(), ids.len())
+    };
+    let (producers, producers_total) = links(ctx.mesh.index.producers.get(&c.key.id));
+    let (consumers, consumers_total) = links(ctx.mesh.index.consumers.get(&c.key.id));
+    let (field_lineage, field_lineage_total) = super::lineage::field_rows(ctx, c, shown);
+    let detail = ContractDetail {
+        link: ctx.contract_link(&c.key),
+        version: c.key.version.clone(),
+        status: c.status.clone(),
+        fields_total: schema_pager.total,
+        fields_shown: objects.iter().map(|o| o.fields.len()).sum(),
+        objects,
+        sla: sla(c),
+        servers: c.raw.servers.iter().enumerate().map(|(i, s)| server(c, s, i)).collect(),
+    };
     ContractView {
         id: c.key.id.clone(),
         name: c.name.clone(),
@@ -174,18 +289,22 @@ pub fn view(ctx: &Ctx, c: &Contract) -> ContractView {
         usage_html: opt_md(&d.usage),
         limitations_html: opt_md(&d.limitations),
         description_extra_html: super::description_extra(d),
-        detail: detail(ctx, c),
+        detail,
+        schema_pager,
         support: c.contacts.iter().map(super::contact).collect(),
-        producers: ctx.mesh.index.producers.get(&c.key.id).into_iter().flatten().map(|p| ctx.product_link(p)).collect(),
-        consumers: ctx.mesh.index.consumers.get(&c.key.id).into_iter().flatten().map(|p| ctx.product_link(p)).collect(),
+        producers,
+        producers_total,
+        consumers,
+        consumers_total,
         other_versions: ctx.mesh.index.contract_versions.get(&c.key.id).into_iter().flatten()
             .filter(|k| **k != c.key).map(|k| ctx.contract_link(k)).collect(),
         lineage_svg: super::lineage::svg(ctx.lineage.contract(&c.key)),
         lineage_note: super::lineage::note(ctx.lineage.contract(&c.key)),
-        field_lineage: super::lineage::field_rows(ctx, c),
+        field_lineage,
+        field_lineage_total,
         extra_html: contract_extra(c),
-        source: ctx.source_view(&c.origin.file, &url),
-        url,
+        source: ctx.source_view(&c.origin.file, url),
+        url: url.to_string(),
     }
 }
 
@@ -196,4 +315,39 @@ fn contract_extra(c: &Contract) -> String {
         extra.insert("team".into(), team.clone());
     }
     extra_html(&extra)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wide_contract() -> (tempfile::TempDir, crate::model::Mesh) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("content/contracts");
+        std::fs::create_dir_all(&dir).unwrap();
+        let yaml = "apiVersion: v3.1.0\nkind: DataContract\nid: c\nversion: 1.0.0\nstatus: active\nschema:\n  - name: a\n    description: First.\n    properties:\n      - name: a1\n        properties:\n          - name: a1c\n      - name: a2\n      - name: a3\n  - name: b\n  - name: c\n    properties:\n      - name: c1\n      - name: c2\n      - name: c3\n      - name: c4\n      - name: c5\n";
+        std::fs::write(dir.join("c.odcs.yaml"), yaml).unwrap();
+        let loaded = crate::cmd::load(tmp.path(), None).unwrap();
+        (tmp, loaded.mesh)
+    }
+
+    fn layout(pages: &[Vec<SchemaObjectView>]) -> Vec<Vec<String>> {
+        pages
+            .iter()
+            .map(|page| page.iter().map(|o| format!("{}{}:{}", o.name, if o.continued { "+" } else { "" }, o.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(","))).collect())
+            .collect()
+    }
+
+    #[test]
+    fn schema_pages_split_fields_in_order_across_objects() {
+        let (_tmp, mesh) = wide_contract();
+        let c = mesh.contracts.values().next().unwrap();
+        assert_eq!(field_count(c), 9);
+        let pages = schema_pages(c, 3, usize::MAX);
+        assert_eq!(layout(&pages), [vec!["a:a1,a1c,a2"], vec!["a+:a3", "b:", "c:c1,c2"], vec!["c+:c3,c4,c5"]]);
+        assert!(pages[0][0].description_html.contains("First"), "the object's description on its first page");
+        assert!(pages[1][0].description_html.is_empty(), "not repeated where it continues");
+        assert_eq!(layout(&schema_pages(c, 3, 1)), [vec!["a:a1,a1c,a2"]], "only the pages asked for");
+        assert_eq!(layout(&schema_pages(c, 100, usize::MAX)), [vec!["a:a1,a1c,a2,a3", "b:", "c:c1,c2,c3,c4,c5"]]);
+    }
 }

@@ -1,6 +1,7 @@
 //! Governance views: each product's scorecard, domain roll-ups, the mesh-wide governance page,
 //! the rules page and `api/governance.json`.
 
+use super::paging::Paging;
 use super::views::*;
 use super::{Ctx, PageJob};
 use crate::check::rules::{self, Rule};
@@ -83,7 +84,8 @@ fn pages_by_file<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Link> {
     map
 }
 
-fn view(ctx: &Ctx) -> GovernanceView {
+/// Every product's score row, lowest score first.
+fn product_rows(ctx: &Ctx) -> Vec<ProductScoreRow> {
     let sc = ctx.scorecard;
     let mut products: Vec<ProductScoreRow> = sc.products.values().map(|p| ProductScoreRow {
         product: ctx.product_link(&p.product),
@@ -93,8 +95,12 @@ fn view(ctx: &Ctx) -> GovernanceView {
         warnings: p.warnings,
     }).collect();
     products.sort_by(|a, b| a.score.cmp(&b.score).then_with(|| a.product.title.cmp(&b.product.title)));
+    products
+}
+
+fn finding_rows(ctx: &Ctx) -> Vec<OpenFinding> {
     let pages = pages_by_file(ctx);
-    let findings = ctx.diags.iter().map(|d| OpenFinding {
+    ctx.diags.iter().map(|d| OpenFinding {
         severity: d.severity.to_string(),
         rule: rule_view_by_id(&d.rule),
         file: d.file.clone(),
@@ -102,20 +108,62 @@ fn view(ctx: &Ctx) -> GovernanceView {
         column: d.column,
         message: d.message.clone(),
         page: pages.get(d.file.as_str()).cloned(),
-    }).collect();
+    }).collect()
+}
+
+/// Open findings per rule, most first: what the mesh should fix first.
+fn rule_counts(ctx: &Ctx) -> Vec<RuleCountView> {
+    let mut counts: BTreeMap<&str, (crate::diag::Severity, usize)> = BTreeMap::new();
+    for d in ctx.diags.iter() {
+        let entry = counts.entry(d.rule.as_str()).or_insert((d.severity, 0));
+        entry.0 = entry.0.min(d.severity);
+        entry.1 += 1;
+    }
+    let mut rows: Vec<RuleCountView> = counts
+        .into_iter()
+        .map(|(id, (severity, findings))| RuleCountView { rule: rule_view_by_id(id), severity: severity.to_string(), findings })
+        .collect();
+    rows.sort_by(|a, b| b.findings.cmp(&a.findings).then_with(|| a.rule.id.cmp(&b.rule.id)));
+    rows
+}
+
+/// The scorecard page, and the further pages of its product and finding lists
+/// (`scorecard/products/page/<n>.html`, `scorecard/findings/page/<n>.html`).
+fn scorecard_jobs(ctx: &Ctx) -> Vec<PageJob<'static>> {
+    let sc = ctx.scorecard;
+    let size = ctx.mesh.config.pages.size;
+    let products = Paging::new(format!("{GOVERNANCE_URL}#products"), "scorecard/products", size).split(product_rows(ctx));
+    let findings = Paging::new(format!("{GOVERNANCE_URL}#open-findings"), "scorecard/findings", size).split(finding_rows(ctx));
+    let mut jobs = Vec::new();
+    let mut products = products.into_iter();
+    let mut findings = findings.into_iter();
+    let (first_products, first_findings) = (products.next().expect("one page at least"), findings.next().expect("one page at least"));
     use crate::diag::Severity;
     let (policies, required_tags) = policy_rows(ctx);
-    GovernanceView {
+    let view = GovernanceView {
         score: sc.score,
         policies,
         required_tags,
         domains: sc.domains.iter().enumerate().map(|(i, d)| domain_score(ctx, d, i + 1)).collect(),
-        products,
-        findings,
+        products: first_products.rows,
+        products_pager: first_products.pager,
+        rules: rule_counts(ctx),
+        findings: first_findings.rows,
+        findings_pager: first_findings.pager,
         errors: ctx.diags.count(Severity::Error),
         warnings: ctx.diags.count(Severity::Warning),
         infos: ctx.diags.count(Severity::Info),
+    };
+    jobs.push(PageJob::new(GOVERNANCE_URL, "scorecard.html", "scorecard").with("governance", view));
+    for page in products {
+        let list = ScorecardListView { heading: "Products, lowest score first".into(), pager: page.pager, products: page.rows, findings: Vec::new() };
+        jobs.push(PageJob::new(page.url, "scorecard_list.html", "scorecard").with("list", list));
     }
+    for page in findings {
+        let list = ScorecardListView { heading: "Open findings".into(), pager: page.pager, products: Vec::new(), findings: page.rows };
+        jobs.push(PageJob::new(page.url, "scorecard_list.html", "scorecard").with("list", list));
+    }
+    jobs
 }
 
 /// The policies as the page shows them (findings in the file were already reported by check).
@@ -144,10 +192,9 @@ fn policy_rows(ctx: &Ctx) -> (Vec<PolicyRow>, Vec<String>) {
 
 pub fn jobs<'a>(ctx: &'a Ctx) -> Vec<PageJob<'a>> {
     let rules: Vec<RuleView> = rules::RULES.iter().map(rule_view).collect();
-    vec![
-        PageJob::new(GOVERNANCE_URL, "scorecard.html", "scorecard").with("governance", view(ctx)),
-        PageJob::new(RULES_URL, "rules.html", "scorecard").with("rules", rules),
-    ]
+    let mut jobs = scorecard_jobs(ctx);
+    jobs.push(PageJob::new(RULES_URL, "rules.html", "scorecard").with("rules", rules));
+    jobs
 }
 
 /// `api/governance.json`: the scorecard and every open finding.

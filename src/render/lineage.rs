@@ -5,7 +5,7 @@
 use super::views::*;
 use super::{Ctx, PageJob};
 use crate::lineage::graph::{domain_links, field_edges};
-use crate::lineage::specs::SpecCtx;
+use super::paging::field_url;
 use crate::lineage::{Drawing, MAP_URL};
 use crate::model::{slugify, Contract, NodeRef};
 use crate::output::Sink;
@@ -19,9 +19,10 @@ pub fn note(d: Option<&Drawing>) -> Option<String> {
     d.and_then(Drawing::note).map(str::to_string)
 }
 
-/// Transitively downstream products (nearest first), their total and their owner teams.
-pub fn impact(ctx: &Ctx, id: &str) -> (Vec<ImpactView>, usize, Vec<ImpactTeamView>) {
-    let Some(imp) = ctx.lineage.impact(id) else { return (Vec::new(), 0, Vec::new()) };
+/// Transitively downstream products: the nearest `IMPACT_SHOWN`, the owner teams of all of
+/// them and how many there are per hop.
+pub fn impact(ctx: &Ctx, id: &str) -> ImpactSummary {
+    let Some(imp) = ctx.lineage.impact(id) else { return ImpactSummary::default() };
     let products = imp
         .products
         .iter()
@@ -39,22 +40,41 @@ pub fn impact(ctx: &Ctx, id: &str) -> (Vec<ImpactView>, usize, Vec<ImpactTeamVie
         .iter()
         .map(|(team, n)| ImpactTeamView { team: team.as_deref().map(|t| ctx.team_summary(t)), products: *n })
         .collect();
-    (products, imp.total, teams)
+    let hops = imp.hops.iter().enumerate().map(|(i, n)| HopCount { hops: i + 1, products: *n }).collect();
+    ImpactSummary { products, total: imp.total, teams, hops }
 }
 
-/// Field-level lineage rows of a contract, the text alternative of its diagram.
-pub fn field_rows(ctx: &Ctx, c: &Contract) -> Vec<FieldLineageView> {
-    let graph = &ctx.lineage.graph;
-    let sc = SpecCtx::new(ctx.mesh, ctx.urls, graph);
-    field_edges(c)
+/// What a product page shows of its impact.
+#[derive(Default)]
+pub struct ImpactSummary {
+    pub products: Vec<ImpactView>,
+    pub total: usize,
+    pub teams: Vec<ImpactTeamView>,
+    pub hops: Vec<HopCount>,
+}
+
+/// Field-level lineage rows of a contract, the text alternative of its diagram: the first
+/// `shown`, and how many there are.
+pub fn field_rows(ctx: &Ctx, c: &Contract, shown: usize) -> (Vec<FieldLineageView>, usize) {
+    let edges = field_edges(c);
+    let total = edges.len();
+    let url = ctx.urls.contract(&c.key).unwrap_or_default();
+    let size = ctx.mesh.config.pages.size;
+    let rows = edges
         .into_iter()
-        .map(|e| FieldLineageView {
-            source_url: sc.source_href(&e.source),
-            source: e.source,
-            anchor: format!("field-{}", slugify(&e.field_path)),
-            field: e.field_path,
+        .take(shown)
+        .map(|e| {
+            let anchor = format!("field-{}", slugify(&e.field_path));
+            FieldLineageView {
+                source_url: ctx.lineage.source_href(&e.source).map(str::to_string),
+                source: e.source,
+                field_url: field_url(url, e.index, size, &anchor),
+                anchor,
+                field: e.field_path,
+            }
         })
-        .collect()
+        .collect();
+    (rows, total)
 }
 
 /// The mesh map page: domain-level flows, the full product graph when small enough, and
@@ -65,14 +85,11 @@ pub fn map_job<'a>(ctx: &'a Ctx) -> PageJob<'a> {
         .into_iter()
         .map(|((a, b), links)| DomainLinkView { from: ctx.domain_link(&a), to: ctx.domain_link(&b), links })
         .collect();
-    let external = mesh
-        .edges
-        .iter()
-        .filter_map(|e| match &e.from {
-            NodeRef::External(cid) => Some(external_link(ctx, cid, e)),
-            NodeRef::Product(_) => None,
-        })
-        .collect();
+    let externals: Vec<_> = mesh.edges.iter().filter_map(|e| match &e.from {
+        NodeRef::External(cid) => Some((cid, e)),
+        NodeRef::Product(_) => None,
+    }).collect();
+    let external = externals.iter().take(mesh.config.pages.size).map(|(cid, e)| external_link(ctx, cid, e)).collect();
     let view = MapView {
         domains_svg: svg(ctx.lineage.map_domains()),
         domains_note: note(ctx.lineage.map_domains()),
@@ -80,6 +97,7 @@ pub fn map_job<'a>(ctx: &'a Ctx) -> PageJob<'a> {
         products_note: note(ctx.lineage.map_products()),
         domain_links,
         external,
+        external_total: externals.len(),
         products: mesh.products.len(),
         edges: mesh.edges.len(),
         max_nodes: mesh.config.lineage.max_nodes,

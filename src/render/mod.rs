@@ -8,7 +8,9 @@ mod contract;
 mod git;
 pub mod governance;
 mod lineage;
+mod lists;
 mod pages;
+pub mod paging;
 mod product;
 pub mod reserved;
 pub mod search;
@@ -86,9 +88,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A file's findings, the first `FINDINGS_SHOWN` of them: a generated descriptor can have
+    /// one per field, and the scorecard's findings pages list them all.
     pub fn findings(&self, file: &str) -> Vec<FindingView> {
         self.diags
             .for_file(file)
+            .take(FINDINGS_SHOWN)
             .map(|d| FindingView {
                 severity: d.severity.to_string(),
                 rule: d.rule.clone(),
@@ -100,17 +105,35 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
+    /// How many findings a file has, by severity.
+    pub fn finding_counts(&self, file: &str) -> FindingCounts {
+        let mut counts = FindingCounts::default();
+        for d in self.diags.for_file(file) {
+            counts.total += 1;
+            match d.severity {
+                crate::diag::Severity::Error => counts.errors += 1,
+                crate::diag::Severity::Warning => counts.warnings += 1,
+                _ => counts.notes += 1,
+            }
+        }
+        counts
+    }
+
     pub fn source_view(&self, file: &str, page_url: &str) -> SourceView {
         let text = self.mesh.texts.get(file).map(String::as_str).unwrap_or("");
         let (last_change, change_note) = self.last_change(file);
+        let shown = raw_excerpt(text);
         SourceView {
             file: file.to_string(),
             edit_url: self.edit_url(file),
             last_change,
             change_note,
             api_url: Urls::api_for(page_url),
-            raw_html: crate::highlight::yaml_source(text),
+            raw_html: crate::highlight::yaml_source(shown),
+            raw_lines: text.lines().count(),
+            raw_lines_shown: if shown.len() < text.len() { shown.lines().count() } else { text.lines().count() },
             findings: self.findings(file),
+            finding_counts: self.finding_counts(file),
         }
     }
 }
@@ -157,6 +180,30 @@ pub fn description_extra(d: &raw::Description) -> String {
         extra.insert("customProperties".into(), serde_json::json!(d.custom_properties));
     }
     extra_html(&extra)
+}
+
+/// Findings listed on a descriptor's page; the rest are counted, and listed on the
+/// scorecard's findings pages.
+pub const FINDINGS_SHOWN: usize = 100;
+
+/// Bytes of a descriptor's text shown as highlighted YAML on its page (about three times as
+/// much HTML): a generated 17 MB contract must not make a 50 MB page. The whole descriptor
+/// is in its JSON file (`api/…`), linked beside the excerpt.
+pub const RAW_SHOWN: usize = 64 * 1024;
+
+/// The start of `text`, at most `RAW_SHOWN` bytes, cut after a whole line.
+fn raw_excerpt(text: &str) -> &str {
+    if text.len() <= RAW_SHOWN {
+        return text;
+    }
+    let mut end = RAW_SHOWN;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind('\n') {
+        Some(i) => &text[..=i],
+        None => &text[..end],
+    }
 }
 
 /// Builds a page's main view when the page renders: inside the parallel loop, so no more views

@@ -3,6 +3,7 @@
 
 use super::values::extra_html;
 use super::views::*;
+use super::lists::{self, contract_row, product_row, ListContext};
 use super::{contact, contract, member, product, Ctx, PageJob};
 use crate::markdown;
 use crate::model::{Mesh, NodeRef, Page, Product};
@@ -27,27 +28,15 @@ pub fn site_view(mesh: &Mesh) -> SiteView {
 /// Every page of the site, in a stable order.
 pub fn jobs<'a>(ctx: &'a Ctx) -> Vec<PageJob<'a>> {
     let mesh = ctx.mesh;
-    let mut jobs = vec![PageJob::new("index.html", "home.html", "home").with("home", home(ctx)), catalogue(ctx)];
-    jobs.extend(mesh.products.values().map(|p| {
-        let url = ctx.urls.product(&p.id).expect("every product has a page");
-        PageJob::new(url, "product.html", "products").with_lazy("product", move || product::view(ctx, p))
-    }));
-    let rows: Vec<ContractRow> = mesh.contracts.keys().map(|k| contract_row(ctx, k)).collect();
-    jobs.push(PageJob::new("contracts/index.html", "contracts.html", "contracts").with("contracts", rows));
-    jobs.extend(mesh.contracts.values().map(|c| {
-        let url = ctx.urls.contract(&c.key).expect("every contract has a page");
-        PageJob::new(url, "contract.html", "contracts").with_lazy("contract", move || contract::view(ctx, c))
-    }));
+    let mut jobs = vec![PageJob::new("index.html", "home.html", "home").with("home", home(ctx))];
+    jobs.extend(lists::catalogue(ctx));
+    jobs.extend(mesh.products.values().flat_map(|p| product::jobs(ctx, p)));
+    jobs.extend(lists::contract_index(ctx));
+    jobs.extend(mesh.contracts.values().flat_map(|c| contract::jobs(ctx, c)));
     jobs.push(list_job("domains/index.html", "domains.html", "domains", "Domains", domain_items(ctx)));
-    jobs.extend(mesh.domains.keys().map(|id| {
-        let url = ctx.urls.domain(id).expect("every domain has a page");
-        PageJob::new(url, "domain.html", "domains").with_lazy("domain", move || domain(ctx, id))
-    }));
+    jobs.extend(mesh.domains.keys().flat_map(|id| domain_jobs(ctx, id)));
     jobs.push(list_job("teams/index.html", "teams.html", "teams", "Teams", team_items(ctx)));
-    jobs.extend(mesh.teams.keys().map(|id| {
-        let url = ctx.urls.team(id).expect("every team has a page");
-        PageJob::new(url, "team.html", "teams").with_lazy("team", move || team(ctx, id))
-    }));
+    jobs.extend(mesh.teams.keys().flat_map(|id| team_jobs(ctx, id)));
     jobs.extend(doc_jobs(ctx, &mesh.guides, "guides", "Guides"));
     jobs.extend(doc_jobs(ctx, &mesh.governance, "governance", "Governance"));
     jobs.push(super::lineage::map_job(ctx));
@@ -57,67 +46,6 @@ pub fn jobs<'a>(ctx: &'a Ctx) -> Vec<PageJob<'a>> {
 
 fn list_job(url: &str, template: &'static str, section: &'static str, title: &str, items: Vec<ListItem>) -> PageJob<'static> {
     PageJob::new(url, template, section).with("title", title).with("items", items).with("intro", "")
-}
-
-fn catalogue(ctx: &Ctx) -> PageJob<'static> {
-    let rows: Vec<ProductRow> = ctx.mesh.products.values().map(|p| product_row(ctx, p)).collect();
-    let distinct = |f: &dyn Fn(&ProductRow) -> String| {
-        let mut v: Vec<String> = rows.iter().map(f).filter(|s| !s.is_empty()).collect();
-        v.sort();
-        v.dedup();
-        v
-    };
-    let statuses = distinct(&|r| r.status.clone());
-    let domains = distinct(&|r| r.domain.as_ref().map(|d| d.title.clone()).unwrap_or_default());
-    let types = distinct(&|r| r.product_type.clone());
-    PageJob::new("products/index.html", "products.html", "products")
-        .with("statuses", statuses)
-        .with("domains", domains)
-        .with("product_types", types)
-        .with("products", rows)
-}
-
-pub fn product_row(ctx: &Ctx, p: &Product) -> ProductRow {
-    let purpose = first_sentence(p.description.purpose.as_deref().unwrap_or(""));
-    ProductRow {
-        link: ctx.product_link(&p.id),
-        id: p.id.clone(),
-        status: p.status.clone(),
-        product_type: p.raw.product_type.clone().unwrap_or_default(),
-        domain: p.domain.as_deref().map(|d| ctx.domain_link(d)),
-        team: p.team.as_deref().map(|t| ctx.team_link(t)),
-        tags: p.raw.tags.clone(),
-        output_ports: p.outputs.iter().map(|o| o.name.clone()).collect(),
-        purpose,
-    }
-}
-
-/// The first sentence of a text, joined across line breaks, for one-line summaries.
-fn first_sentence(text: &str) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.find(". ") {
-        Some(i) => flat[..=i].to_string(),
-        None => flat,
-    }
-}
-
-fn contract_row(ctx: &Ctx, key: &crate::model::ContractKey) -> ContractRow {
-    let c = &ctx.mesh.contracts[key];
-    let fields = c.raw.schema.iter().map(|o| count_fields(&o.properties)).sum();
-    ContractRow {
-        link: ctx.contract_link(key),
-        id: key.id.clone(),
-        version: key.version.clone(),
-        status: c.status.clone(),
-        domain: c.domain.as_deref().map(|d| ctx.domain_link(d)),
-        product: c.raw.data_product.as_deref().map(|p| ctx.product_link_by_id_or_name(p)),
-        objects: c.raw.schema.len(),
-        fields,
-    }
-}
-
-fn count_fields(props: &[crate::model::raw::Property]) -> usize {
-    props.iter().map(|p| 1 + count_fields(&p.properties) + p.items.as_ref().map_or(0, |i| 1 + count_fields(&i.properties))).sum()
 }
 
 fn status_mix<'a>(products: impl Iterator<Item = &'a Product>) -> Vec<StatusCount> {
@@ -203,36 +131,65 @@ fn products_of<'a>(ctx: &'a Ctx, ids: Option<&'a Vec<String>>) -> impl Iterator<
     ids.into_iter().flatten().filter_map(|id| ctx.mesh.products.get(id))
 }
 
-fn domain(ctx: &Ctx, id: &str) -> DomainView {
+/// Product links with other domains a domain page lists each way; the table of exchanges
+/// counts them all per domain, and each product's page lists its own.
+const CROSS_LINKS_SHOWN: usize = 50;
+
+/// A domain's page and the further pages of its product and contract lists.
+fn domain_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob<'static>> {
     let mesh = ctx.mesh;
     let d = &mesh.domains[id];
+    let url = ctx.urls.domain(id).unwrap_or_default().to_string();
     let ids = mesh.index.products_by_domain.get(id);
-    let (upstream, downstream) = cross_domain_links(ctx, id);
-    DomainView {
+    let parent = Some(ctx.domain_link(id));
+    let rows = products_of(ctx, ids).map(|p| product_row(ctx, p)).collect();
+    let products = lists::product_sublist(ctx, &url, rows, ListContext { heading: format!("Data products of {}", d.name), parent: parent.clone(), groups: Vec::new() });
+    let rows = mesh.index.contracts_by_domain.get(id).into_iter().flatten().map(|k| contract_row(ctx, k)).collect();
+    let contracts = lists::contract_sublist(ctx, &url, rows, ListContext { heading: format!("Data contracts of {}", d.name), parent, groups: Vec::new() });
+    let links = cross_domain_links(ctx, id);
+    let shown = CROSS_LINKS_SHOWN;
+    let view = DomainView {
         id: id.to_string(),
         name: d.name.clone(),
-        url: ctx.urls.domain(id).unwrap_or_default().to_string(),
+        url: url.clone(),
         description: d.description.clone(),
         owner: d.owner.as_deref().map(|t| ctx.team_summary(t)),
         contacts: d.contacts.iter().map(contact).collect(),
         body_html: d.page.as_ref().map(|p| body_html(p).html).unwrap_or_default(),
-        products: products_of(ctx, ids).map(|p| product_row(ctx, p)).collect(),
-        contracts: mesh.index.contracts_by_domain.get(id).into_iter().flatten().map(|k| contract_row(ctx, k)).collect(),
+        products: products.rows,
+        products_pager: products.pager,
+        contracts: contracts.rows,
+        contracts_pager: contracts.pager,
         teams: mesh.teams.values().filter(|t| t.domain.as_deref() == Some(id)).map(|t| ctx.team_link(&t.id)).collect(),
-        upstream,
-        downstream,
+        upstream_total: links.up.len(),
+        downstream_total: links.down.len(),
+        exchanges: links.exchanges,
+        upstream: links.up.into_iter().take(shown).collect(),
+        downstream: links.down.into_iter().take(shown).collect(),
         lineage_svg: super::lineage::svg(ctx.lineage.domain(id)),
         lineage_note: super::lineage::note(ctx.lineage.domain(id)),
         status_mix: status_mix(products_of(ctx, ids)),
         scorecard: super::governance::domain_scorecard(ctx, id),
         source: d.page.as_ref().map(|p| page_source(ctx, p)),
-    }
+    };
+    let mut jobs = vec![PageJob::new(url, "domain.html", "domains").with("domain", view)];
+    jobs.extend(products.jobs);
+    jobs.extend(contracts.jobs);
+    jobs
+}
+
+/// A domain's product links with other domains: every link each way, and their counts per
+/// other domain (`None`: external sources).
+struct CrossLinks {
+    up: Vec<LineageLink>,
+    down: Vec<LineageLink>,
+    exchanges: Vec<ExchangeView>,
 }
 
 /// Edges between this domain's products and other domains' products (or external sources).
-fn cross_domain_links(ctx: &Ctx, domain: &str) -> (Vec<LineageLink>, Vec<LineageLink>) {
+fn cross_domain_links(ctx: &Ctx, domain: &str) -> CrossLinks {
     let mesh = ctx.mesh;
-    let in_domain = |id: &str| mesh.products.get(id).and_then(|p| p.domain.as_deref()) == Some(domain);
+    let domain_of = |id: &str| mesh.products.get(id).and_then(|p| p.domain.as_deref());
     let link = |node: &NodeRef, e: &crate::model::Edge| {
         let (node_link, kind, owner) = match node {
             NodeRef::Product(id) => (ctx.product_link(id), "product", mesh.products.get(id).and_then(|p| p.team.as_deref()).map(|t| ctx.team_link(t))),
@@ -242,26 +199,38 @@ fn cross_domain_links(ctx: &Ctx, domain: &str) -> (Vec<LineageLink>, Vec<Lineage
             .unwrap_or(Link { title: e.contract_id.clone(), url: None });
         LineageLink { node: node_link, kind: kind.into(), contract, version: e.version.clone(), owner }
     };
-    let mut up = Vec::new();
-    let mut down = Vec::new();
+    let mut counts: BTreeMap<Option<&str>, (usize, usize)> = BTreeMap::new();
+    let (mut up, mut down) = (Vec::new(), Vec::new());
     for e in &mesh.edges {
-        let from_inside = matches!(&e.from, NodeRef::Product(p) if in_domain(p));
-        if in_domain(&e.to) && !from_inside {
+        let from = match &e.from {
+            NodeRef::Product(p) => domain_of(p),
+            NodeRef::External(_) => None,
+        };
+        let to = domain_of(&e.to);
+        if to == Some(domain) && from != Some(domain) {
+            counts.entry(from).or_default().0 += 1;
             up.push(link(&e.from, e));
-        } else if from_inside && !in_domain(&e.to) {
+        } else if from == Some(domain) && to != Some(domain) {
+            counts.entry(to).or_default().1 += 1;
             down.push(link(&NodeRef::Product(e.to.clone()), e));
         }
     }
-    (up, down)
+    let exchanges = counts.into_iter().map(|(d, (upstream, downstream))| ExchangeView { domain: d.map(|d| ctx.domain_link(d)), upstream, downstream }).collect();
+    CrossLinks { up, down, exchanges }
 }
 
-fn team(ctx: &Ctx, id: &str) -> TeamView {
+/// A team's page and the further pages of its product list.
+fn team_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob<'static>> {
     let mesh = ctx.mesh;
     let t = &mesh.teams[id];
-    TeamView {
+    let url = ctx.urls.team(id).unwrap_or_default().to_string();
+    let rows = products_of(ctx, mesh.index.products_by_team.get(id)).map(|p| product_row(ctx, p)).collect();
+    let list = ListContext { heading: format!("Data products of {}", t.name), parent: Some(ctx.team_link(id)), groups: Vec::new() };
+    let products = lists::product_sublist(ctx, &url, rows, list);
+    let view = TeamView {
         id: id.to_string(),
         name: t.name.clone(),
-        url: ctx.urls.team(id).unwrap_or_default().to_string(),
+        url: url.clone(),
         description: t.description.clone(),
         domain: t.domain.as_deref().map(|d| ctx.domain_link(d)),
         email: t.email.clone(),
@@ -269,10 +238,14 @@ fn team(ctx: &Ctx, id: &str) -> TeamView {
         contacts: t.contacts.iter().map(contact).collect(),
         members: t.members.iter().map(member).collect(),
         body_html: t.page.as_ref().map(|p| body_html(p).html).unwrap_or_default(),
-        products: products_of(ctx, mesh.index.products_by_team.get(id)).map(|p| product_row(ctx, p)).collect(),
+        products: products.rows,
+        products_pager: products.pager,
         domains_owned: mesh.domains.values().filter(|d| d.owner.as_deref() == Some(id)).map(|d| ctx.domain_link(&d.id)).collect(),
         source: t.page.as_ref().map(|p| page_source(ctx, p)),
-    }
+    };
+    let mut jobs = vec![PageJob::new(url, "team.html", "teams").with("team", view)];
+    jobs.extend(products.jobs);
+    jobs
 }
 
 fn doc_jobs<'a>(ctx: &'a Ctx, pages: &'a [Page], section: &'static str, title: &str) -> Vec<PageJob<'a>> {
@@ -309,12 +282,6 @@ fn doc_view(ctx: &Ctx, p: &Page, section: &str) -> DocView {
 #[cfg(test)]
 mod tests {
     use super::rewrite_md_links;
-
-    #[test]
-    fn first_sentence_spans_lines() {
-        assert_eq!(super::first_sentence("One row per\nparcel. Second one."), "One row per parcel.");
-        assert_eq!(super::first_sentence("No stop"), "No stop");
-    }
 
     #[test]
     fn md_links_point_at_html() {

@@ -3,16 +3,61 @@
 
 use super::values::extra_html;
 use super::views::*;
-use super::{contract, Ctx};
+use super::lists;
+use super::paging::{ports_paging, PORT_SECTIONS};
+use super::{contract, Ctx, PageJob};
 use crate::markdown::render_inline;
-use crate::model::{raw, Edge, NodeRef, Port, Product};
+use crate::model::{raw, ContractKey, Edge, NodeRef, Port, Product};
 use std::collections::BTreeMap;
+
+/// Input ports a product page lists; a product with more lists them on its ports pages.
+const INPUT_ROWS: usize = 50;
+
+/// Schema fields the output ports' contracts show on a product page, all ports together; each
+/// contract's own pages show every field.
+const EMBEDDED_FIELDS: usize = 100;
+
+/// The product's page, and its ports pages when it has more ports than the page shows.
+/// The product's view is built when its page renders (see `PageJob::with_lazy`).
+pub fn jobs<'a>(ctx: &'a Ctx, p: &'a Product) -> Vec<PageJob<'a>> {
+    let url = ctx.urls.product(&p.id).unwrap_or_default();
+    let mut jobs = vec![PageJob::new(url, "product.html", "products").with_lazy("product", move || view(ctx, p))];
+    if !all_ports_shown(p) {
+        jobs.extend(ports_jobs(ctx, p));
+    }
+    jobs
+}
+
+/// Whether the product page lists every port (otherwise they are all on the ports pages).
+fn all_ports_shown(p: &Product) -> bool {
+    p.inputs.len() <= INPUT_ROWS && p.outputs.len() <= PORT_SECTIONS
+}
+
+/// `products/<slug>/ports.html` and its further pages: every port, input ports first.
+fn ports_jobs(ctx: &Ctx, p: &Product) -> Vec<PageJob<'static>> {
+    let url = ctx.urls.product(&p.id).unwrap_or_default();
+    let inputs = p.inputs.iter().zip(&p.raw.input_ports).map(|(port, raw)| input_port(ctx, port, raw));
+    let outputs = p.outputs.iter().zip(&p.raw.output_ports).map(|(port, raw)| output_port(ctx, port, raw, None));
+    let product = ctx.product_link(&p.id);
+    let pages = ports_paging(url, lists::page_size(ctx)).split(inputs.chain(outputs).collect());
+    pages
+        .into_iter()
+        .map(|page| {
+            let ports = PortsPageView { product: product.clone(), pager: page.pager, ports: page.rows };
+            PageJob::new(page.url, "ports.html", "products").with("ports", ports)
+        })
+        .collect()
+}
 
 pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
     let url = ctx.urls.product(&p.id).unwrap_or_default().to_string();
-    let (impact, impact_total, impact_teams) = super::lineage::impact(ctx, &p.id);
+    let impact = super::lineage::impact(ctx, &p.id);
     let d = &p.description;
     let md = |s: &Option<String>| s.as_deref().map(render_inline).unwrap_or_default();
+    let shown = lists::page_size(ctx);
+    let upstream: Vec<&Edge> = ctx.mesh.upstream_of(&p.id).collect();
+    let downstream: Vec<&Edge> = ctx.mesh.downstream_of(&p.id).collect();
+    let all_shown = all_ports_shown(p);
     ProductView {
         id: p.id.clone(),
         name: p.name.clone(),
@@ -29,24 +74,56 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
         usage_html: md(&d.usage),
         limitations_html: md(&d.limitations),
         description_extra_html: super::description_extra(d),
-        inputs: p.inputs.iter().zip(&p.raw.input_ports).map(|(port, raw)| input_port(ctx, port, raw)).collect(),
-        outputs: p.outputs.iter().zip(&p.raw.output_ports).map(|(port, raw)| output_port(ctx, port, raw)).collect(),
+        inputs: p.inputs.iter().zip(&p.raw.input_ports).take(INPUT_ROWS).map(|(port, raw)| input_port(ctx, port, raw)).collect(),
+        inputs_total: p.inputs.len(),
+        outputs: output_sections(ctx, p),
+        outputs_total: p.outputs.len(),
+        ports_url: (!all_shown).then(|| ports_paging(&url, shown).first),
         support: p.raw.support.iter().filter_map(crate::model::contact_of).map(|c| super::contact(&c)).collect(),
-        upstream: ctx.mesh.upstream_of(&p.id).map(|e| lineage_link(ctx, e, &e.from)).collect(),
-        downstream: ctx.mesh.downstream_of(&p.id).map(|e| lineage_link(ctx, e, &NodeRef::Product(e.to.clone()))).collect(),
+        upstream: upstream.iter().take(shown).map(|e| lineage_link(ctx, e, &e.from)).collect(),
+        upstream_total: upstream.len(),
+        downstream: downstream.iter().take(shown).map(|e| lineage_link(ctx, e, &NodeRef::Product(e.to.clone()))).collect(),
+        downstream_total: downstream.len(),
         lineage_svg: super::lineage::svg(ctx.lineage.product(&p.id)),
         lineage_note: super::lineage::note(ctx.lineage.product(&p.id)),
         lineage_depth: ctx.mesh.config.lineage.depth,
         ports_svg: super::lineage::svg(ctx.lineage.ports(&p.id)),
-        impact,
-        impact_total,
-        impact_teams,
+        impact: impact.products,
+        impact_total: impact.total,
+        impact_teams: impact.teams,
+        impact_hops: impact.hops,
         extra_html: product_extra(p),
         scorecard: super::governance::product_score(ctx.scorecard.products.get(&p.id)),
         source: ctx.source_view(&p.origin.file, &url),
         history: ctx.product_history(p),
         url,
     }
+}
+
+/// The first `PORT_SECTIONS` output ports, each with its contract's detail the first time
+/// that contract appears (a product may output one contract through thousands of ports), and
+/// no more than `EMBEDDED_FIELDS` schema fields in all.
+fn output_sections(ctx: &Ctx, p: &Product) -> Vec<PortView> {
+    let mut shown: BTreeMap<&ContractKey, Link> = BTreeMap::new();
+    let mut room = EMBEDDED_FIELDS;
+    let mut out = Vec::new();
+    for (port, raw) in p.outputs.iter().zip(&p.raw.output_ports).take(PORT_SECTIONS) {
+        let contract = port.contract.as_ref().and_then(|k| ctx.mesh.contracts.get(k));
+        let detail = match contract {
+            Some(c) if !shown.contains_key(&c.key) => {
+                let anchor = format!("#out-{}", crate::model::slugify(&port.name));
+                shown.insert(&c.key, Link { title: port.name.clone(), url: Some(anchor) });
+                let d = contract::detail(ctx, c, room);
+                room = room.saturating_sub(d.fields_shown);
+                Some(d)
+            }
+            _ => None,
+        };
+        let mut view = output_port(ctx, port, raw, detail);
+        view.detail_shown_under = port.contract.as_ref().and_then(|k| shown.get(k)).filter(|first| first.title != port.name).cloned();
+        out.push(view);
+    }
+    out
 }
 
 fn port_base(ctx: &Ctx, port: &Port, prefix: &str, extra: &raw::Extra) -> PortView {
@@ -62,7 +139,9 @@ fn port_base(ctx: &Ctx, port: &Port, prefix: &str, extra: &raw::Extra) -> PortVi
         }),
         input_contracts: Vec::new(),
         extra_html: extra_html(extra),
+        direction: "input".into(),
         detail: None,
+        detail_shown_under: None,
     }
 }
 
@@ -74,7 +153,7 @@ fn input_port(ctx: &Ctx, port: &Port, raw: &raw::InputPort) -> PortView {
     port_base(ctx, port, "in", &extra)
 }
 
-fn output_port(ctx: &Ctx, port: &Port, raw: &raw::OutputPort) -> PortView {
+fn output_port(ctx: &Ctx, port: &Port, raw: &raw::OutputPort, detail: Option<ContractDetail>) -> PortView {
     let mut extra = raw.extra.clone();
     if let Some(id) = &raw.id {
         extra.insert("id".into(), serde_json::Value::String(id.clone()));
@@ -83,7 +162,8 @@ fn output_port(ctx: &Ctx, port: &Port, raw: &raw::OutputPort) -> PortView {
     view.port_type = raw.port_type.clone();
     view.description_html = raw.description.as_deref().map(render_inline).unwrap_or_default();
     view.input_contracts = raw.input_contracts.iter().map(|ic| input_contract_link(ctx, ic)).collect();
-    view.detail = port.contract.as_ref().and_then(|k| ctx.mesh.contracts.get(k)).map(|c| contract::detail(ctx, c));
+    view.direction = "output".into();
+    view.detail = detail;
     view
 }
 

@@ -76,8 +76,11 @@ pub struct ProductRow {
     pub product_type: String,
     pub domain: Option<Link>,
     pub team: Option<Link>,
+    /// At most `lists::ROW_ITEMS` tags and output port names, and how many more there are.
     pub tags: Vec<String>,
+    pub tags_more: usize,
     pub output_ports: Vec<String>,
+    pub output_ports_more: usize,
     pub purpose: String,
 }
 
@@ -115,8 +118,23 @@ pub struct PortView {
     pub contract: Option<Link>,
     pub input_contracts: Vec<Link>,
     pub extra_html: String,
-    /// For output ports: the contract's schema, quality, SLA and servers.
+    /// `input` or `output`.
+    pub direction: String,
+    /// For output ports on the product page: the contract's schema (the first fields), quality,
+    /// SLA and servers …
     pub detail: Option<ContractDetail>,
+    /// … or, when an earlier port of the page outputs the same contract, that port (its
+    /// name, and its section's `#anchor` as the URL).
+    pub detail_shown_under: Option<Link>,
+}
+
+/// A page of a product's ports (`products/<slug>/ports.html`, template `ports.html`, variable
+/// `ports`): input ports, then output ports, without the contracts' detail.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortsPageView {
+    pub product: Link,
+    pub pager: PagerView,
+    pub ports: Vec<PortView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -163,6 +181,8 @@ pub struct SchemaObjectView {
     pub description_html: String,
     pub tags: Vec<String>,
     pub fields: Vec<FieldView>,
+    /// The object began on an earlier page of the schema (its description and rules are there).
+    pub continued: bool,
     pub quality: Vec<KeyValues>,
     pub extra_html: String,
 }
@@ -196,9 +216,23 @@ pub struct ContractDetail {
     pub link: Link,
     pub version: String,
     pub status: String,
+    /// The schema objects with `fields_shown` of the contract's `fields_total` fields; the
+    /// contract's own pages show them all.
     pub objects: Vec<SchemaObjectView>,
+    pub fields_total: usize,
+    pub fields_shown: usize,
     pub sla: Vec<KeyValues>,
     pub servers: Vec<ServerView>,
+}
+
+/// A later page of a contract's schema (`contracts/<slug>/page/<n>.html`, template
+/// `schema.html`, variable `schema`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemaPageView {
+    pub contract: Link,
+    pub status: String,
+    pub objects: Vec<SchemaObjectView>,
+    pub pager: PagerView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -236,8 +270,21 @@ pub struct SourceView {
     /// Said instead when the file has no commit ("Not committed yet").
     pub change_note: Option<String>,
     pub api_url: String,
+    /// The file's first `RAW_SHOWN` bytes, highlighted; `raw_lines_shown` of `raw_lines`.
     pub raw_html: String,
+    pub raw_lines: usize,
+    pub raw_lines_shown: usize,
+    /// The first `FINDINGS_SHOWN` findings of the file; `finding_counts` counts them all.
     pub findings: Vec<FindingView>,
+    pub finding_counts: FindingCounts,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FindingCounts {
+    pub total: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -259,11 +306,19 @@ pub struct ProductView {
     pub usage_html: String,
     pub limitations_html: String,
     pub description_extra_html: String,
+    /// The first input ports and output ports of `inputs_total` and `outputs_total`; when some
+    /// are not shown, `ports_url` is the first of the pages listing every port.
     pub inputs: Vec<PortView>,
+    pub inputs_total: usize,
     pub outputs: Vec<PortView>,
+    pub outputs_total: usize,
+    pub ports_url: Option<String>,
     pub support: Vec<ContactView>,
+    /// At most `[pages] size` products each way, of `upstream_total` and `downstream_total`.
     pub upstream: Vec<LineageLink>,
+    pub upstream_total: usize,
     pub downstream: Vec<LineageLink>,
+    pub downstream_total: usize,
     /// Lineage diagram (inline SVG markup, links relative to this page) of the neighbourhood;
     /// `None` when not drawn, with `lineage_note` saying why.
     pub lineage_svg: Option<String>,
@@ -272,12 +327,14 @@ pub struct ProductView {
     pub lineage_depth: usize,
     /// Diagram of input contracts feeding output ports (`inputContracts`), when declared.
     pub ports_svg: Option<String>,
-    /// Every product downstream, transitively (nearest first, at most 200 listed) …
+    /// Every product downstream, transitively (nearest first, at most 50 listed) …
     pub impact: Vec<ImpactView>,
     /// … how many there are in all …
     pub impact_total: usize,
-    /// … and the owner teams to tell, with their contacts.
+    /// … the owner teams to tell, with their contacts …
     pub impact_teams: Vec<ImpactTeamView>,
+    /// … and how many products are 1, 2, … hops downstream.
+    pub impact_hops: Vec<HopCount>,
     /// Every other key of the descriptor (custom properties, management ports, …).
     pub extra_html: String,
     pub scorecard: ScoreView,
@@ -306,16 +363,23 @@ pub struct ContractView {
     pub usage_html: String,
     pub limitations_html: String,
     pub description_extra_html: String,
+    /// Page 1 of the schema (with SLA and servers); `schema_pager` leads to the others.
     pub detail: ContractDetail,
+    pub schema_pager: PagerView,
     pub support: Vec<ContactView>,
+    /// At most `[pages] size` producers and consumers, with their totals.
     pub producers: Vec<Link>,
+    pub producers_total: usize,
     pub consumers: Vec<Link>,
+    pub consumers_total: usize,
     pub other_versions: Vec<Link>,
     /// Field-level lineage diagram (`transformSourceObjects`), when the contract declares any.
     pub lineage_svg: Option<String>,
     pub lineage_note: Option<String>,
-    /// The same field-level lineage as rows (the diagram's text alternative).
+    /// The same field-level lineage as rows (the diagram's text alternative), at most
+    /// `[pages] size` of `field_lineage_total`; each field's row in the schema says it too.
     pub field_lineage: Vec<FieldLineageView>,
+    pub field_lineage_total: usize,
     pub extra_html: String,
     pub source: SourceView,
 }
@@ -329,18 +393,34 @@ pub struct DomainView {
     pub owner: Option<TeamSummary>,
     pub contacts: Vec<ContactView>,
     pub body_html: String,
+    /// The first page of the domain's products; `products_pager` leads to the others.
     pub products: Vec<ProductRow>,
+    pub products_pager: PagerView,
     pub contracts: Vec<ContractRow>,
+    pub contracts_pager: PagerView,
     pub teams: Vec<Link>,
-    /// Products of other domains exchanging data with this one.
+    /// Products of other domains exchanging data with this one (at most 50 each way;
+    /// `exchanges` counts them all, per other domain).
     pub upstream: Vec<LineageLink>,
     pub downstream: Vec<LineageLink>,
+    pub upstream_total: usize,
+    pub downstream_total: usize,
+    pub exchanges: Vec<ExchangeView>,
     /// Diagram of the domain's products and their direct exchanges (inline SVG).
     pub lineage_svg: Option<String>,
     pub lineage_note: Option<String>,
     pub status_mix: Vec<StatusCount>,
     pub scorecard: Option<DomainScoreView>,
     pub source: Option<PageSource>,
+}
+
+/// Product links between a domain and another domain (or external sources: `domain` None).
+#[derive(Debug, Clone, Serialize)]
+pub struct ExchangeView {
+    pub domain: Option<Link>,
+    /// Links from the other domain into this one, and from this one out to it.
+    pub upstream: usize,
+    pub downstream: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -355,7 +435,9 @@ pub struct TeamView {
     pub contacts: Vec<ContactView>,
     pub members: Vec<MemberView>,
     pub body_html: String,
+    /// The first page of the team's products; `products_pager` leads to the others.
     pub products: Vec<ProductRow>,
+    pub products_pager: PagerView,
     pub domains_owned: Vec<Link>,
     pub source: Option<PageSource>,
 }
@@ -433,6 +515,13 @@ pub struct ImpactView {
     pub team: Option<Link>,
 }
 
+/// How many impacted products are this many hops downstream.
+#[derive(Debug, Clone, Serialize)]
+pub struct HopCount {
+    pub hops: usize,
+    pub products: usize,
+}
+
 /// An owner team of impacted products, with its contacts; `team` is `None` for products
 /// without a declared owner.
 #[derive(Debug, Clone, Serialize)]
@@ -449,6 +538,8 @@ pub struct FieldLineageView {
     pub source_url: Option<String>,
     pub field: String,
     pub anchor: String,
+    /// The field's row on the contract's pages (site-relative, with the anchor).
+    pub field_url: String,
 }
 
 /// Data flowing between two domains: how many product-to-product links.
@@ -467,8 +558,10 @@ pub struct MapView {
     pub products_svg: Option<String>,
     pub products_note: Option<String>,
     pub domain_links: Vec<DomainLinkView>,
-    /// Sources outside the mesh and the products reading them.
+    /// Sources outside the mesh and the products reading them: the first `[pages] size` of
+    /// `external_total`.
     pub external: Vec<LineageLink>,
+    pub external_total: usize,
     pub products: usize,
     pub edges: usize,
     pub max_nodes: usize,
@@ -544,11 +637,35 @@ pub struct GovernanceView {
     /// `domain: tag, tag` for every required tag setting (`*` for global).
     pub required_tags: Vec<String>,
     pub domains: Vec<DomainScoreView>,
+    /// The first page of products (lowest score first) and of open findings; the pagers
+    /// lead to the others (`scorecard/products/…`, `scorecard/findings/…`).
     pub products: Vec<ProductScoreRow>,
+    pub products_pager: PagerView,
+    /// Open findings per rule, most first.
+    pub rules: Vec<RuleCountView>,
     pub findings: Vec<OpenFinding>,
+    pub findings_pager: PagerView,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleCountView {
+    pub rule: RuleView,
+    /// The worst severity among its findings.
+    pub severity: String,
+    pub findings: usize,
+}
+
+/// A later page of the scorecard's product or finding list (template `scorecard_list.html`,
+/// variable `list`); one of `products` and `findings` is empty.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScorecardListView {
+    pub heading: String,
+    pub pager: PagerView,
+    pub products: Vec<ProductScoreRow>,
+    pub findings: Vec<OpenFinding>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -558,4 +675,37 @@ pub struct ProductScoreRow {
     pub score: u32,
     pub errors: usize,
     pub warnings: usize,
+}
+
+/// Where a page sits in a list split into pages (`[pages] size` rows each): numbered links to
+/// the first and last pages and those around this one, so every page is reachable without
+/// JavaScript. Templates show it only when `pages > 1`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct PagerView {
+    /// This page, from 1.
+    pub page: usize,
+    pub pages: usize,
+    /// Rows in the whole list, and the 1-based positions of this page's first and last row.
+    pub total: usize,
+    pub from: usize,
+    pub to: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub links: Vec<PagerLink>,
+}
+
+/// One numbered link of a pager; `url` is `None` for the current page, and `gap` marks pages
+/// left out before this one.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PagerLink {
+    pub number: usize,
+    pub url: Option<String>,
+    pub gap: bool,
+}
+
+/// A group of a list (a domain in the catalogue) with its size and where its rows are.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupLink {
+    pub link: Link,
+    pub count: usize,
 }

@@ -18,6 +18,7 @@ mod rego_limits;
 mod schema;
 mod search;
 mod serve;
+mod sizes;
 
 use common::*;
 use serde_json::Value;

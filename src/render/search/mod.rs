@@ -42,9 +42,9 @@ pub fn records(ctx: &Ctx, fields: &FieldIndex) -> Vec<Record> {
 pub fn jobs<'a>(ctx: &'a Ctx, fields: &'a FieldIndex, records: &[Record]) -> Vec<PageJob<'a>> {
     let page = SearchPageView { compiled: COMPILED, facets: facets(ctx, records), records: records.len() };
     let mut jobs = vec![PageJob::new("search.html", "search.html", "search").with("search", page)];
-    jobs.extend(fields.names().map(|name| {
-        PageJob::new(fields.url(name).unwrap_or_default(), "field.html", "search").with_lazy("field", move || fields.page(ctx, name))
-    }));
+    for name in fields.names() {
+        jobs.extend(fields.pages(ctx, name).into_iter().map(|(url, v)| PageJob::new(url, "field.html", "search").with("field", v)));
+    }
     jobs
 }
 

@@ -21,6 +21,10 @@ pub const FACETS: &[(&str, &str)] = &[
     ("classification", "Field classification"),
 ];
 
+/// Port names a product's record holds: a generated product with 10,000 ports would make one
+/// result's text (and the fragment the browser downloads for it) hundreds of kilobytes.
+const RECORD_PORTS: usize = 200;
+
 /// How the search page names a record kind.
 pub fn kind_label(kind: &str) -> &str {
     match kind {
@@ -160,14 +164,17 @@ fn product(ctx: &Ctx, p: &Product, fields: &FieldIndex) -> Record {
     r.add_text([p.name.as_str(), d.purpose.as_deref().unwrap_or(""), d.usage.as_deref().unwrap_or("")]);
     r.add_terms([p.id.as_str(), r.domain.clone().as_str(), r.owner.clone().as_str(), p.status.as_str()]);
     r.add_terms(p.raw.tags.iter().map(String::as_str));
-    let ports: Vec<&str> = p.inputs.iter().chain(&p.outputs).map(|port| port.name.as_str()).collect();
+    let ports: Vec<&str> = p.inputs.iter().chain(&p.outputs).take(RECORD_PORTS).map(|port| port.name.as_str()).collect();
     r.add_terms(ports);
     // The names of the fields it exposes are not in a product's text: a query for
     // `customer_id` finds the field's own record, whose page lists every product and contract
     // exposing it. Field names repeat the product's words (`order_id`, `order_date` in an
     // orders product) and Pagefind indexes each part of them, so at 10,000 products they made
     // the index chunk of a common word alone exceed a later query's 50 KB budget.
-    for key in p.outputs.iter().filter_map(|o| o.contract.as_ref()) {
+    // Each contract once: a product may output one contract through thousands of ports, and
+    // folding it per port re-read the growing text every time (quadratic in ports).
+    let outputs: BTreeSet<&crate::model::ContractKey> = p.outputs.iter().filter_map(|o| o.contract.as_ref()).collect();
+    for key in outputs {
         if folded_into(ctx, key) == Some(p.id.as_str()) {
             fold_contract(&mut r, &ctx.mesh.contracts[key], fields);
         }
@@ -196,7 +203,10 @@ fn fold_contract(r: &mut Record, c: &Contract, fields: &FieldIndex) {
     r.add_terms([title.as_str(), c.key.id.as_str()]);
     r.add_text([c.description.purpose.as_deref().unwrap_or("")]);
     r.add_terms(c.raw.schema.iter().filter_map(|o| o.name.as_deref()));
-    r.add_text(fields.of_contract(&c.key).iter().filter_map(|f| f.business_name.as_deref()));
+    // A wide contract's fields are found through its schema pages' records.
+    if !fields.is_wide(&c.key) {
+        r.add_text(fields.of_contract(&c.key).iter().filter_map(|f| f.business_name.as_deref()));
+    }
 }
 
 fn contract(ctx: &Ctx, c: &Contract, fields: &FieldIndex) -> Record {
@@ -210,8 +220,10 @@ fn contract(ctx: &Ctx, c: &Contract, fields: &FieldIndex) -> Record {
     }
     r.add_text([c.key.id.as_str(), c.description.purpose.as_deref().unwrap_or("")]);
     r.add_text(c.raw.schema.iter().filter_map(|o| o.name.as_deref()));
-    for f in fields.of_contract(&c.key) {
-        r.add_text([f.name.as_str(), f.business_name.as_deref().unwrap_or("")]);
+    if !fields.is_wide(&c.key) {
+        for f in fields.of_contract(&c.key) {
+            r.add_text([f.name.as_str(), f.business_name.as_deref().unwrap_or("")]);
+        }
     }
     r
 }
