@@ -288,8 +288,18 @@ impl<'a> Renderer<'a> {
 
     /// The files beside the pages: the JSON API, the sitemap and the static assets.
     pub fn write_files(&self, jobs: &[PageJob], root: &Path, sink: &dyn Sink) -> anyhow::Result<()> {
+        self.write_api(sink);
+        self.write_sitemap_and_static(jobs, root, sink)
+    }
+
+    /// The JSON API under `api/`.
+    pub fn write_api(&self, sink: &dyn Sink) {
         api::add(&self.ctx, sink);
         governance::api(&self.ctx, sink);
+    }
+
+    /// The sitemap, the built-in and the mesh's static files, and the mesh's `root/` files.
+    pub fn write_sitemap_and_static(&self, jobs: &[PageJob], root: &Path, sink: &dyn Sink) -> anyhow::Result<()> {
         api::sitemap(&self.ctx, jobs, sink);
         self.templates.add_static(root, sink)
     }

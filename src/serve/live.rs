@@ -1,5 +1,6 @@
-//! The site `serve` answers from. A rebuild makes only what is cheap and shared (the JSON API,
-//! the sitemap and the static assets); a page is rendered the first time it is asked for and
+//! The site `serve` answers from. A rebuild makes only what is cheap and shared (the sitemap
+//! and the static assets; the JSON API and the search records when first needed); a page is
+//! rendered the first time it is asked for and
 //! kept until the next rebuild, so a save costs one load of the mesh plus the pages the open
 //! tabs reload, not the whole site. The search index compiles on its own thread and joins the
 //! site when it is ready.
@@ -9,34 +10,59 @@ use crate::output::{MemorySink, Site as Files};
 use crate::render::search::Record;
 use crate::site::Site;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 pub struct LiveSite {
     site: Site,
     /// Every page's URL, with its position in the renderer's job list.
     pages: BTreeMap<String, usize>,
-    /// Kept for the search page's facets, which are counted from them.
-    records: Vec<Record>,
+    /// The search records, made on first need: by the search page's facets or by the index.
+    records: OnceLock<Vec<Record>>,
+    /// The sitemap and static files, made at each rebuild.
     files: Files,
+    /// The JSON API, made when something under `api/` is first asked for.
+    api: OnceLock<Files>,
     search: RwLock<Option<Arc<Files>>>,
     rendered: Mutex<HashMap<String, Arc<[u8]>>>,
 }
 
+/// The search page is the one page whose view is counted from the search records.
+const SEARCH_PAGE: &str = "search.html";
+
 impl LiveSite {
-    /// Makes the files beside the pages and lists the pages; renders none of them.
+    /// Makes the sitemap and static files and lists the pages; renders none of them.
     pub fn new(site: Site) -> anyhow::Result<LiveSite> {
         let renderer = site.renderer();
-        let records = renderer.records();
-        let jobs = renderer.jobs(&records);
+        let jobs = renderer.jobs(&[]);
         let pages = jobs.iter().enumerate().map(|(i, j)| (j.url.clone(), i)).collect();
         let sink = MemorySink::default();
-        renderer.write_files(&jobs, &site.root, &sink)?;
+        renderer.write_sitemap_and_static(&jobs, &site.root, &sink)?;
         drop(jobs);
-        Ok(LiveSite { site, pages, records, files: sink.into_site(), search: RwLock::new(None), rendered: Mutex::new(HashMap::new()) })
+        Ok(LiveSite {
+            site,
+            pages,
+            records: OnceLock::new(),
+            files: sink.into_site(),
+            api: OnceLock::new(),
+            search: RwLock::new(None),
+            rendered: Mutex::new(HashMap::new()),
+        })
     }
 
     pub fn page_count(&self) -> usize {
         self.pages.len()
+    }
+
+    fn records(&self) -> &[Record] {
+        self.records.get_or_init(|| self.site.renderer().records())
+    }
+
+    fn api(&self) -> &Files {
+        self.api.get_or_init(|| {
+            let sink = MemorySink::default();
+            self.site.renderer().write_api(&sink);
+            sink.into_site()
+        })
     }
 
     /// Compiles the search index on its own thread; `done` hears how long it took.
@@ -46,7 +72,7 @@ impl LiveSite {
             lower_priority();
             let started = std::time::Instant::now();
             let sink = MemorySink::default();
-            let result = crate::render::search::start(live.records.clone()).finish(&sink);
+            let result = crate::render::search::start(live.records().to_vec()).finish(&sink);
             if result.is_ok() {
                 *live.search.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(sink.into_site()));
             }
@@ -69,7 +95,8 @@ impl LiveSite {
     /// Renders one page of the current mesh.
     fn render(&self, index: usize) -> anyhow::Result<Vec<u8>> {
         let renderer = self.site.renderer();
-        let jobs = renderer.jobs(&self.records);
+        let records = if self.pages.get(SEARCH_PAGE) == Some(&index) { self.records() } else { &[] };
+        let jobs = renderer.jobs(records);
         renderer.render(&jobs[index])
     }
 }
@@ -89,6 +116,9 @@ impl Served for LiveSite {
     fn get(&self, path: &str) -> Option<Result<Arc<[u8]>, String>> {
         if let Some(bytes) = self.files.get(path) {
             return Some(Ok(Arc::from(bytes)));
+        }
+        if path.starts_with("api/") {
+            return self.api().get(path).map(|b| Ok(Arc::from(b)));
         }
         if let Some(index) = self.pages.get(path) {
             if let Some(done) = self.rendered.lock().unwrap_or_else(|e| e.into_inner()).get(path) {

@@ -154,6 +154,19 @@ impl FieldIndex {
     }
 
     /// The pages of `fields/<slug>.html`: `[pages] size` uses each, with their products.
+    /// The jobs of a field's pages; each page's view is built when it renders.
+    pub fn page_jobs<'a>(&'a self, ctx: &'a Ctx, name: &'a str) -> Vec<crate::render::PageJob<'a>> {
+        let url = self.url(name).unwrap_or_default().to_string();
+        let paging = Paging::new(url.clone(), dir_of(&url, ""), ctx.mesh.config.pages.size);
+        let positions: Vec<usize> = (0..self.uses(name).count()).collect();
+        let urls: Vec<String> = paging.split(positions).into_iter().map(|page| page.url).collect();
+        let build = move |i: usize| self.pages(ctx, name).swap_remove(i).1;
+        urls.into_iter()
+            .enumerate()
+            .map(|(i, url)| crate::render::PageJob::new(url, "field.html", "search").with_lazy("field", move || build(i)))
+            .collect()
+    }
+
     pub fn pages(&self, ctx: &Ctx, name: &str) -> Vec<(String, FieldPageView)> {
         let url = self.url(name).unwrap_or_default().to_string();
         let size = ctx.mesh.config.pages.size;

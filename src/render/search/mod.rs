@@ -43,7 +43,7 @@ pub fn jobs<'a>(ctx: &'a Ctx, fields: &'a FieldIndex, records: &[Record]) -> Vec
     let page = SearchPageView { compiled: COMPILED, facets: facets(ctx, records), records: records.len() };
     let mut jobs = vec![PageJob::new("search.html", "search.html", "search").with("search", page)];
     for name in fields.names() {
-        jobs.extend(fields.pages(ctx, name).into_iter().map(|(url, v)| PageJob::new(url, "field.html", "search").with("field", v)));
+        jobs.extend(fields.page_jobs(ctx, name));
     }
     jobs
 }
