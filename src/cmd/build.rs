@@ -89,7 +89,7 @@ impl Progress {
     fn pages(&self, done: usize, total: usize) {
         let Some(b) = &self.0 else { return };
         if b.length() != Some(total as u64) {
-            let style = "rendering pages [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)";
+            let style = "rendering pages [{bar:30}] {pos}/{len} ({eta} left)";
             b.set_style(ProgressStyle::with_template(style).expect("static template").progress_chars("=> "));
             b.set_length(total as u64);
         }

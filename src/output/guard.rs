@@ -138,6 +138,7 @@ mod tests {
         tmp
     }
 
+    // `resolve_target` only reads (canonicalises) paths, so naming `/` here changes nothing.
     #[test]
     fn the_mesh_its_ancestors_and_sources_are_refused() {
         let tmp = mesh();

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-pub use manifest::{remove_owned, Manifest, MARKER};
+pub use manifest::{Manifest, MARKER};
 pub use staging::{Committed, Staging};
 
 /// Where rendered files go. Called from many render threads at once.
@@ -93,8 +93,9 @@ pub fn preflight(root: &Path, out: &Path) -> anyhow::Result<()> {
 }
 
 /// Writes a site held in memory to `out` for the mesh at `root`, with every guarantee of
-/// `Staging`.
-pub fn write_site(site: &Site, root: &Path, out: &Path) -> anyhow::Result<Committed> {
+/// `Staging` (the tests' way to write a whole site in one call).
+#[cfg(test)]
+fn write_site(site: &Site, root: &Path, out: &Path) -> anyhow::Result<Committed> {
     let staging = Staging::begin(root, out)?;
     for (path, bytes) in &site.files {
         staging.add(path.clone(), bytes.clone());

@@ -59,10 +59,6 @@ impl Staging {
         Ok(staging)
     }
 
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
     /// Leftovers of a build that was killed: a staging directory is deleted; a previous site
     /// moved aside is put back when it is the only copy, deleted otherwise.
     fn recover(&self) -> anyhow::Result<Vec<String>> {
