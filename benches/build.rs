@@ -12,7 +12,16 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const DOMAINS: &[&str] = &["sales", "marketing", "finance", "logistics", "customer", "product", "risk", "supply"];
+const DOMAINS: &[&str] = &[
+    "sales",
+    "marketing",
+    "finance",
+    "logistics",
+    "customer",
+    "product",
+    "risk",
+    "supply",
+];
 
 /// A small deterministic generator (xorshift), so every run builds the same mesh.
 struct Rng(u64);
@@ -42,7 +51,10 @@ fn product(i: usize, inputs: &[usize]) -> String {
             let _ = write!(y, "  - name: in-{c}\n    version: 1.0.0\n    contractId: c{c:06}\n");
         }
     }
-    let _ = write!(y, "outputPorts:\n  - name: out-{i}\n    type: tables\n    version: 1.0.0\n    contractId: c{i:06}\n");
+    let _ = write!(
+        y,
+        "outputPorts:\n  - name: out-{i}\n    type: tables\n    version: 1.0.0\n    contractId: c{i:06}\n"
+    );
     y
 }
 
@@ -67,7 +79,11 @@ fn generate(root: &Path, n: usize) {
     for i in 0..n {
         let k = if i == 0 { 0 } else { rng.below(4) as usize };
         let inputs: Vec<usize> = (0..k).map(|_| rng.below(i as u64) as usize).collect();
-        std::fs::write(root.join(format!("content/products/p{i:06}.odps.yaml")), product(i, &inputs)).unwrap();
+        std::fs::write(
+            root.join(format!("content/products/p{i:06}.odps.yaml")),
+            product(i, &inputs),
+        )
+        .unwrap();
         std::fs::write(root.join(format!("content/contracts/c{i:06}.odcs.yaml")), contract(i)).unwrap();
     }
 }
@@ -86,7 +102,8 @@ fn run(n: usize) {
         let (loaded, t_load) = time(|| load(dir.path(), None).unwrap());
         let (templates, t_tpl) = time(|| Templates::load(dir.path()).unwrap());
         let staging = Staging::begin(dir.path(), &dir.path().join("public")).unwrap();
-        let (_, t_render) = time(|| render_site(&loaded.mesh, &loaded.diags, &templates, dir.path(), None, &staging).unwrap());
+        let (_, t_render) =
+            time(|| render_site(&loaded.mesh, &loaded.diags, &templates, dir.path(), None, &staging).unwrap());
         let (_, t_write) = time(|| staging.commit().unwrap());
         rows.push([t_load, t_tpl, t_render, t_write, t_load + t_tpl + t_render + t_write]);
         assert!(!loaded.diags.has_errors());
@@ -105,21 +122,34 @@ fn run(n: usize) {
 /// files beside the pages) and the edited product's page rendered.
 fn rebuild_after_one_change(root: &Path, n: usize) {
     let file = root.join(format!("content/products/p{:06}.odps.yaml", n / 2));
-    let (cache, layouts) = (meshport::source::ReadCache::default(), meshport::lineage::LayoutCache::default());
+    let (cache, layouts) = (
+        meshport::source::ReadCache::default(),
+        meshport::lineage::LayoutCache::default(),
+    );
     meshport::serve::rebuild(root, "http://127.0.0.1:1111/", &cache, &layouts).unwrap();
     let mut times = Vec::new();
     for round in 0..3 {
         let text = std::fs::read_to_string(&file).unwrap();
-        let edited = text.replacen("with a few sentences", &format!("edited {round} times, with a few sentences"), 1);
+        let edited = text.replacen(
+            "with a few sentences",
+            &format!("edited {round} times, with a few sentences"),
+            1,
+        );
         std::fs::write(&file, edited).unwrap();
         let (report, t) = time(|| {
             let report = meshport::serve::rebuild(root, "http://127.0.0.1:1111/", &cache, &layouts).unwrap();
             let page = format!("products/{}.html", meshport::model::slugify(&format!("p{:06}", n / 2)));
             let served = report.live.as_ref().map(|l| meshport::serve::Served::get(&**l, &page));
-            assert!(matches!(served, Some(Some(Ok(_)))), "the edited product's page must render");
+            assert!(
+                matches!(served, Some(Some(Ok(_)))),
+                "the edited product's page must render"
+            );
             report
         });
-        assert!(matches!(report.result, meshport::serve::Published::Good(_)), "the edited mesh must build");
+        assert!(
+            matches!(report.result, meshport::serve::Published::Good(_)),
+            "the edited mesh must build"
+        );
         times.push(t);
     }
     times.sort();

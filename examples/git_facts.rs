@@ -13,6 +13,9 @@ fn main() {
         let (facts, note) = meshport::git::read(root);
         let elapsed = started.elapsed();
         let files = facts.as_ref().map_or(0, |f| f.files());
-        println!("run {run}: {elapsed:.2?} for {files} files{}", note.map(|d| format!(" ({})", d.rule)).unwrap_or_default());
+        println!(
+            "run {run}: {elapsed:.2?} for {files} files{}",
+            note.map(|d| format!(" ({})", d.rule)).unwrap_or_default()
+        );
     }
 }

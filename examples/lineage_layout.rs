@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = args.first().ok_or_else(|| anyhow::anyhow!("usage: lineage_layout <mesh root> [--dump FILE]"))?;
+    let root = args
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("usage: lineage_layout <mesh root> [--dump FILE]"))?;
     let dump = args.iter().position(|a| a == "--dump").and_then(|i| args.get(i + 1));
     let loaded = meshport::cmd::load(std::path::Path::new(root), None)?;
     let urls = Urls::build(&loaded.mesh);
@@ -24,7 +26,21 @@ fn main() -> anyhow::Result<()> {
             .iter()
             .map(|(name, s)| {
                 let nodes: Vec<_> = s.nodes.iter().map(node_size).collect();
-                let edges: Vec<_> = s.edges.iter().map(|e| (e.from, e.to, if e.label.is_empty() { 0.0 } else { text_width(&e.label, LABEL_PX, false) + 8.0 })).collect();
+                let edges: Vec<_> = s
+                    .edges
+                    .iter()
+                    .map(|e| {
+                        (
+                            e.from,
+                            e.to,
+                            if e.label.is_empty() {
+                                0.0
+                            } else {
+                                text_width(&e.label, LABEL_PX, false) + 8.0
+                            },
+                        )
+                    })
+                    .collect();
                 serde_json::json!({ "name": name, "left_to_right": s.left_to_right, "nodes": nodes, "edges": edges })
             })
             .collect();
@@ -44,31 +60,57 @@ fn main() -> anyhow::Result<()> {
         std::hint::black_box(scene);
     }
     let total = started.elapsed();
-    println!("{} diagrams laid out in {total:.2?} on one thread, {} failed (panicked)", specs.len(), failed.len());
+    println!(
+        "{} diagrams laid out in {total:.2?} on one thread, {} failed (panicked)",
+        specs.len(),
+        failed.len()
+    );
     for i in failed {
-        println!("  failed: {}: {} nodes, {} edges", specs[i].0, specs[i].1.nodes.len(), specs[i].1.edges.len());
+        println!(
+            "  failed: {}: {} nodes, {} edges",
+            specs[i].0,
+            specs[i].1.nodes.len(),
+            specs[i].1.edges.len()
+        );
     }
     let mut slowest: Vec<usize> = (0..specs.len()).collect();
     slowest.sort_by_key(|i| std::cmp::Reverse(times[*i].1));
     for i in slowest.into_iter().take(3) {
         let (name, spec) = &specs[i];
-        println!("  slow: {name}: {} nodes, {} edges, {:.2?}", spec.nodes.len(), spec.edges.len(), times[i].1);
+        println!(
+            "  slow: {name}: {} nodes, {} edges, {:.2?}",
+            spec.nodes.len(),
+            spec.edges.len(),
+            times[i].1
+        );
     }
     let shapes: std::collections::BTreeSet<Shape> = specs.iter().map(|(_, s)| Shape::of(s)).collect();
     let cache = LayoutCache::with_limit(usize::MAX);
     let started = Instant::now();
     cache.scenes(&shapes.iter().collect::<Vec<_>>());
     let (kept, bytes) = cache.size();
-    println!("{kept} distinct shapes; laid out in parallel in {:.2?}; a cache holding all of them: {:.1} MB", started.elapsed(), bytes as f64 / 1e6);
+    println!(
+        "{kept} distinct shapes; laid out in parallel in {:.2?}; a cache holding all of them: {:.1} MB",
+        started.elapsed(),
+        bytes as f64 / 1e6
+    );
     for (lo, hi) in [(1, 10), (11, 50), (51, 100), (101, 150), (1, usize::MAX)] {
-        let mut bucket: Vec<Duration> = times.iter().filter(|(n, _)| (lo..=hi).contains(n)).map(|(_, t)| *t).collect();
+        let mut bucket: Vec<Duration> = times
+            .iter()
+            .filter(|(n, _)| (lo..=hi).contains(n))
+            .map(|(_, t)| *t)
+            .collect();
         if bucket.is_empty() {
             continue;
         }
         bucket.sort();
         let at = |q: f64| bucket[((bucket.len() - 1) as f64 * q).round() as usize];
         let sum: Duration = bucket.iter().sum();
-        let label = if hi == usize::MAX { "all".to_string() } else { format!("{lo}-{hi} nodes") };
+        let label = if hi == usize::MAX {
+            "all".to_string()
+        } else {
+            format!("{lo}-{hi} nodes")
+        };
         println!(
             "{label:>14}: {:>5} diagrams, median {:>9.2?}, p90 {:>9.2?}, p99 {:>9.2?}, max {:>9.2?}, sum {:>9.2?}",
             bucket.len(),

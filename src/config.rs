@@ -64,7 +64,11 @@ pub struct LineageConfig {
 
 impl Default for LineageConfig {
     fn default() -> Self {
-        LineageConfig { depth: 2, max_nodes: 150, timeout_ms: None }
+        LineageConfig {
+            depth: 2,
+            max_nodes: 150,
+            timeout_ms: None,
+        }
     }
 }
 
@@ -93,7 +97,15 @@ enum Host {
 
 impl Repository {
     fn host(&self) -> Host {
-        let host = self.url.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("").to_ascii_lowercase();
+        let host = self
+            .url
+            .split("://")
+            .nth(1)
+            .unwrap_or("")
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if host == "github.com" || host.starts_with("github.") {
             Host::GitHub
         } else if host == "gitlab.com" || host.starts_with("gitlab.") {
@@ -175,12 +187,27 @@ pub fn read_text(root: &Path) -> (Option<String>, Option<Diagnostic>) {
     match read_regular(&root.join(FILE_NAME), MAX_FILE_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => (Some(text), None),
-            Err(_) => (None, Some(at("source.encoding", "meshport.toml is not valid UTF-8; the defaults were used".into()).with_hint("save the file as UTF-8"))),
+            Err(_) => (
+                None,
+                Some(
+                    at(
+                        "source.encoding",
+                        "meshport.toml is not valid UTF-8; the defaults were used".into(),
+                    )
+                    .with_hint("save the file as UTF-8"),
+                ),
+            ),
         },
         Err(ReadError::NotFound) => (None, None),
         Err(ReadError::Special(kind)) => (None, Some(special_file_finding(FILE_NAME, kind))),
         Err(e @ ReadError::TooLarge(_)) => (None, Some(at("source.too-large", format!("meshport.toml: {e}")))),
-        Err(e) => (None, Some(at("source.unreadable", format!("meshport.toml cannot be read ({e}); the defaults were used")))),
+        Err(e) => (
+            None,
+            Some(at(
+                "source.unreadable",
+                format!("meshport.toml cannot be read ({e}); the defaults were used"),
+            )),
+        ),
     }
 }
 
@@ -211,9 +238,14 @@ impl Config {
     /// Keys that are still accepted but no longer do anything.
     fn deprecated(&self, text: &str) -> Option<Diagnostic> {
         self.lineage.timeout_ms?;
-        let at = key_offset(text, "timeout_ms").map(|i| byte_pos(text, i)).unwrap_or(Pos::new(1, 1));
+        let at = key_offset(text, "timeout_ms")
+            .map(|i| byte_pos(text, i))
+            .unwrap_or(Pos::new(1, 1));
         let message = "`[lineage] timeout_ms` no longer has an effect: diagrams are laid out without a time budget, in milliseconds each";
-        Some(Diagnostic::warning("config.deprecated", FILE_NAME, at, message).with_hint("remove the `timeout_ms` line; `max_nodes` still decides which diagrams are drawn"))
+        Some(
+            Diagnostic::warning("config.deprecated", FILE_NAME, at, message)
+                .with_hint("remove the `timeout_ms` line; `max_nodes` still decides which diagrams are drawn"),
+        )
     }
 
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
@@ -225,9 +257,18 @@ impl Config {
         cfg.set_base_url(&cfg.base_url.clone());
         if !PAGE_SIZES.contains(&cfg.pages.size) {
             let table = text.find("[pages]").or_else(|| text.find("pages.")).unwrap_or(0);
-            let at = text[table..].find("size").map(|i| byte_pos(text, table + i)).unwrap_or(Pos::new(1, 1));
-            let message = format!("[pages] size = {} is outside {}..={}", cfg.pages.size, PAGE_SIZES.start(), PAGE_SIZES.end());
-            return Err(Diagnostic::error("config.invalid", FILE_NAME, at, message).with_hint("use a number of rows between 5 and 1000 (default 200)"));
+            let at = text[table..]
+                .find("size")
+                .map(|i| byte_pos(text, table + i))
+                .unwrap_or(Pos::new(1, 1));
+            let message = format!(
+                "[pages] size = {} is outside {}..={}",
+                cfg.pages.size,
+                PAGE_SIZES.start(),
+                PAGE_SIZES.end()
+            );
+            return Err(Diagnostic::error("config.invalid", FILE_NAME, at, message)
+                .with_hint("use a number of rows between 5 and 1000 (default 200)"));
         }
         Ok(cfg)
     }
@@ -247,9 +288,17 @@ impl Config {
     /// (`javascript:`, `file:`, an ssh clone address) drops the links with a finding.
     fn check_repository(&mut self, text: &str) -> Option<Diagnostic> {
         let repo = self.repository.as_ref()?;
-        let (bad, message, hint) = if let Some(bad) = [Some(&repo.url), repo.edit_url.as_ref()].into_iter().flatten().find(|u| !is_http(u)) {
+        let (bad, message, hint) = if let Some(bad) = [Some(&repo.url), repo.edit_url.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|u| !is_http(u))
+        {
             let message = format!("repository link `{bad}` is not an http(s) URL; pages get no edit or commit links");
-            (bad.clone(), message, "use the https address of the repository's web page, e.g. `url = \"https://github.com/org/mesh\"`")
+            (
+                bad.clone(),
+                message,
+                "use the https address of the repository's web page, e.g. `url = \"https://github.com/org/mesh\"`",
+            )
         } else {
             // Without `{path}` every page would link to the same place.
             let bad = repo.edit_url.as_ref().filter(|t| !t.contains("{path}"))?;
@@ -267,7 +316,10 @@ fn key_offset(text: &str, key: &str) -> Option<usize> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         if !line.trim_start().starts_with('#') {
-            if let Some(i) = line.find(key).filter(|i| line[i + key.len()..].trim_start().starts_with('=')) {
+            if let Some(i) = line
+                .find(key)
+                .filter(|i| line[i + key.len()..].trim_start().starts_with('='))
+            {
                 return Some(offset + i);
             }
         }
@@ -297,10 +349,15 @@ mod tests {
 
     #[test]
     fn timeout_ms_is_accepted_with_a_warning_where_it_is_written() {
-        let (cfg, found, _) = Config::from_text(Some("title = \"X\"\n[lineage]\n# timeout_ms = 1\n  timeout_ms = 500\n".into()));
+        let (cfg, found, _) = Config::from_text(Some(
+            "title = \"X\"\n[lineage]\n# timeout_ms = 1\n  timeout_ms = 500\n".into(),
+        ));
         assert_eq!(cfg.lineage.timeout_ms, Some(500));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!((found[0].rule.as_str(), found[0].line, found[0].column), ("config.deprecated", 4, 3));
+        assert_eq!(
+            (found[0].rule.as_str(), found[0].line, found[0].column),
+            ("config.deprecated", 4, 3)
+        );
         assert_eq!(found[0].severity, crate::diag::Severity::Warning);
         let (_, dotted, _) = Config::from_text(Some("lineage.timeout_ms = 5\n".into()));
         assert_eq!((dotted[0].line, dotted[0].column), (1, 9));
@@ -325,30 +382,58 @@ mod tests {
     }
 
     fn repo(url: &str, edit: Option<&str>) -> Repository {
-        Repository { url: url.into(), branch: "main".into(), edit_url: edit.map(str::to_string) }
+        Repository {
+            url: url.into(),
+            branch: "main".into(),
+            edit_url: edit.map(str::to_string),
+        }
     }
 
     #[test]
     fn edit_urls_per_host() {
         let gh = repo("https://github.com/org/mesh/", None);
-        assert_eq!(gh.edit_url("mesh/content/a b#1.md"), "https://github.com/org/mesh/edit/main/mesh/content/a%20b%231.md");
+        assert_eq!(
+            gh.edit_url("mesh/content/a b#1.md"),
+            "https://github.com/org/mesh/edit/main/mesh/content/a%20b%231.md"
+        );
         assert_eq!(gh.commit_url("abc").unwrap(), "https://github.com/org/mesh/commit/abc");
         let gl = repo("https://gitlab.example.com/group/sub/mesh", None);
-        assert_eq!(gl.edit_url("content/a.md"), "https://gitlab.example.com/group/sub/mesh/-/edit/main/content/a.md");
-        assert_eq!(gl.commit_url("abc").unwrap(), "https://gitlab.example.com/group/sub/mesh/-/commit/abc");
+        assert_eq!(
+            gl.edit_url("content/a.md"),
+            "https://gitlab.example.com/group/sub/mesh/-/edit/main/content/a.md"
+        );
+        assert_eq!(
+            gl.commit_url("abc").unwrap(),
+            "https://gitlab.example.com/group/sub/mesh/-/commit/abc"
+        );
         let other = repo("https://git.example.com/x", None);
-        assert_eq!(other.edit_url("content/a.md"), "https://git.example.com/x/blob/main/content/a.md");
+        assert_eq!(
+            other.edit_url("content/a.md"),
+            "https://git.example.com/x/blob/main/content/a.md"
+        );
         assert_eq!(other.commit_url("abc"), None);
-        let templated = repo("https://git.example.com/x", Some("https://git.example.com/x/_edit/{branch}/{path}"));
-        assert_eq!(templated.edit_url("content/a.md"), "https://git.example.com/x/_edit/main/content/a.md");
+        let templated = repo(
+            "https://git.example.com/x",
+            Some("https://git.example.com/x/_edit/{branch}/{path}"),
+        );
+        assert_eq!(
+            templated.edit_url("content/a.md"),
+            "https://git.example.com/x/_edit/main/content/a.md"
+        );
     }
 
     #[test]
     fn non_http_repository_urls_are_refused() {
         for (text, bad) in [
             ("[repository]\nurl = \"javascript:alert(1)\"\n", "javascript:alert(1)"),
-            ("[repository]\nurl = \"git@github.com:o/r.git\"\n", "git@github.com:o/r.git"),
-            ("[repository]\nurl = \"https://h/x\"\nedit_url = \"file:///etc/{path}\"\n", "file:///etc/{path}"),
+            (
+                "[repository]\nurl = \"git@github.com:o/r.git\"\n",
+                "git@github.com:o/r.git",
+            ),
+            (
+                "[repository]\nurl = \"https://h/x\"\nedit_url = \"file:///etc/{path}\"\n",
+                "file:///etc/{path}",
+            ),
         ] {
             let mut cfg = Config::parse(text).unwrap();
             let d = cfg.check_repository(text).expect(text);
@@ -370,6 +455,9 @@ mod tests {
         let d = cfg.check_repository(text).unwrap();
         assert_eq!((d.rule.as_str(), d.line, d.column), ("config.repository-url", 3, 13));
         assert!(d.message.contains("has no `{path}`"), "{}", d.message);
-        assert!(cfg.repository.is_none(), "no links from a template that cannot place the file");
+        assert!(
+            cfg.repository.is_none(),
+            "no links from a template that cannot place the file"
+        );
     }
 }

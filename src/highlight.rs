@@ -36,11 +36,7 @@ impl Highlighter {
             .find_syntax(&lang)
             .and_then(|syntax| self.classed_html(code, syntax))
             .unwrap_or_else(|| escape_html(code));
-        let label = if lang.is_empty() {
-            "text"
-        } else {
-            lang.as_str()
-        };
+        let label = if lang.is_empty() { "text" } else { lang.as_str() };
         format!(
             "<pre class=\"code\" data-lang=\"{}\"><code>{}</code></pre>",
             escape_html(label),
@@ -71,12 +67,9 @@ impl Highlighter {
         // Syntect reports regex failures as errors, but a malformed grammar/input pair has
         // panicked in the past; one odd code block must not take the whole build down.
         catch_unwind(AssertUnwindSafe(|| {
-            let mut generator =
-                ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
+            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
             for line in LinesWithEndings::from(code) {
-                generator
-                    .parse_html_for_line_which_includes_newline(line)
-                    .ok()?;
+                generator.parse_html_for_line_which_includes_newline(line).ok()?;
             }
             Some(generator.finalize())
         }))
@@ -269,8 +262,7 @@ mod tests {
     #[test]
     fn aliases_resolve_to_real_grammars() {
         for lang in [
-            "yaml", "yml", "json", "python", "py", "bash", "sh", "shell", "console", "scala",
-            "java", "rust",
+            "yaml", "yml", "json", "python", "py", "bash", "sh", "shell", "console", "scala", "java", "rust",
         ] {
             let html = hl("x = 1\n", lang);
             assert!(html.contains("<span class=\"hl-source"), "{lang}: {html}");
@@ -301,22 +293,12 @@ mod tests {
     #[test]
     fn hostile_language_names_cannot_break_the_attribute() {
         let html = hl("x", "\"><script>");
-        assert!(
-            html.starts_with("<pre class=\"code\" data-lang=\"script\">"),
-            "{html}"
-        );
+        assert!(html.starts_with("<pre class=\"code\" data-lang=\"script\">"), "{html}");
     }
 
     #[test]
     fn odd_input_does_not_panic() {
-        for code in [
-            "",
-            "\n",
-            "'unterminated",
-            "\"\"\"\n",
-            "\u{0}\u{feff}€",
-            "/* no end",
-        ] {
+        for code in ["", "\n", "'unterminated", "\"\"\"\n", "\u{0}\u{feff}€", "/* no end"] {
             for lang in ["sql", "python", "bash", "json", "yaml", "rust"] {
                 let _ = hl(code, lang);
             }
@@ -346,9 +328,21 @@ mod tests {
     fn yaml_source_marks_keys_and_comments() {
         let html = yaml_source("# top\nid: x # trailing\nchannel: '#help'\nports:\n  - name: \"<b>\"\n    n: 3\n");
         assert!(html.contains("<span class=\"hl-comment\"># top</span>"), "{html}");
-        assert!(html.contains("<span class=\"hl-entity hl-name hl-tag\">id</span>: x <span class=\"hl-comment\"># trailing</span>"), "{html}");
-        assert!(html.contains("<span class=\"hl-string\">&#39;#help&#39;</span>") || html.contains("<span class=\"hl-string\">'#help'</span>"), "{html}");
-        assert!(html.contains("  - <span class=\"hl-entity hl-name hl-tag\">name</span>"), "{html}");
+        assert!(
+            html.contains(
+                "<span class=\"hl-entity hl-name hl-tag\">id</span>: x <span class=\"hl-comment\"># trailing</span>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"hl-string\">&#39;#help&#39;</span>")
+                || html.contains("<span class=\"hl-string\">'#help'</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("  - <span class=\"hl-entity hl-name hl-tag\">name</span>"),
+            "{html}"
+        );
         assert!(!html.contains("<b>"));
         assert!(html.contains("hl-constant hl-numeric\">3</span>"));
     }
@@ -357,13 +351,25 @@ mod tests {
     fn yaml_source_keeps_every_character() {
         let src = "a: 'x: y' # c\n- [1, 2]\nb: |\n  text # not a comment? fine\n";
         let html = yaml_source(src);
-        let text = html.replace("<pre class=\"code\" data-lang=\"yaml\"><code>", "").replace("</code></pre>", "");
+        let text = html
+            .replace("<pre class=\"code\" data-lang=\"yaml\"><code>", "")
+            .replace("</code></pre>", "");
         let mut plain = String::new();
         let mut in_tag = false;
         for c in text.chars() {
-            match c { '<' => in_tag = true, '>' if in_tag => in_tag = false, _ if !in_tag => plain.push(c), _ => {} }
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                _ if !in_tag => plain.push(c),
+                _ => {}
+            }
         }
-        let plain = plain.replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        let plain = plain
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
         assert_eq!(plain, src);
     }
 }

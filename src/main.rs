@@ -1,6 +1,6 @@
 use clap::{Parser, Subcommand};
-use meshport::cmd::{self, build::BuildArgs, check::Format, serve::ServeArgs};
 use meshport::cmd::diff::{DiffArgs, DiffFormat};
+use meshport::cmd::{self, build::BuildArgs, check::Format, serve::ServeArgs};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -65,9 +65,7 @@ enum Command {
     },
     /// Create a new mesh repository (sample domain, team, product, contract, guide, policies
     /// and a GitHub Actions workflow) in DIR, which must be new or empty.
-    Init {
-        dir: PathBuf,
-    },
+    Init { dir: PathBuf },
     /// Internal: evaluates Rego policies for another meshport process (request on stdin).
     #[command(name = "rego-worker", hide = true)]
     RegoWorker {
@@ -86,18 +84,45 @@ fn main() {
     // Rego policies run in a child process of this same binary, so no policy can take it down.
     // /proc/self/exe still names this binary when a rebuild has replaced the file (`serve`).
     let exe = std::path::Path::new("/proc/self/exe");
-    if let Some(exe) = exe.exists().then(|| exe.to_path_buf()).or_else(|| std::env::current_exe().ok()) {
+    if let Some(exe) = exe
+        .exists()
+        .then(|| exe.to_path_buf())
+        .or_else(|| std::env::current_exe().ok())
+    {
         meshport::check::rego::use_executable(exe);
     }
     let result = match cli.command {
-        Command::Build { root, output, base_url, quiet } => cmd::build::run(&BuildArgs { root, output, base_url, quiet }),
+        Command::Build {
+            root,
+            output,
+            base_url,
+            quiet,
+        } => cmd::build::run(&BuildArgs {
+            root,
+            output,
+            base_url,
+            quiet,
+        }),
         Command::Check { root, format } => cmd::check::run(&root, format),
         Command::Serve { root, port, bind, open } => cmd::serve::run(&ServeArgs { root, bind, port, open }),
-        Command::Diff { base, root, format, fail_on_breaking } => cmd::diff::run(&DiffArgs { root, base, format, fail_on_breaking }),
+        Command::Diff {
+            base,
+            root,
+            format,
+            fail_on_breaking,
+        } => cmd::diff::run(&DiffArgs {
+            root,
+            base,
+            format,
+            fail_on_breaking,
+        }),
         Command::Init { dir } => cmd::init::run(&dir),
-        Command::RegoWorker { memory, cpu } => {
-            std::process::exit(meshport::check::rego::worker::main(meshport::check::rego::worker::Limits { memory, cpu_seconds: cpu }))
-        }
+        Command::RegoWorker { memory, cpu } => std::process::exit(meshport::check::rego::worker::main(
+            meshport::check::rego::worker::Limits {
+                memory,
+                cpu_seconds: cpu,
+            },
+        )),
     };
     let code = match result {
         Ok(code) => code,

@@ -48,10 +48,7 @@ pub fn render_inline(src: &str) -> String {
 
 fn strip_single_paragraph(html: &str) -> String {
     let html = html.trim();
-    match html
-        .strip_prefix("<p>")
-        .and_then(|rest| rest.strip_suffix("</p>"))
-    {
+    match html.strip_prefix("<p>").and_then(|rest| rest.strip_suffix("</p>")) {
         // The sanitiser drops every attribute from `<p>`, so these two spellings are the
         // only way another paragraph can show up in the middle.
         Some(inner) if !inner.contains("<p>") && !inner.contains("</p>") => inner.to_string(),
@@ -91,12 +88,7 @@ struct Rewriter {
 }
 
 impl Rewriter {
-    fn rewrite<'a>(
-        &mut self,
-        event: Event<'a>,
-        rest: &mut impl Iterator<Item = Event<'a>>,
-        out: &mut Vec<Event<'a>>,
-    ) {
+    fn rewrite<'a>(&mut self, event: Event<'a>, rest: &mut impl Iterator<Item = Event<'a>>, out: &mut Vec<Event<'a>>) {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => self.heading(level, id, rest, out),
             Event::Start(Tag::CodeBlock(kind)) => out.push(code_block(&kind, rest)),
@@ -160,10 +152,7 @@ impl Rewriter {
             .filter(|slug| !slug.is_empty())
             .unwrap_or_else(|| crate::slug::anchor(&title));
         let id = self.unique_id(base);
-        if matches!(
-            level,
-            HeadingLevel::H2 | HeadingLevel::H3 | HeadingLevel::H4
-        ) {
+        if matches!(level, HeadingLevel::H2 | HeadingLevel::H3 | HeadingLevel::H4) {
             self.toc.push(TocEntry {
                 level: level as u8,
                 id: id.clone(),
@@ -185,11 +174,7 @@ impl Rewriter {
     }
 
     fn unique_id(&mut self, base: String) -> String {
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
-        };
+        let base = if base.is_empty() { "section".to_string() } else { base };
         let mut candidate = base.clone();
         let mut n = 1;
         // A loop rather than a per-slug counter: an author may have written `{#intro-1}`
@@ -204,10 +189,7 @@ impl Rewriter {
 }
 
 /// Replaces a code block's events with highlighted HTML.
-fn code_block<'a>(
-    kind: &CodeBlockKind<'a>,
-    rest: &mut impl Iterator<Item = Event<'a>>,
-) -> Event<'a> {
+fn code_block<'a>(kind: &CodeBlockKind<'a>, rest: &mut impl Iterator<Item = Event<'a>>) -> Event<'a> {
     let code: String = rest
         .by_ref()
         .take_while(|e| !matches!(e, Event::End(TagEnd::CodeBlock)))
@@ -327,8 +309,7 @@ fn is_external(href: &str) -> bool {
     let href = href.trim_start_matches(|c: char| c <= ' ');
     let lower = href.get(..8).unwrap_or(href).to_ascii_lowercase();
     // Browsers treat `\` like `/`, so `\\host` and `/\host` are protocol-relative too.
-    let protocol_relative =
-        href.len() >= 2 && href.bytes().take(2).all(|b| b == b'/' || b == b'\\');
+    let protocol_relative = href.len() >= 2 && href.bytes().take(2).all(|b| b == b'/' || b == b'\\');
     lower.starts_with("http:") || lower.starts_with("https:") || protocol_relative
 }
 
@@ -347,17 +328,12 @@ mod tests {
     use proptest::prelude::*;
 
     fn toc(src: &str) -> Vec<(u8, String, String)> {
-        render(src)
-            .toc
-            .into_iter()
-            .map(|e| (e.level, e.id, e.title))
-            .collect()
+        render(src).toc.into_iter().map(|e| (e.level, e.id, e.title)).collect()
     }
 
     #[test]
     fn headings_get_ids_anchors_and_toc_entries() {
-        let out =
-            render("# Title\n\n## Getting *started*\n\n### The `orders` table\n\n##### Deep\n");
+        let out = render("# Title\n\n## Getting *started*\n\n### The `orders` table\n\n##### Deep\n");
         assert!(
             out.html.contains(
                 "<h2 id=\"getting-started\"><a class=\"anchor\" href=\"#getting-started\" \
@@ -394,11 +370,10 @@ mod tests {
 
     #[test]
     fn explicit_ids_win_but_are_sanitised_and_deduplicated() {
-        let ids: Vec<String> =
-            toc("## Intro {#Über_Intro}\n## Intro 1\n## Other {#intro-1}\n## Odd {#A.b!C}\n")
-                .into_iter()
-                .map(|(_, id, _)| id)
-                .collect();
+        let ids: Vec<String> = toc("## Intro {#Über_Intro}\n## Intro 1\n## Other {#intro-1}\n## Odd {#A.b!C}\n")
+            .into_iter()
+            .map(|(_, id, _)| id)
+            .collect();
         assert_eq!(ids, ["uber-intro", "intro-1", "intro-1-1", "abc"]);
         let ids: Vec<String> = toc("## First\n## {#first}\n## ???\n")
             .into_iter()
@@ -410,25 +385,16 @@ mod tests {
     #[test]
     fn code_fences_are_highlighted() {
         let html = render("```sql title=\"q\"\nSELECT 1;\n```\n").html;
-        assert!(
-            html.contains("<pre class=\"code\" data-lang=\"sql\"><code>"),
-            "{html}"
-        );
+        assert!(html.contains("<pre class=\"code\" data-lang=\"sql\"><code>"), "{html}");
         assert!(html.contains("<span class=\"hl-"), "{html}");
         let plain = render("    indented <b>\n").html;
-        assert!(
-            plain.contains("data-lang=\"text\"><code>indented &lt;b&gt;"),
-            "{plain}"
-        );
+        assert!(plain.contains("data-lang=\"text\"><code>indented &lt;b&gt;"), "{plain}");
     }
 
     #[test]
     fn raw_html_classes_are_limited_to_highlight_classes() {
         let html = render("<span class=\"hl-keyword btn-danger\">x</span>").html;
-        assert!(
-            html.contains("<span class=\"hl-keyword\">x</span>"),
-            "{html}"
-        );
+        assert!(html.contains("<span class=\"hl-keyword\">x</span>"), "{html}");
         let html = render("<p class=\"hero\" style=\"color:red\" id=\"x\">y</p>").html;
         assert_eq!(html.trim(), "<p>y</p>");
     }
@@ -465,16 +431,12 @@ mod tests {
             }
             assert_no_event_handlers(&html);
         }
-        assert!(render("<img src=x onerror=alert(1)>")
-            .html
-            .contains("<img src=\"x\">"));
+        assert!(render("<img src=x onerror=alert(1)>").html.contains("<img src=\"x\">"));
     }
 
     #[test]
     fn external_links_get_rel_and_internal_ones_do_not() {
-        let html =
-            render("[a](https://example.com) [b](/guides/x.html) [c](#top) [d](//cdn.example)")
-                .html;
+        let html = render("[a](https://example.com) [b](/guides/x.html) [c](#top) [d](//cdn.example)").html;
         assert!(
             html.contains("<a href=\"https://example.com\" rel=\"noopener noreferrer\">a</a>"),
             "{html}"
@@ -498,10 +460,7 @@ mod tests {
         assert!(html.contains("<td class=\"align-right\">3</td>"), "{html}");
         assert!(!html.contains("style"), "{html}");
         let plain = render("| a |\n|---|\n| 1 |\n").html;
-        assert!(
-            plain.contains("<th>a</th>") && plain.contains("<td>1</td>"),
-            "{plain}"
-        );
+        assert!(plain.contains("<th>a</th>") && plain.contains("<td>1</td>"), "{plain}");
     }
 
     #[test]
@@ -516,10 +475,7 @@ mod tests {
             html.contains("<sup class=\"footnote-reference\"><a href=\"#n\">1</a></sup>"),
             "{html}"
         );
-        assert!(
-            html.contains("<div class=\"footnote-definition\" id=\"n\">"),
-            "{html}"
-        );
+        assert!(html.contains("<div class=\"footnote-definition\" id=\"n\">"), "{html}");
         let forced = render("<input type=\"text\" onfocus=\"x()\">").html;
         assert_eq!(forced.trim(), "<input type=\"checkbox\">");
     }
@@ -531,10 +487,7 @@ mod tests {
             "Orders of the <em>EU</em> shop."
         );
         assert_eq!(render_inline("one\n\ntwo"), "<p>one</p>\n<p>two</p>");
-        assert_eq!(
-            render_inline("- a\n- b"),
-            "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"
-        );
+        assert_eq!(render_inline("- a\n- b"), "<ul>\n<li>a</li>\n<li>b</li>\n</ul>");
         assert_eq!(render_inline(""), "");
         assert_eq!(render_inline("<script>x</script>hi"), "hi");
         assert!(render_inline("## Heading\n").starts_with("<h2 id=\"heading\">"));
@@ -573,9 +526,7 @@ mod tests {
 
     /// Attribute (name, value) pairs of one serialised tag.
     fn attributes(tag: &str) -> Vec<(String, String)> {
-        let body = tag
-            .trim_start_matches(['<', '/'])
-            .trim_end_matches(['>', '/']);
+        let body = tag.trim_start_matches(['<', '/']).trim_end_matches(['>', '/']);
         let mut attrs = Vec::new();
         let mut rest = body.split_once(char::is_whitespace).map_or("", |(_, r)| r);
         while !rest.trim().is_empty() {
@@ -597,10 +548,7 @@ mod tests {
     fn assert_no_event_handlers(html: &str) {
         for tag in tags(html) {
             for (name, value) in attributes(tag) {
-                assert!(
-                    !name.starts_with("on"),
-                    "event handler in {tag:?} of {html:?}"
-                );
+                assert!(!name.starts_with("on"), "event handler in {tag:?} of {html:?}");
                 assert!(name != "style", "style in {tag:?}");
                 if name == "href" || name == "src" {
                     let v = value.trim().to_ascii_lowercase();
@@ -676,8 +624,7 @@ mod tests {
 
     /// Many colliding headings, some with explicit ids that look like generated ones.
     fn heading_soup() -> impl Strategy<Value = String> {
-        prop::collection::vec("#{2,4} (a|a 1|A-1|-)?( \\{#a(-[12])?\\})?\n", 0..24)
-            .prop_map(|lines| lines.concat())
+        prop::collection::vec("#{2,4} (a|a 1|A-1|-)?( \\{#a(-[12])?\\})?\n", 0..24).prop_map(|lines| lines.concat())
     }
 
     proptest! {

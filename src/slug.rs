@@ -32,7 +32,11 @@ pub fn slugify(s: &str) -> String {
         }
     }
     let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() { "x".to_string() } else { trimmed.to_string() }
+    if trimmed.is_empty() {
+        "x".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// The file stem of a page in a section whose own listing is `index.html`: a page wanting
@@ -98,7 +102,11 @@ mod tests {
             }
         }
         let trimmed = out.trim_end_matches('-');
-        if trimmed.is_empty() { "x".to_string() } else { trimmed.to_string() }
+        if trimmed.is_empty() {
+            "x".to_string()
+        } else {
+            trimmed.to_string()
+        }
     }
 
     /// The first release's heading anchor, likewise.
@@ -138,7 +146,11 @@ mod tests {
         assert_eq!(slugify("Заказы клиентов"), "zakazy-klientov");
         assert_eq!(slugify("客户订单"), "ke-hu-ding-dan");
         assert_eq!(anchor("## 数据 产品"), "shu-ju-chan-pin");
-        assert_ne!(slugify("Клиенты"), slugify("Заказы"), "two Cyrillic ids no longer share `x`");
+        assert_ne!(
+            slugify("Клиенты"),
+            slugify("Заказы"),
+            "two Cyrillic ids no longer share `x`"
+        );
     }
 
     #[test]
@@ -166,7 +178,9 @@ mod tests {
         !slug.is_empty()
             && slug != "."
             && slug != ".."
-            && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+            && slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
             && !slug.starts_with('-')
             && !slug.ends_with('-')
             && !slug.contains("--")

@@ -52,9 +52,15 @@ fn report(mesh: &Mesh, stack: &[(&str, Vec<&str>)], back_to: &str, diags: &mut D
     let mut path: Vec<&str> = stack[from..].iter().map(|(n, _)| *n).collect();
     path.push(back_to);
     let p = &mesh.products[back_to];
-    let via = mesh.upstream_of(back_to).find(|e| e.from == NodeRef::Product(stack.last().map(|s| s.0).unwrap_or("").to_string()));
+    let via = mesh
+        .upstream_of(back_to)
+        .find(|e| e.from == NodeRef::Product(stack.last().map(|s| s.0).unwrap_or("").to_string()));
     let pointer = via
-        .and_then(|e| p.inputs.iter().find(|i| i.contract_id.as_deref() == Some(e.contract_id.as_str())))
+        .and_then(|e| {
+            p.inputs
+                .iter()
+                .find(|i| i.contract_id.as_deref() == Some(e.contract_id.as_str()))
+        })
         .map(|i| format!("{}/contractId", i.pointer))
         .unwrap_or_default();
     diags.push(Diagnostic::error("lineage.cycle", &p.origin.file, p.origin.doc.pos(&pointer),

@@ -24,7 +24,13 @@ fn walk(c: &Contract, props: &[raw::Property], parent: &str, path: &str, diags: 
         }
         walk(c, &p.properties, &pointer, &field, diags);
         if let Some(items) = &p.items {
-            walk(c, &items.properties, &format!("{pointer}/items"), &format!("{field}[]"), diags);
+            walk(
+                c,
+                &items.properties,
+                &format!("{pointer}/items"),
+                &format!("{field}[]"),
+                diags,
+            );
         }
     }
 }

@@ -1,15 +1,15 @@
 //! Rules over the resolved mesh. Each rule has a stable id, a severity and a hint saying how to
 //! fix it; findings point at the exact key or value in the file.
 
+mod cycles;
+mod fields;
+mod names;
 pub mod policy;
 mod policy_rules;
 pub mod rego;
 pub mod rules;
 pub mod schema;
 pub mod score;
-mod cycles;
-mod fields;
-mod names;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::{Mesh, Port, Product};
@@ -34,18 +34,38 @@ pub fn run(mesh: &Mesh, policies: &policy::Policies, diags: &mut Diagnostics) {
 /// error (its data is no longer maintained).
 fn upstream_status_rules(mesh: &Mesh, diags: &mut Diagnostics) {
     for e in &mesh.edges {
-        let crate::model::NodeRef::Product(from) = &e.from else { continue };
-        let (Some(up), Some(consumer)) = (mesh.products.get(from), mesh.products.get(&e.to)) else { continue };
+        let crate::model::NodeRef::Product(from) = &e.from else {
+            continue;
+        };
+        let (Some(up), Some(consumer)) = (mesh.products.get(from), mesh.products.get(&e.to)) else {
+            continue;
+        };
         let (rule, severity) = match up.status.as_str() {
             "deprecated" => ("lineage.deprecated-input", crate::diag::Severity::Warning),
             "retired" => ("lineage.retired-input", crate::diag::Severity::Error),
             _ => continue,
         };
-        let port = consumer.inputs.iter().find(|i| i.contract_id.as_deref() == Some(e.contract_id.as_str()));
+        let port = consumer
+            .inputs
+            .iter()
+            .find(|i| i.contract_id.as_deref() == Some(e.contract_id.as_str()));
         let pointer = port.map(|p| format!("{}/contractId", p.pointer)).unwrap_or_default();
-        diags.push(Diagnostic::new(severity, rule, &consumer.origin.file, at(consumer, &pointer),
-            format!("reads contract `{}` of {} product `{}`", e.contract_id, up.status, up.id))
-            .with_hint(format!("migrate to a replacement of `{}` (ask its owner) and remove this input port", up.id)));
+        diags.push(
+            Diagnostic::new(
+                severity,
+                rule,
+                &consumer.origin.file,
+                at(consumer, &pointer),
+                format!(
+                    "reads contract `{}` of {} product `{}`",
+                    e.contract_id, up.status, up.id
+                ),
+            )
+            .with_hint(format!(
+                "migrate to a replacement of `{}` (ask its owner) and remove this input port",
+                up.id
+            )),
+        );
     }
 }
 
@@ -56,23 +76,50 @@ fn at(p: &Product, pointer: &str) -> Pos {
 fn product_rules(mesh: &Mesh, p: &Product, diags: &mut Diagnostics) {
     let file = p.origin.file.as_str();
     if p.team.is_none() {
-        diags.push(Diagnostic::warning("product.owner-missing", file, at(p, ""), format!("product `{}` names no owner team", p.id))
-            .with_hint("add `team: {name: <team id>}` naming a team under content/teams/"));
+        diags.push(
+            Diagnostic::warning(
+                "product.owner-missing",
+                file,
+                at(p, ""),
+                format!("product `{}` names no owner team", p.id),
+            )
+            .with_hint("add `team: {name: <team id>}` naming a team under content/teams/"),
+        );
     }
     for port in &p.outputs {
         output_port_rules(mesh, p, port, diags);
     }
     for port in &p.inputs {
         match &port.contract_id {
-            None => diags.push(Diagnostic::warning("port.contract-missing", file, at(p, &port.pointer),
-                format!("input port `{}` names no contractId, so its lineage is unknown", port.name))
-                .with_hint("add `contractId:` with the id of the contract this port reads")),
+            None => diags.push(
+                Diagnostic::warning(
+                    "port.contract-missing",
+                    file,
+                    at(p, &port.pointer),
+                    format!(
+                        "input port `{}` names no contractId, so its lineage is unknown",
+                        port.name
+                    ),
+                )
+                .with_hint("add `contractId:` with the id of the contract this port reads"),
+            ),
             // Read from outside the mesh is fine, but only with a contract saying what is read;
             // without one a typo in the id would silently look like an external source.
             Some(cid) if !mesh.index.contract_versions.contains_key(cid) && !mesh.index.producers.contains_key(cid) => {
-                diags.push(Diagnostic::warning("ref.contract-missing", file, at(p, &format!("{}/contractId", port.pointer)),
-                    format!("input port `{}` reads contract `{cid}`, which no file defines and no product outputs", port.name))
-                    .with_hint(format!("fix the id, or add an ODCS file with `id: {cid}` describing the external source")));
+                diags.push(
+                    Diagnostic::warning(
+                        "ref.contract-missing",
+                        file,
+                        at(p, &format!("{}/contractId", port.pointer)),
+                        format!(
+                            "input port `{}` reads contract `{cid}`, which no file defines and no product outputs",
+                            port.name
+                        ),
+                    )
+                    .with_hint(format!(
+                        "fix the id, or add an ODCS file with `id: {cid}` describing the external source"
+                    )),
+                );
             }
             Some(_) => version_rule(mesh, p, port, diags),
         }
@@ -83,15 +130,32 @@ fn product_rules(mesh: &Mesh, p: &Product, diags: &mut Diagnostics) {
 fn output_port_rules(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {
     let file = p.origin.file.as_str();
     let Some(cid) = &port.contract_id else {
-        diags.push(Diagnostic::warning("port.contract-missing", file, at(p, &port.pointer),
-            format!("output port `{}` has no contract", port.name))
-            .with_hint("add `contractId:` and a contract file (ODCS) describing what this port delivers"));
+        diags.push(
+            Diagnostic::warning(
+                "port.contract-missing",
+                file,
+                at(p, &port.pointer),
+                format!("output port `{}` has no contract", port.name),
+            )
+            .with_hint("add `contractId:` and a contract file (ODCS) describing what this port delivers"),
+        );
         return;
     };
     if !mesh.index.contract_versions.contains_key(cid) {
-        diags.push(Diagnostic::warning("ref.contract-missing", file, at(p, &format!("{}/contractId", port.pointer)),
-            format!("output port `{}` references contract `{cid}`, which no file in the mesh defines", port.name))
-            .with_hint(format!("add an ODCS file with `id: {cid}` under content/contracts/, or fix the id")));
+        diags.push(
+            Diagnostic::warning(
+                "ref.contract-missing",
+                file,
+                at(p, &format!("{}/contractId", port.pointer)),
+                format!(
+                    "output port `{}` references contract `{cid}`, which no file in the mesh defines",
+                    port.name
+                ),
+            )
+            .with_hint(format!(
+                "add an ODCS file with `id: {cid}` under content/contracts/, or fix the id"
+            )),
+        );
         return;
     }
     version_rule(mesh, p, port, diags);
@@ -101,22 +165,49 @@ fn output_port_rules(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnost
 /// An active product promises its output; a contract still in draft, or already deprecated or
 /// retired, contradicts that promise.
 fn status_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {
-    let Some(c) = port.contract.as_ref().and_then(|k| mesh.contracts.get(k)) else { return };
+    let Some(c) = port.contract.as_ref().and_then(|k| mesh.contracts.get(k)) else {
+        return;
+    };
     if p.status == "active" && matches!(c.status.as_str(), "draft" | "proposed" | "deprecated" | "retired") {
-        diags.push(Diagnostic::warning("ref.contract-status", &p.origin.file, at(p, &format!("{}/contractId", port.pointer)),
-            format!("active product `{}` publishes port `{}` under contract `{}` {}, whose status is {}", p.id, port.name, c.key.id, c.key.version, c.status))
-            .with_hint("activate the contract version (or point the port at an active one) before the product is active"));
+        diags.push(
+            Diagnostic::warning(
+                "ref.contract-status",
+                &p.origin.file,
+                at(p, &format!("{}/contractId", port.pointer)),
+                format!(
+                    "active product `{}` publishes port `{}` under contract `{}` {}, whose status is {}",
+                    p.id, port.name, c.key.id, c.key.version, c.status
+                ),
+            )
+            .with_hint(
+                "activate the contract version (or point the port at an active one) before the product is active",
+            ),
+        );
     }
 }
 
 fn version_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {
-    let (Some(cid), Some(v)) = (&port.contract_id, &port.version) else { return };
-    let Some(versions) = mesh.index.contract_versions.get(cid) else { return };
+    let (Some(cid), Some(v)) = (&port.contract_id, &port.version) else {
+        return;
+    };
+    let Some(versions) = mesh.index.contract_versions.get(cid) else {
+        return;
+    };
     if port.contract.is_none() {
         let known: Vec<&str> = versions.iter().map(|k| k.version.as_str()).collect();
-        diags.push(Diagnostic::warning("ref.contract-version", &p.origin.file, at(p, &format!("{}/version", port.pointer)),
-            format!("port `{}` asks for version {v} of contract `{cid}`; the mesh has {}", port.name, known.join(", ")))
-            .with_hint("set the port's version to one the contract defines, or add that contract version"));
+        diags.push(
+            Diagnostic::warning(
+                "ref.contract-version",
+                &p.origin.file,
+                at(p, &format!("{}/version", port.pointer)),
+                format!(
+                    "port `{}` asks for version {v} of contract `{cid}`; the mesh has {}",
+                    port.name,
+                    known.join(", ")
+                ),
+            )
+            .with_hint("set the port's version to one the contract defines, or add that contract version"),
+        );
     }
 }
 
@@ -128,9 +219,15 @@ fn input_contract_rules(p: &Product, diags: &mut Diagnostics) {
         for (j, ic) in out.input_contracts.iter().enumerate() {
             let Some(id) = &ic.id else { continue };
             if !read.contains(id.as_str()) {
-                diags.push(Diagnostic::warning("ref.input-contract", &p.origin.file, at(p, &format!("/outputPorts/{i}/inputContracts/{j}/id")),
-                    format!("inputContracts names `{id}`, which no input port of this product reads"))
-                    .with_hint("add an input port with this contractId, or remove the entry"));
+                diags.push(
+                    Diagnostic::warning(
+                        "ref.input-contract",
+                        &p.origin.file,
+                        at(p, &format!("/outputPorts/{i}/inputContracts/{j}/id")),
+                        format!("inputContracts names `{id}`, which no input port of this product reads"),
+                    )
+                    .with_hint("add an input port with this contractId, or remove the entry"),
+                );
             }
         }
     }
@@ -152,8 +249,13 @@ fn team_rules(mesh: &Mesh, diags: &mut Diagnostics) {
 }
 
 fn team_pos(mesh: &Mesh, file: &str) -> Pos {
-    let doc = mesh.products.values().map(|p| &p.origin).chain(mesh.contracts.values().map(|c| &c.origin))
-        .find(|o| o.file == file).map(|o| &o.doc);
+    let doc = mesh
+        .products
+        .values()
+        .map(|p| &p.origin)
+        .chain(mesh.contracts.values().map(|c| &c.origin))
+        .find(|o| o.file == file)
+        .map(|o| &o.doc);
     doc.map(|d| d.key_pos("/team")).unwrap_or(Pos::new(1, 1))
 }
 
@@ -162,18 +264,33 @@ fn domain_rules(mesh: &Mesh, diags: &mut Diagnostics) {
         let Some(page) = &d.page else { continue };
         if let Some(owner) = &d.owner {
             if !mesh.teams.contains_key(owner) {
-                diags.push(Diagnostic::warning("ref.team-missing", &page.file, page.front_doc.pos("/owner"),
-                    format!("domain owner `{owner}` is not a known team"))
-                    .with_hint("use the file name (without .md) of a team under content/teams/"));
+                diags.push(
+                    Diagnostic::warning(
+                        "ref.team-missing",
+                        &page.file,
+                        page.front_doc.pos("/owner"),
+                        format!("domain owner `{owner}` is not a known team"),
+                    )
+                    .with_hint("use the file name (without .md) of a team under content/teams/"),
+                );
             }
         }
     }
     for p in mesh.products.values() {
         let Some(d) = &p.domain else { continue };
         if mesh.domains.get(d).is_some_and(|d| d.page.is_none()) {
-            diags.push(Diagnostic::new(crate::diag::Severity::Info, "ref.domain-undocumented", &p.origin.file, at(p, "/domain"),
-                format!("domain `{d}` has no page"))
-                .with_hint(format!("add content/domains/{d}.md with the domain's name, owner team and contacts")));
+            diags.push(
+                Diagnostic::new(
+                    crate::diag::Severity::Info,
+                    "ref.domain-undocumented",
+                    &p.origin.file,
+                    at(p, "/domain"),
+                    format!("domain `{d}` has no page"),
+                )
+                .with_hint(format!(
+                    "add content/domains/{d}.md with the domain's name, owner team and contacts"
+                )),
+            );
         }
     }
 }

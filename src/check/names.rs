@@ -46,7 +46,11 @@ fn products(mesh: &Mesh) -> Vec<Claim> {
 
 fn contracts(mesh: &Mesh) -> Vec<Claim> {
     let claim = |c: &Contract| Claim {
-        label: format!("contract `{}` version `{}`", shorten(&c.key.id), shorten(&c.key.version)),
+        label: format!(
+            "contract `{}` version `{}`",
+            shorten(&c.key.id),
+            shorten(&c.key.version)
+        ),
         stem: page_stem(&format!("{}-{}", c.key.id, c.key.version), "index-page"),
         file: c.origin.file.clone(),
         pos: c.origin.doc.pos("/id"),
@@ -59,8 +63,14 @@ fn contracts(mesh: &Mesh) -> Vec<Claim> {
 fn domains(mesh: &Mesh) -> Vec<Claim> {
     // One pass over the descriptors, not one per domain: a mesh may have 100,000 of them.
     let mut named_in: BTreeMap<&str, (&str, &YamlDoc, &str)> = BTreeMap::new();
-    let products = mesh.products.values().map(|p| (p.domain.as_deref(), &p.origin, "/domain"));
-    let contracts = mesh.contracts.values().map(|c| (c.domain.as_deref(), &c.origin, "/domain"));
+    let products = mesh
+        .products
+        .values()
+        .map(|p| (p.domain.as_deref(), &p.origin, "/domain"));
+    let contracts = mesh
+        .contracts
+        .values()
+        .map(|c| (c.domain.as_deref(), &c.origin, "/domain"));
     for (domain, origin, pointer) in products.chain(contracts) {
         if let Some(d) = domain {
             named_in.entry(d).or_insert((&origin.file, &origin.doc, pointer));
@@ -77,21 +87,39 @@ fn domains(mesh: &Mesh) -> Vec<Claim> {
             (None, Some((file, doc, pointer))) => (file.to_string(), doc.pos(pointer)),
             (None, None) => return None,
         };
-        Some(Claim { label: format!("domain `{}`", shorten(&d.id)), stem: page_stem(&d.id, "index-page"), file, pos })
+        Some(Claim {
+            label: format!("domain `{}`", shorten(&d.id)),
+            stem: page_stem(&d.id, "index-page"),
+            file,
+            pos,
+        })
     };
     mesh.domains.values().filter_map(claim).collect()
 }
 
 fn teams(mesh: &Mesh) -> Vec<Claim> {
-    let docs: HashMap<&str, &YamlDoc> = mesh.products.values().map(|p| &p.origin).chain(mesh.contracts.values().map(|c| &c.origin))
-        .map(|o| (o.file.as_str(), &o.doc)).collect();
+    let docs: HashMap<&str, &YamlDoc> = mesh
+        .products
+        .values()
+        .map(|p| &p.origin)
+        .chain(mesh.contracts.values().map(|c| &c.origin))
+        .map(|o| (o.file.as_str(), &o.doc))
+        .collect();
     let claim = |t: &crate::model::Team| {
         let (file, pos) = match (&t.page, t.mentioned_in.first()) {
             (Some(page), _) => page_pos(page),
-            (None, Some(f)) => (f.clone(), docs.get(f.as_str()).map_or(Pos::new(1, 1), |d| d.key_pos("/team"))),
+            (None, Some(f)) => (
+                f.clone(),
+                docs.get(f.as_str()).map_or(Pos::new(1, 1), |d| d.key_pos("/team")),
+            ),
             (None, None) => return None,
         };
-        Some(Claim { label: format!("team `{}`", shorten(&t.id)), stem: page_stem(&t.id, "index-page"), file, pos })
+        Some(Claim {
+            label: format!("team `{}`", shorten(&t.id)),
+            stem: page_stem(&t.id, "index-page"),
+            file,
+            pos,
+        })
     };
     mesh.teams.values().filter_map(claim).collect()
 }
@@ -99,14 +127,23 @@ fn teams(mesh: &Mesh) -> Vec<Claim> {
 fn pages(what: &str, list: &[Page]) -> Vec<Claim> {
     let claim = |p: &Page| {
         let (file, pos) = page_pos(p);
-        Claim { label: format!("{what} `{}`", shorten(p.written_id())), stem: page_stem(&p.slug, "index-page"), file, pos }
+        Claim {
+            label: format!("{what} `{}`", shorten(p.written_id())),
+            stem: page_stem(&p.slug, "index-page"),
+            file,
+            pos,
+        }
     };
     list.iter().map(claim).collect()
 }
 
 /// A page is named by its front matter `id`, else by its file name.
 fn page_pos(p: &Page) -> (String, Pos) {
-    let pos = if p.front.id.is_some() { p.front_doc.pos("/id") } else { Pos::new(1, 1) };
+    let pos = if p.front.id.is_some() {
+        p.front_doc.pos("/id")
+    } else {
+        Pos::new(1, 1)
+    };
     (p.file.clone(), pos)
 }
 
@@ -137,7 +174,8 @@ fn field_names(c: &Contract, p: &raw::Property, pointer: &str, out: &mut BTreeMa
         (None, Some(n)) => (n.clone(), format!("{pointer}/physicalName")),
         (None, None) => ("(unnamed)".to_string(), pointer.to_string()),
     };
-    out.entry(name).or_insert_with(|| (c.origin.file.clone(), c.origin.doc.pos(&at)));
+    out.entry(name)
+        .or_insert_with(|| (c.origin.file.clone(), c.origin.doc.pos(&at)));
     for (k, child) in p.properties.iter().enumerate() {
         field_names(c, child, &format!("{pointer}/properties/{k}"), out);
     }
@@ -164,11 +202,23 @@ fn collisions(dir: &str, claims: Vec<Claim>, diags: &mut Diagnostics) {
     }
     for (stem, group) in by_stem.into_iter().filter(|(_, g)| g.len() > 1) {
         for (i, c) in group.iter().enumerate() {
-            let others: Vec<String> = group.iter().enumerate().filter(|(j, _)| *j != i).take(3)
+            let others: Vec<String> = group
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .take(3)
                 .map(|(_, o)| format!("{} ({}:{}:{})", o.label, o.file, o.pos.line, o.pos.column))
                 .collect();
-            let more = if group.len() > 4 { format!(" and {} more", group.len() - 4) } else { String::new() };
-            let shown = if file_name_fits(&stem) { stem.as_str() } else { &stem[..40] };
+            let more = if group.len() > 4 {
+                format!(" and {} more", group.len() - 4)
+            } else {
+                String::new()
+            };
+            let shown = if file_name_fits(&stem) {
+                stem.as_str()
+            } else {
+                &stem[..40]
+            };
             diags.push(Diagnostic::error("id.page-collision", &c.file, c.pos,
                 format!("{} and {}{more} would share the page `{dir}/{shown}.html`", c.label, others.join(", ")))
                 .with_hint("page names are ids lower-cased and transliterated to ASCII, punctuation as `-`: rename one so they differ after that (a Markdown page may set `id:` in its front matter)"));

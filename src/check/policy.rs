@@ -119,24 +119,41 @@ impl Policies {
     /// Reads the mesh's policies; problems in the file are findings, and the parts that are
     /// valid still apply.
     pub fn load(mesh: &Mesh, diags: &mut Diagnostics) -> Policies {
-        let Some(origin) = mesh.policies.clone() else { return Policies::default() };
-        let Some(raw) = crate::model::typed_as::<RawPolicies>("policy.invalid", &origin.file, &origin.doc, diags) else {
-            return Policies { origin: Some(origin), ..Default::default() };
+        let Some(origin) = mesh.policies.clone() else {
+            return Policies::default();
+        };
+        let Some(raw) = crate::model::typed_as::<RawPolicies>("policy.invalid", &origin.file, &origin.doc, diags)
+        else {
+            return Policies {
+                origin: Some(origin),
+                ..Default::default()
+            };
         };
         let global = compile_set(&origin, "", raw.global, diags);
         let mut domains = BTreeMap::new();
         for (name, set) in raw.domains {
             let pointer = format!("/domains/{}", crate::source::yaml::escape_token(&name));
             if !mesh.domains.contains_key(&name) {
-                diags.push(Diagnostic::warning("policy.unknown-domain", &origin.file, origin.doc.key_pos(&pointer),
-                    format!("policies name domain `{name}`, which the mesh does not have"))
-                    .with_hint("use the id of a domain (its file name under content/domains/)"));
+                diags.push(
+                    Diagnostic::warning(
+                        "policy.unknown-domain",
+                        &origin.file,
+                        origin.doc.key_pos(&pointer),
+                        format!("policies name domain `{name}`, which the mesh does not have"),
+                    )
+                    .with_hint("use the id of a domain (its file name under content/domains/)"),
+                );
             }
             let compiled = compile_set(&origin, &pointer, set, diags);
             domains.insert(name, compiled);
         }
         let rego_steps = raw.rego.steps.map(|n| n.get());
-        let policies = Policies { global, domains, rego_steps, origin: Some(origin) };
+        let policies = Policies {
+            global,
+            domains,
+            rego_steps,
+            origin: Some(origin),
+        };
         policies.report_loosening(diags);
         policies
     }
@@ -145,7 +162,10 @@ impl Policies {
     /// raised by the domain's setting when that is stricter.
     pub fn level(&self, rule: &str, default: Severity, domain: Option<&str>) -> Level {
         let global = self.global.levels.get(rule).copied().unwrap_or(Level::of(default));
-        let local = domain.and_then(|d| self.domains.get(d)).and_then(|s| s.levels.get(rule)).copied();
+        let local = domain
+            .and_then(|d| self.domains.get(d))
+            .and_then(|s| s.levels.get(rule))
+            .copied();
         match local {
             Some(l) if l > global => l,
             _ => global,
@@ -165,14 +185,23 @@ impl Policies {
 
     /// Rules whose level the policies set, with the global level and each domain's override.
     pub fn overrides(&self) -> Vec<(String, Level, Vec<(String, Level)>)> {
-        let mut ids: Vec<&String> = self.global.levels.keys().chain(self.domains.values().flat_map(|d| d.levels.keys())).collect();
+        let mut ids: Vec<&String> = self
+            .global
+            .levels
+            .keys()
+            .chain(self.domains.values().flat_map(|d| d.levels.keys()))
+            .collect();
         ids.sort();
         ids.dedup();
         ids.into_iter()
             .map(|id| {
                 let default = rules::find(id).map(|r| Level::of(r.severity)).unwrap_or(Level::Error);
                 let global = self.global.levels.get(id).copied().unwrap_or(default);
-                let local = self.domains.iter().filter_map(|(d, s)| s.levels.get(id).map(|l| (d.clone(), *l))).collect();
+                let local = self
+                    .domains
+                    .iter()
+                    .filter_map(|(d, s)| s.levels.get(id).map(|l| (d.clone(), *l)))
+                    .collect();
                 (id.clone(), global, local)
             })
             .collect()
@@ -180,20 +209,31 @@ impl Policies {
 
     /// Allowed product statuses in a domain: the domain's list when it has one, else the global.
     pub fn product_status(&self, domain: Option<&str>) -> Option<&[String]> {
-        self.domain_set(domain).and_then(|s| s.product_status.as_deref()).or(self.global.product_status.as_deref())
+        self.domain_set(domain)
+            .and_then(|s| s.product_status.as_deref())
+            .or(self.global.product_status.as_deref())
     }
 
     /// Allowed field classifications in a domain.
     pub fn classification(&self, domain: Option<&str>) -> Option<&[String]> {
-        self.domain_set(domain).and_then(|s| s.classification.as_deref()).or(self.global.classification.as_deref())
+        self.domain_set(domain)
+            .and_then(|s| s.classification.as_deref())
+            .or(self.global.classification.as_deref())
     }
 
     /// Naming patterns an id must match: the global one and the domain's, both.
     pub fn id_patterns(&self, domain: Option<&str>, contract: bool) -> Vec<&regex::Regex> {
         fn pick(s: &PolicySet, contract: bool) -> Option<&regex::Regex> {
-            if contract { s.contract_id.as_ref() } else { s.product_id.as_ref() }
+            if contract {
+                s.contract_id.as_ref()
+            } else {
+                s.product_id.as_ref()
+            }
         }
-        pick(&self.global, contract).into_iter().chain(self.domain_set(domain).and_then(|s| pick(s, contract))).collect()
+        pick(&self.global, contract)
+            .into_iter()
+            .chain(self.domain_set(domain).and_then(|s| pick(s, contract)))
+            .collect()
     }
 
     fn domain_set(&self, domain: Option<&str>) -> Option<&PolicySet> {
@@ -208,21 +248,41 @@ impl Policies {
                 let default = rules::find(rule).map(|r| r.severity).unwrap_or(Severity::Error);
                 let global = self.global.levels.get(rule).copied().unwrap_or(Level::of(default));
                 if *level < global {
-                    let pointer = format!("/domains/{}/rules/{}", crate::source::yaml::escape_token(domain), crate::source::yaml::escape_token(rule));
+                    let pointer = format!(
+                        "/domains/{}/rules/{}",
+                        crate::source::yaml::escape_token(domain),
+                        crate::source::yaml::escape_token(rule)
+                    );
                     diags.push(Diagnostic::error("policy.loosen", &origin.file, origin.doc.pos(&pointer),
                         format!("domain `{domain}` sets `{rule}` to {level:?}, looser than the global {global:?}; the global level applies"))
                         .with_hint("a domain may only raise severities; change the global setting at the top of policies.yaml instead"));
                 }
             }
-            let lists = [("productStatus", &set.product_status, &self.global.product_status), ("classification", &set.classification, &self.global.classification)];
+            let lists = [
+                ("productStatus", &set.product_status, &self.global.product_status),
+                ("classification", &set.classification, &self.global.classification),
+            ];
             for (key, local, global) in lists {
-                let (Some(local), Some(global)) = (local, global) else { continue };
+                let (Some(local), Some(global)) = (local, global) else {
+                    continue;
+                };
                 for (i, v) in local.iter().enumerate() {
                     if !global.contains(v) {
-                        let pointer = format!("/domains/{}/allowedValues/{key}/{i}", crate::source::yaml::escape_token(domain));
-                        diags.push(Diagnostic::error("policy.loosen", &origin.file, origin.doc.pos(&pointer),
-                            format!("domain `{domain}` allows `{v}` for {key}, which the global policy does not allow"))
-                            .with_hint("a domain may only narrow the allowed values"));
+                        let pointer = format!(
+                            "/domains/{}/allowedValues/{key}/{i}",
+                            crate::source::yaml::escape_token(domain)
+                        );
+                        diags.push(
+                            Diagnostic::error(
+                                "policy.loosen",
+                                &origin.file,
+                                origin.doc.pos(&pointer),
+                                format!(
+                                    "domain `{domain}` allows `{v}` for {key}, which the global policy does not allow"
+                                ),
+                            )
+                            .with_hint("a domain may only narrow the allowed values"),
+                        );
                     }
                 }
             }
@@ -253,9 +313,15 @@ fn compile_set(origin: &Origin, base: &str, raw: RawSet, diags: &mut Diagnostics
     for rule in raw.rules.keys() {
         if rules::find(rule).is_none() {
             let pointer = format!("{base}/rules/{}", crate::source::yaml::escape_token(rule));
-            diags.push(Diagnostic::warning("policy.unknown-rule", &origin.file, origin.doc.key_pos(&pointer),
-                format!("`{rule}` is not a built-in rule"))
-                .with_hint("see the rules page of the portal (docs/rules.md) for the ids"));
+            diags.push(
+                Diagnostic::warning(
+                    "policy.unknown-rule",
+                    &origin.file,
+                    origin.doc.key_pos(&pointer),
+                    format!("`{rule}` is not a built-in rule"),
+                )
+                .with_hint("see the rules page of the portal (docs/rules.md) for the ids"),
+            );
         }
     }
     let pattern = |key: &str, p: Option<String>, diags: &mut Diagnostics| {
@@ -263,8 +329,15 @@ fn compile_set(origin: &Origin, base: &str, raw: RawSet, diags: &mut Diagnostics
             Ok(r) => Some(r),
             Err(e) => {
                 let pos = origin.doc.pos(&format!("{base}/naming/{key}"));
-                diags.push(Diagnostic::error("policy.invalid", &origin.file, pos, format!("naming pattern does not compile: {e}"))
-                    .with_hint("write a regular expression such as ^[a-z][a-z0-9-]*$"));
+                diags.push(
+                    Diagnostic::error(
+                        "policy.invalid",
+                        &origin.file,
+                        pos,
+                        format!("naming pattern does not compile: {e}"),
+                    )
+                    .with_hint("write a regular expression such as ^[a-z][a-z0-9-]*$"),
+                );
                 None
             }
         })

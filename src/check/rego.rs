@@ -88,17 +88,35 @@ pub fn run(mesh: &Mesh, policies: &Policies, diags: &mut Diagnostics) {
         return;
     }
     let budget = policies.rego_steps.unwrap_or(budget::BUILD_STEPS);
-    let limits = worker::Limits { memory: memory_limit(mesh), cpu_seconds: CPU_SECONDS };
+    let limits = worker::Limits {
+        memory: memory_limit(mesh),
+        cpu_seconds: CPU_SECONDS,
+    };
     let session = supervisor::evaluate(&files, &input::Wire::new(mesh), budget, limits);
     diags.extend(session.findings.iter().cloned());
-    let report = Report { products: mesh.products.values().collect(), loc: Locator::new(mesh), budget };
+    let report = Report {
+        products: mesh.products.values().collect(),
+        loc: Locator::new(mesh),
+        budget,
+    };
     for t in &session.targets {
         if let Some(e) = session.evaluated.iter().find(|e| e.target == t.path) {
             report.evaluated(t, e, diags);
         } else if let Some((_, death)) = session.died.iter().find(|(p, _)| *p == t.path) {
-            diags.push(eval_error(&t.file, t.pos, format!("`{}` stopped the Rego worker: it {death}; the rule was not evaluated", t.name())));
+            diags.push(eval_error(
+                &t.file,
+                t.pos,
+                format!(
+                    "`{}` stopped the Rego worker: it {death}; the rule was not evaluated",
+                    t.name()
+                ),
+            ));
         } else if let Some(why) = &session.abandoned {
-            diags.push(eval_error(&t.file, t.pos, format!("`{}` was not evaluated: {why}", t.name())));
+            diags.push(eval_error(
+                &t.file,
+                t.pos,
+                format!("`{}` was not evaluated: {why}", t.name()),
+            ));
         }
     }
 }
@@ -114,8 +132,15 @@ fn policy_files<'m>(mesh: &'m Mesh, diags: &mut Diagnostics) -> Vec<(&'m str, &'
         if file.starts_with(RULES_DIR) {
             out.push((file.as_str(), text.as_str()));
         } else {
-            diags.push(Diagnostic::warning("rego.misplaced", file, Pos::new(1, 1), "Rego policy outside content/governance/rules/ is not evaluated")
-                .with_hint("move the file under content/governance/rules/"));
+            diags.push(
+                Diagnostic::warning(
+                    "rego.misplaced",
+                    file,
+                    Pos::new(1, 1),
+                    "Rego policy outside content/governance/rules/ is not evaluated",
+                )
+                .with_hint("move the file under content/governance/rules/"),
+            );
         }
     }
     out
@@ -146,8 +171,16 @@ impl Report<'_> {
         let mut problems = Problems::default();
         for o in &e.outcomes {
             let anchor = match o.product.and_then(|i| self.products.get(i)) {
-                Some(p) => Anchor { file: &p.origin.file, doc: Some(&p.origin.doc), pos: p.origin.doc.pos("") },
-                None => Anchor { file: &t.file, doc: None, pos: t.pos },
+                Some(p) => Anchor {
+                    file: &p.origin.file,
+                    doc: Some(&p.origin.doc),
+                    pos: p.origin.doc.pos(""),
+                },
+                None => Anchor {
+                    file: &t.file,
+                    doc: None,
+                    pos: t.pos,
+                },
             };
             match &o.result {
                 Ok(v) => {
@@ -162,12 +195,28 @@ impl Report<'_> {
             }
         }
         match &e.stop {
-            Some(Stop::StepLimit { product, limit, skipped }) => {
-                problems.add(self.subject(*product), format!("it needed more than {limit} steps, the limit of one evaluation"));
+            Some(Stop::StepLimit {
+                product,
+                limit,
+                skipped,
+            }) => {
+                problems.add(
+                    self.subject(*product),
+                    format!("it needed more than {limit} steps, the limit of one evaluation"),
+                );
                 problems.skipped = *skipped;
             }
-            Some(Stop::Budget { product, not_evaluated }) => diags.push(self.budget_finding(t, *product, not_evaluated)),
-            Some(Stop::Starved { by }) => diags.push(budget_error(t, format!("`{}` was not evaluated: the build's Rego budget of {} steps ran out in `{by}`", t.name(), self.budget))),
+            Some(Stop::Budget { product, not_evaluated }) => {
+                diags.push(self.budget_finding(t, *product, not_evaluated))
+            }
+            Some(Stop::Starved { by }) => diags.push(budget_error(
+                t,
+                format!(
+                    "`{}` was not evaluated: the build's Rego budget of {} steps ran out in `{by}`",
+                    t.name(),
+                    self.budget
+                ),
+            )),
             None => {}
         }
         problems.report(t, diags);
@@ -176,11 +225,27 @@ impl Report<'_> {
     fn budget_finding(&self, t: &Target, product: Option<usize>, not_evaluated: &[usize]) -> Diagnostic {
         let name = t.name();
         let text = match product {
-            None => format!("the build's Rego budget of {} steps ran out while `{name}` evaluated the mesh; it gave no findings", self.budget),
+            None => format!(
+                "the build's Rego budget of {} steps ran out while `{name}` evaluated the mesh; it gave no findings",
+                self.budget
+            ),
             Some(_) => {
-                let ids: Vec<&str> = not_evaluated.iter().filter_map(|&i| self.products.get(i)).map(|p| p.id.as_str()).collect();
-                let shown = ids.iter().take(5).map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ");
-                let more = if ids.len() > 5 { format!(" and {} more", ids.len() - 5) } else { String::new() };
+                let ids: Vec<&str> = not_evaluated
+                    .iter()
+                    .filter_map(|&i| self.products.get(i))
+                    .map(|p| p.id.as_str())
+                    .collect();
+                let shown = ids
+                    .iter()
+                    .take(5)
+                    .map(|id| format!("`{id}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let more = if ids.len() > 5 {
+                    format!(" and {} more", ids.len() - 5)
+                } else {
+                    String::new()
+                };
                 format!("the build's Rego budget of {} steps ran out in `{name}` at {}; not evaluated for {} products: {shown}{more}", self.budget, self.subject(product), ids.len())
             }
         };
@@ -213,13 +278,19 @@ impl Problems {
         let Some((subject, error)) = self.first else { return };
         let (at, message) = finding::parse_error(&error);
         // The error may sit in a helper package of another policy file: point there.
-        let (file, pos) = at.filter(|(f, _)| f.starts_with(RULES_DIR)).unwrap_or((t.file.clone(), t.pos));
+        let (file, pos) = at
+            .filter(|(f, _)| f.starts_with(RULES_DIR))
+            .unwrap_or((t.file.clone(), t.pos));
         let mut text = format!("`{}` failed for {subject}: {message}", t.name());
         if self.count > 1 {
             text.push_str(&format!(" (and {} more)", self.count - 1));
         }
         if self.skipped > 0 {
-            text.push_str(&format!("; not evaluated for {} more product{}", self.skipped, if self.skipped == 1 { "" } else { "s" }));
+            text.push_str(&format!(
+                "; not evaluated for {} more product{}",
+                self.skipped,
+                if self.skipped == 1 { "" } else { "s" }
+            ));
         }
         diags.push(eval_error(&file, pos, text));
     }
@@ -256,7 +327,10 @@ schema:
     /// The findings of `run` over a one-product mesh with the given policies.
     fn rego(policies: &[(&str, &str)]) -> Vec<Diagnostic> {
         let mut set = SourceSet::default();
-        for (rel, text) in [(PRODUCT_FILE, PRODUCT), (CONTRACT_FILE, CONTRACT)].iter().chain(policies) {
+        for (rel, text) in [(PRODUCT_FILE, PRODUCT), (CONTRACT_FILE, CONTRACT)]
+            .iter()
+            .chain(policies)
+        {
             set.texts.insert(rel.to_string(), text.to_string());
             if rel.ends_with(".yaml") {
                 set.files.push(read_descriptor(rel, text).expect("fixture parses"));
@@ -271,7 +345,10 @@ schema:
     }
 
     fn policy(body: &str) -> (&'static str, String) {
-        ("content/governance/rules/test.rego", format!("package meshport.test\n\n{body}"))
+        (
+            "content/governance/rules/test.rego",
+            format!("package meshport.test\n\n{body}"),
+        )
     }
 
     fn one(body: &str) -> Diagnostic {
@@ -283,7 +360,9 @@ schema:
 
     #[test]
     fn product_finding_path_maps_to_line_and_column() {
-        let d = one(r#"deny_product contains {"msg": "m", "path": "/outputPorts/0/contractId"} if input.product.status == "active""#);
+        let d = one(
+            r#"deny_product contains {"msg": "m", "path": "/outputPorts/0/contractId"} if input.product.status == "active""#,
+        );
         assert_eq!((d.file.as_str(), d.line, d.column), (PRODUCT_FILE, 8, 17));
         let d = one(r#"deny_product contains {"msg": "m", "path": ["outputPorts", 0, "version"]} if true"#);
         assert_eq!((d.line, d.column), (9, 14));
@@ -294,29 +373,44 @@ schema:
 
     #[test]
     fn rule_severity_and_hint_are_mapped() {
-        let d = one(r#"deny_product contains {"msg": "no tags", "rule": "tags", "severity": "warning", "hint": "add tags", "path": "/tags"} if count(input.product.tags) == 0"#);
-        assert_eq!((d.rule.as_str(), d.severity, d.hint.as_deref()), ("rego.test.tags", Severity::Warning, Some("add tags")));
+        let d = one(
+            r#"deny_product contains {"msg": "no tags", "rule": "tags", "severity": "warning", "hint": "add tags", "path": "/tags"} if count(input.product.tags) == 0"#,
+        );
+        assert_eq!(
+            (d.rule.as_str(), d.severity, d.hint.as_deref()),
+            ("rego.test.tags", Severity::Warning, Some("add tags"))
+        );
         assert_eq!((d.message.as_str(), d.line, d.column), ("no tags", 5, 7));
         let d = one(r#"deny_product contains "plain text" if true"#);
-        assert_eq!((d.rule.as_str(), d.severity, d.hint), ("rego.test", Severity::Error, None));
+        assert_eq!(
+            (d.rule.as_str(), d.severity, d.hint),
+            ("rego.test", Severity::Error, None)
+        );
         let d = one(r#"deny_product contains {"msg": "i", "severity": "info"} if true"#);
         assert_eq!(d.severity, Severity::Info);
     }
 
     #[test]
     fn finding_may_point_into_a_contract_file() {
-        let d = one(r#"deny_product contains {"msg": "topic", "file": c.file, "path": "/schema/0/physicalName"} if {
+        let d = one(
+            r#"deny_product contains {"msg": "topic", "file": c.file, "path": "/schema/0/physicalName"} if {
     some c in input.contracts
     c.direction == "output"
-}"#);
+}"#,
+        );
         assert_eq!((d.file.as_str(), d.line, d.column), (CONTRACT_FILE, 8, 19));
     }
 
     #[test]
     fn mesh_finding_defaults_to_the_rule_in_the_policy() {
         let d = one("deny_mesh contains {\"msg\": sprintf(\"%d products\", [count(input.products)])} if true");
-        assert_eq!((d.file.as_str(), d.line, d.column, d.message.as_str()), ("content/governance/rules/test.rego", 3, 1, "1 products"));
-        let d = one(r#"deny_mesh contains {"msg": "e", "file": input.products[0].file, "path": "/status"} if count(input.edges) == 0"#);
+        assert_eq!(
+            (d.file.as_str(), d.line, d.column, d.message.as_str()),
+            ("content/governance/rules/test.rego", 3, 1, "1 products")
+        );
+        let d = one(
+            r#"deny_mesh contains {"msg": "e", "file": input.products[0].file, "path": "/status"} if count(input.edges) == 0"#,
+        );
         assert_eq!((d.file.as_str(), d.line, d.column), (PRODUCT_FILE, 4, 9));
     }
 
@@ -324,7 +418,10 @@ schema:
     fn syntax_error_is_reported_at_regorus_position() {
         let d = one("deny_product contains {\"msg\": \"m\"} if {\n  input.a ==\n}\n");
         assert_eq!((d.rule.as_str(), d.severity), ("rego.syntax", Severity::Error));
-        assert_eq!((d.file.as_str(), d.line, d.column), ("content/governance/rules/test.rego", 5, 1));
+        assert_eq!(
+            (d.file.as_str(), d.line, d.column),
+            ("content/governance/rules/test.rego", 5, 1)
+        );
         assert!(d.message.contains("expecting expression"), "{}", d.message);
     }
 
@@ -342,8 +439,17 @@ schema:
         let (file, good) = policy(r#"deny_product contains "still here" if true"#);
         let bad = "package meshport.bad\n\ndeny_product contains \"m\" if {\n  [a, b] := [1, 2, 3]\n  a < b\n}\n";
         let found = rego(&[(file, &good), ("content/governance/rules/bad.rego", bad)]);
-        let got: Vec<(&str, &str, u32)> = found.iter().map(|d| (d.rule.as_str(), d.file.as_str(), d.line)).collect();
-        assert_eq!(got, vec![("rego.syntax", "content/governance/rules/bad.rego", 4), ("rego.test", PRODUCT_FILE, 1)]);
+        let got: Vec<(&str, &str, u32)> = found
+            .iter()
+            .map(|d| (d.rule.as_str(), d.file.as_str(), d.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("rego.syntax", "content/governance/rules/bad.rego", 4),
+                ("rego.test", PRODUCT_FILE, 1)
+            ]
+        );
         assert!(found[0].message.contains("does not compile"), "{}", found[0].message);
     }
 
@@ -375,8 +481,14 @@ schema:
 
     #[test]
     fn deny_rules_outside_meshport_packages_are_reported() {
-        let found = rego(&[("content/governance/rules/x.rego", "package naming\n\ndeny_product contains \"m\" if true\n")]);
-        assert_eq!(found.iter().map(|d| (d.rule.as_str(), d.line)).collect::<Vec<_>>(), vec![("rego.package", 1)]);
+        let found = rego(&[(
+            "content/governance/rules/x.rego",
+            "package naming\n\ndeny_product contains \"m\" if true\n",
+        )]);
+        assert_eq!(
+            found.iter().map(|d| (d.rule.as_str(), d.line)).collect::<Vec<_>>(),
+            vec![("rego.package", 1)]
+        );
     }
 
     #[test]
@@ -384,7 +496,10 @@ schema:
         let lib = "package lib.text\n\nblank(s) if trim_space(s) == \"\"\n";
         let (file, text) = policy("import data.lib.text\n\ndeny_product contains \"blank\" if text.blank(\" \")");
         let found = rego(&[("content/governance/rules/lib.rego", lib), (file, &text)]);
-        assert_eq!(found.iter().map(|d| d.rule.as_str()).collect::<Vec<_>>(), vec!["rego.test"]);
+        assert_eq!(
+            found.iter().map(|d| d.rule.as_str()).collect::<Vec<_>>(),
+            vec!["rego.test"]
+        );
     }
 
     #[test]
@@ -397,7 +512,10 @@ schema:
     #[test]
     fn regorus_error_positions_are_parsed() {
         let (at, msg) = finding::parse_error("\n--> a/b.rego:4:12\n  |\n4 | x\n  |   ^\nerror: boom");
-        assert_eq!((at, msg.as_str()), (Some(("a/b.rego".to_string(), Pos::new(4, 12))), "boom"));
+        assert_eq!(
+            (at, msg.as_str()),
+            (Some(("a/b.rego".to_string(), Pos::new(4, 12))), "boom")
+        );
         assert_eq!(finding::parse_error("plain"), (None, "plain".to_string()));
     }
 }

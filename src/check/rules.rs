@@ -108,7 +108,14 @@ pub fn markdown() -> String {
     );
     for r in RULES {
         let scope = format!("{:?}", r.scope).to_lowercase();
-        out.push_str(&format!("| `{}` | {} | {} | {} | {} |\n", r.id, r.severity, scope, r.summary.replace('|', "\\|"), r.hint.replace('|', "\\|")));
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            r.id,
+            r.severity,
+            scope,
+            r.summary.replace('|', "\\|"),
+            r.hint.replace('|', "\\|")
+        ));
     }
     out
 }
@@ -120,7 +127,9 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 
 /// Rules that count towards a product's governance score.
 pub fn scored() -> impl Iterator<Item = &'static Rule> {
-    RULES.iter().filter(|r| matches!(r.scope, Scope::Product | Scope::Contract))
+    RULES
+        .iter()
+        .filter(|r| matches!(r.scope, Scope::Product | Scope::Contract))
 }
 
 #[cfg(test)]
@@ -135,7 +144,10 @@ mod tests {
         ids.dedup();
         assert_eq!(before, ids.len(), "duplicate rule id");
         for id in ids {
-            assert!(id.contains('.') && id.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '-'), "{id}");
+            assert!(
+                id.contains('.') && id.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '-'),
+                "{id}"
+            );
         }
     }
 
@@ -146,7 +158,10 @@ mod tests {
             std::fs::write(&path, markdown()).unwrap();
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(committed == markdown(), "docs/rules.md is out of date: run `MESHPORT_BLESS=1 cargo test --lib docs_rules_md`");
+        assert!(
+            committed == markdown(),
+            "docs/rules.md is out of date: run `MESHPORT_BLESS=1 cargo test --lib docs_rules_md`"
+        );
     }
 
     /// Every rule id the code emits must be in the catalogue (and so documented).
@@ -157,23 +172,56 @@ mod tests {
             let entry = entry.unwrap();
             // src/diff names change kinds (`field.removed` …), a catalogue of its own (docs/diff.md).
             let change_kinds = entry.path().components().any(|c| c.as_os_str() == "diff");
-            if entry.path().extension().is_some_and(|e| e == "rs") && !entry.path().ends_with("rules.rs") && !change_kinds {
+            if entry.path().extension().is_some_and(|e| e == "rs")
+                && !entry.path().ends_with("rules.rs")
+                && !change_kinds
+            {
                 let text = std::fs::read_to_string(entry.path()).unwrap();
                 // Tests name made-up ids on purpose; only the code outside them emits findings.
                 let code = text.split("#[cfg(test)]").next().unwrap_or("");
                 for id in quoted_rule_ids(code) {
-                    assert!(find(&id).is_some(), "{} emits `{id}`, which is not in the catalogue", entry.path().display());
+                    assert!(
+                        find(&id).is_some(),
+                        "{} emits `{id}`, which is not in the catalogue",
+                        entry.path().display()
+                    );
                 }
             }
         }
     }
 
     fn quoted_rule_ids(text: &str) -> Vec<String> {
-        let prefixes = ["yaml.", "frontmatter.", "descriptor.", "id.", "source.", "config.", "product.", "port.", "ref.", "team.", "field.", "lineage.", "policy.", "schema.", "rego.", "git.", "static."];
+        let prefixes = [
+            "yaml.",
+            "frontmatter.",
+            "descriptor.",
+            "id.",
+            "source.",
+            "config.",
+            "product.",
+            "port.",
+            "ref.",
+            "team.",
+            "field.",
+            "lineage.",
+            "policy.",
+            "schema.",
+            "rego.",
+            "git.",
+            "static.",
+        ];
         text.split('"')
             .skip(1)
             .step_by(2)
-            .filter(|s| prefixes.iter().any(|p| s.starts_with(p)) && !s.contains(' ') && !s.contains('{') && !s.ends_with(".html") && !s.ends_with(".yaml") && !s.ends_with(".md") && !s.ends_with(".json"))
+            .filter(|s| {
+                prefixes.iter().any(|p| s.starts_with(p))
+                    && !s.contains(' ')
+                    && !s.contains('{')
+                    && !s.ends_with(".html")
+                    && !s.ends_with(".yaml")
+                    && !s.ends_with(".md")
+                    && !s.ends_with(".json")
+            })
             .map(str::to_string)
             .collect()
     }

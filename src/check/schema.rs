@@ -78,7 +78,12 @@ pub struct Report {
 
 /// Validates every product and contract in `sources`; findings go to `diags`. Organisation
 /// schema files are added to `sources.texts` so findings in them show a snippet.
-pub fn check_sources(tree: &dyn SourceTree, config: &Config, sources: &mut SourceSet, diags: &mut Diagnostics) -> Report {
+pub fn check_sources(
+    tree: &dyn SourceTree,
+    config: &Config,
+    sources: &mut SourceSet,
+    diags: &mut Diagnostics,
+) -> Report {
     let org = load_org_schemas(tree, config, sources, diags);
     let found: Vec<(Vec<Diagnostic>, Vec<At>)> = sources
         .files
@@ -103,9 +108,8 @@ impl Report {
     /// whose content it has reported. Such a duplicate is dropped; a `descriptor.type` finding
     /// nothing here covers is kept, so no problem goes unreported.
     pub fn drop_shadowed_type_errors(&self, diags: &mut Diagnostics) {
-        let shadowed = |d: &Diagnostic| {
-            d.rule == "descriptor.type" && self.covered.contains(&(d.file.clone(), d.line, d.column))
-        };
+        let shadowed =
+            |d: &Diagnostic| d.rule == "descriptor.type" && self.covered.contains(&(d.file.clone(), d.line, d.column));
         if !diags.iter().any(shadowed) {
             return;
         }
@@ -133,7 +137,11 @@ pub fn check_doc(kind: DocKind, rel: &str, doc: &YamlDoc, org: &[OrgSchema]) -> 
         out.push(standard_finding(compiled, rel, doc, p));
     }
     for s in org.iter().filter(|s| s.kind == kind) {
-        out.extend(problems_of(&s.compiled, &doc.value).into_iter().map(|p| org_finding(s, rel, doc, p)));
+        out.extend(
+            problems_of(&s.compiled, &doc.value)
+                .into_iter()
+                .map(|p| org_finding(s, rel, doc, p)),
+        );
     }
     (out, covered)
 }
@@ -161,7 +169,9 @@ fn owned_by_typed_view(kind: DocKind, doc: &YamlDoc, p: &Problem) -> bool {
         return true;
     }
     // `id: ~` is "missing" to the typed view too.
-    identity.iter().any(|k| p.pointer.strip_prefix('/') == Some(k) && doc.value.get(k).is_some_and(Value::is_null))
+    identity
+        .iter()
+        .any(|k| p.pointer.strip_prefix('/') == Some(k) && doc.value.get(k).is_some_and(Value::is_null))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -196,11 +206,17 @@ fn problems_of(compiled: &Compiled, instance: &Value) -> Vec<Problem> {
 fn problems(err: &ValidationError, out: &mut Vec<Problem>) {
     let pointer = err.instance_path().as_str().to_string();
     let schema_path = err.schema_path().as_str().to_string();
-    let problem = |(message, fix): (String, String)| {
-        Problem { pointer: pointer.clone(), unknown_key: None, required: None, message, fix, schema_path: schema_path.clone() }
+    let problem = |(message, fix): (String, String)| Problem {
+        pointer: pointer.clone(),
+        unknown_key: None,
+        required: None,
+        message,
+        fix,
+        schema_path: schema_path.clone(),
     };
     match err.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
             for key in unexpected {
                 out.push(Problem {
                     pointer: format!("{pointer}/{}", escape_token(key)),
@@ -211,9 +227,18 @@ fn problems(err: &ValidationError, out: &mut Vec<Problem>) {
             }
         }
         ValidationErrorKind::Required { property } => {
-            let key = property.as_str().map(str::to_string).unwrap_or_else(|| property.to_string());
-            let text = (format!("`{key}` is required in {}", place(&pointer)), format!("add `{key}:` to {}", place(&pointer)));
-            out.push(Problem { required: Some(key.clone()), ..problem(text) });
+            let key = property
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| property.to_string());
+            let text = (
+                format!("`{key}` is required in {}", place(&pointer)),
+                format!("add `{key}:` to {}", place(&pointer)),
+            );
+            out.push(Problem {
+                required: Some(key.clone()),
+                ..problem(text)
+            });
         }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             alternatives(err, context, out);
@@ -240,14 +265,28 @@ fn alternatives(err: &ValidationError, context: &[Vec<ValidationError<'static>>]
     if let Some(keys) = wanted.filter(|k| !k.is_empty()) {
         let message = format!("one of {} is required in {}", keys.join(", "), place(pointer));
         let fix = format!("add one of {} to {}", keys.join(", "), place(pointer));
-        out.push(Problem { pointer: pointer.to_string(), unknown_key: None, required: None, message, fix, schema_path });
+        out.push(Problem {
+            pointer: pointer.to_string(),
+            unknown_key: None,
+            required: None,
+            message,
+            fix,
+            schema_path,
+        });
         return;
     }
     match context.iter().filter(|b| !b.is_empty()).min_by_key(|b| b.len()) {
         Some(best) => best.iter().for_each(|e| problems(e, out)),
         None => {
             let (message, fix) = message(err, pointer);
-            out.push(Problem { pointer: pointer.to_string(), unknown_key: None, required: None, message, fix, schema_path });
+            out.push(Problem {
+                pointer: pointer.to_string(),
+                unknown_key: None,
+                required: None,
+                message,
+                fix,
+                schema_path,
+            });
         }
     }
 }
@@ -261,32 +300,50 @@ fn message(err: &ValidationError, pointer: &str) -> (String, String) {
         ValidationErrorKind::Type { kind } => {
             let want = expected(kind);
             let found = crate::model::raw::kind_name(err.instance());
-            (format!("`{key}` must be {want}, not {found} (at {at})"), format!("write {want} here"))
+            (
+                format!("`{key}` must be {want}, not {found} (at {at})"),
+                format!("write {want} here"),
+            )
         }
         ValidationErrorKind::Enum { options } => {
-            let allowed: Vec<String> = options.as_array().map(|a| a.iter().map(short).collect()).unwrap_or_default();
-            let message = format!("`{key}` is `{value}`, which is not an allowed value (at {at}); allowed: {}", allowed.join(", "));
+            let allowed: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(short).collect())
+                .unwrap_or_default();
+            let message = format!(
+                "`{key}` is `{value}`, which is not an allowed value (at {at}); allowed: {}",
+                allowed.join(", ")
+            );
             (message, "use one of the allowed values".to_string())
         }
         ValidationErrorKind::Constant { expected_value } => {
             let want = short(expected_value);
-            (format!("`{key}` is `{value}`, but must be `{want}` (at {at})"), format!("write `{want}` here"))
+            (
+                format!("`{key}` is `{value}`, but must be `{want}` (at {at})"),
+                format!("write `{want}` here"),
+            )
         }
         // A long regex helps nobody in a message; the hint describes the expected form.
-        ValidationErrorKind::Pattern { pattern } if pattern.chars().count() > 40 => {
-            (format!("`{key}` is `{value}`, which does not have the expected form (at {at})"), "change the value".to_string())
-        }
+        ValidationErrorKind::Pattern { pattern } if pattern.chars().count() > 40 => (
+            format!("`{key}` is `{value}`, which does not have the expected form (at {at})"),
+            "change the value".to_string(),
+        ),
         ValidationErrorKind::Pattern { pattern } => (
             format!("`{key}` is `{value}`, which does not match the pattern `{pattern}` (at {at})"),
             "change the value to match the pattern".to_string(),
         ),
-        ValidationErrorKind::Contains => {
-            (format!("`{key}` has no item the schema accepts (at {at})"), "add an item of the kind the schema asks for".to_string())
-        }
-        ValidationErrorKind::FalseSchema => {
-            (format!("`{key}` is not allowed in {}", place(parent(pointer))), format!("remove `{key}`"))
-        }
-        _ => (format!("`{key}`: {err} (at {at})"), "fix the value at the position shown".to_string()),
+        ValidationErrorKind::Contains => (
+            format!("`{key}` has no item the schema accepts (at {at})"),
+            "add an item of the kind the schema asks for".to_string(),
+        ),
+        ValidationErrorKind::FalseSchema => (
+            format!("`{key}` is not allowed in {}", place(parent(pointer))),
+            format!("remove `{key}`"),
+        ),
+        _ => (
+            format!("`{key}`: {err} (at {at})"),
+            "fix the value at the position shown".to_string(),
+        ),
     }
 }
 
@@ -338,7 +395,15 @@ fn expected(kind: &TypeKind) -> String {
     if types.contains(&JsonType::Number) {
         types.retain(|t| *t != JsonType::Integer);
     }
-    let order = [JsonType::String, JsonType::Integer, JsonType::Number, JsonType::Boolean, JsonType::Array, JsonType::Object, JsonType::Null];
+    let order = [
+        JsonType::String,
+        JsonType::Integer,
+        JsonType::Number,
+        JsonType::Boolean,
+        JsonType::Array,
+        JsonType::Object,
+        JsonType::Null,
+    ];
     types.sort_by_key(|t| order.iter().position(|o| o == t));
     let names: Vec<&str> = types
         .iter()
@@ -393,7 +458,9 @@ fn standard_hint(p: &Problem, about: Option<&str>, doc: &YamlDoc) -> String {
 /// A number (or true/false) where the standard wants text: YAML typed an unquoted value.
 fn number_as_text(p: &Problem, doc: &YamlDoc) -> bool {
     let found = doc.value.pointer(&p.pointer);
-    p.schema_path.ends_with("/type") && p.message.contains("must be text") && found.is_some_and(|v| v.is_number() || v.is_boolean())
+    p.schema_path.ends_with("/type")
+        && p.message.contains("must be text")
+        && found.is_some_and(|v| v.is_number() || v.is_boolean())
 }
 
 fn org_finding(s: &OrgSchema, rel: &str, doc: &YamlDoc, p: Problem) -> Diagnostic {
@@ -401,7 +468,11 @@ fn org_finding(s: &OrgSchema, rel: &str, doc: &YamlDoc, p: Problem) -> Diagnosti
         .and_then(|n| n.get("description"))
         .and_then(Value::as_str)
         .or(s.about.as_deref());
-    let pos = if p.unknown_key.is_some() { doc.key_pos(&p.pointer) } else { doc.pos(&p.pointer) };
+    let pos = if p.unknown_key.is_some() {
+        doc.key_pos(&p.pointer)
+    } else {
+        doc.pos(&p.pointer)
+    };
     let hint = match about {
         Some(about) => format!("{about} (organisation schema {})", s.file),
         None => format!("see the organisation schema {}", s.file),
@@ -412,7 +483,11 @@ fn org_finding(s: &OrgSchema, rel: &str, doc: &YamlDoc, p: Problem) -> Diagnosti
 /// The schema object holding the failing keyword: `schema_path` minus its last segment, with
 /// every `$ref` on the way followed (local references only, as in our schemas).
 fn keyword_parent<'a>(schema: &'a Value, schema_path: &str) -> Option<&'a Value> {
-    let segments: Vec<String> = schema_path.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
+    let segments: Vec<String> = schema_path
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
     let (_, walk) = segments.split_last()?;
     let mut node = schema;
     for seg in walk {
@@ -463,8 +538,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Reads and compiles the schemas listed under `[schemas]`. A path that leaves the mesh root or
 /// cannot be read is a `config.invalid` finding at the path in meshport.toml; a file that does
 /// not parse or compile is a `schema.invalid` finding in the file. Either way the rest goes on.
-fn load_org_schemas(tree: &dyn SourceTree, config: &Config, sources: &mut SourceSet, diags: &mut Diagnostics) -> Vec<OrgSchema> {
-    let lists = [(DocKind::Product, &config.schemas.product), (DocKind::Contract, &config.schemas.contract)];
+fn load_org_schemas(
+    tree: &dyn SourceTree,
+    config: &Config,
+    sources: &mut SourceSet,
+    diags: &mut Diagnostics,
+) -> Vec<OrgSchema> {
+    let lists = [
+        (DocKind::Product, &config.schemas.product),
+        (DocKind::Contract, &config.schemas.contract),
+    ];
     let mut out = Vec::new();
     for (kind, paths) in lists {
         for path in paths {
@@ -478,17 +561,29 @@ fn load_org_schemas(tree: &dyn SourceTree, config: &Config, sources: &mut Source
                     continue;
                 }
             };
-            let read = tree.read(&file).and_then(|b| String::from_utf8(b).map_err(|_| ReadError::Other("not valid UTF-8".into())));
+            let read = tree
+                .read(&file)
+                .and_then(|b| String::from_utf8(b).map_err(|_| ReadError::Other("not valid UTF-8".into())));
             let text = match read {
                 Ok(text) => text,
                 Err(ReadError::Special(kind)) => {
-                    diags.push(crate::source::walk::special_file_finding(&file, kind)
-                        .with_hint(format!("put a regular JSON Schema file at `{file}`, or remove it from [schemas] in meshport.toml")));
+                    diags.push(
+                        crate::source::walk::special_file_finding(&file, kind).with_hint(format!(
+                            "put a regular JSON Schema file at `{file}`, or remove it from [schemas] in meshport.toml"
+                        )),
+                    );
                     continue;
                 }
                 Err(e) => {
-                    diags.push(Diagnostic::error("config.invalid", FILE_NAME, at, format!("schema file `{path}` cannot be read: {e}"))
-                        .with_hint("check the path (relative to the mesh root) or remove the entry"));
+                    diags.push(
+                        Diagnostic::error(
+                            "config.invalid",
+                            FILE_NAME,
+                            at,
+                            format!("schema file `{path}` cannot be read: {e}"),
+                        )
+                        .with_hint("check the path (relative to the mesh root) or remove the entry"),
+                    );
                     continue;
                 }
             };
@@ -510,13 +605,19 @@ fn inside_root(tree: &dyn SourceTree, path: &str) -> Result<String, &'static str
     if path.trim().is_empty() {
         return Err("is empty");
     }
-    if p.is_absolute() || p.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+    if p.is_absolute()
+        || p.components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
         return Err("leaves the mesh root (absolute, or climbing out with `..`)");
     }
-    let rel: Vec<&str> = p.components().filter_map(|c| match c {
-        Component::Normal(s) => s.to_str(),
-        _ => None,
-    }).collect();
+    let rel: Vec<&str> = p
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
     let rel = rel.join("/");
     if tree.escapes_root(&rel) {
         return Err("leads outside the mesh root through a symbolic link");
@@ -532,7 +633,9 @@ fn locate(config_text: &str, path: &str) -> Pos {
         .filter_map(|q| config_text.find(q.as_str()).map(|i| i + 1))
         .min()
         .or_else(|| config_text.find("[schemas]"));
-    offset.map(|o| crate::config::byte_pos(config_text, o)).unwrap_or(Pos::new(1, 1))
+    offset
+        .map(|o| crate::config::byte_pos(config_text, o))
+        .unwrap_or(Pos::new(1, 1))
 }
 
 fn compile_org(kind: DocKind, file: &str, text: &str) -> Result<OrgSchema, Diagnostic> {
@@ -540,18 +643,32 @@ fn compile_org(kind: DocKind, file: &str, text: &str) -> Result<OrgSchema, Diagn
         Diagnostic::error("schema.invalid", file, pos, msg)
             .with_hint("fix the schema; meshport validates offline, so `$ref`s must point inside the file")
     };
-    let schema: Value = serde_json::from_str(text)
-        .map_err(|e| invalid(Pos::new(e.line() as u32, e.column().max(1) as u32), format!("not valid JSON: {e}")))?;
+    let schema: Value = serde_json::from_str(text).map_err(|e| {
+        invalid(
+            Pos::new(e.line() as u32, e.column().max(1) as u32),
+            format!("not valid JSON: {e}"),
+        )
+    })?;
     let validator = jsonschema::options().build(&schema).map_err(|e| {
         // Meta-schema errors point into the schema; JSON is YAML, so the YAML parser finds them.
-        let pos = crate::source::yaml::parse(text).map(|d| d.pos(e.instance_path().as_str())).unwrap_or(Pos::new(1, 1));
+        let pos = crate::source::yaml::parse(text)
+            .map(|d| d.pos(e.instance_path().as_str()))
+            .unwrap_or(Pos::new(1, 1));
         match e.kind() {
             ValidationErrorKind::Referencing(_) => invalid(pos, format!("a `$ref` cannot be resolved offline: {e}")),
             _ => invalid(pos, format!("not a usable JSON Schema: {e}")),
         }
     })?;
-    let about = ["description", "title"].iter().find_map(|k| schema.get(*k).and_then(Value::as_str)).map(str::to_string);
-    Ok(OrgSchema { kind, file: file.to_string(), about, compiled: Compiled { validator, schema } })
+    let about = ["description", "title"]
+        .iter()
+        .find_map(|k| schema.get(*k).and_then(Value::as_str))
+        .map(str::to_string);
+    Ok(OrgSchema {
+        kind,
+        file: file.to_string(),
+        about,
+        compiled: Compiled { validator, schema },
+    })
 }
 
 #[cfg(test)]
@@ -584,7 +701,10 @@ mod tests {
     fn unknown_key_points_at_the_key_and_suggests_the_close_one() {
         let src = format!("{PRODUCT}outputPorts:\n  - name: out\n    descripton: the orders\n");
         let d = only(DocKind::Product, &src);
-        assert_eq!((d.rule.as_str(), d.severity, d.line, d.column), ("descriptor.unknown-key", Severity::Warning, 6, 5));
+        assert_eq!(
+            (d.rule.as_str(), d.severity, d.line, d.column),
+            ("descriptor.unknown-key", Severity::Warning, 6, 5)
+        );
         assert_eq!(d.message, "unknown key `descripton` in `/outputPorts/0`");
         assert!(d.hint.unwrap().contains("did you mean `description`?"));
     }
@@ -598,11 +718,27 @@ mod tests {
 
     #[test]
     fn wrong_enum_value_lists_the_allowed_values() {
-        let src = format!("{CONTRACT}schema:\n  - name: t\n    properties:\n      - name: a\n        logicalType: text\n");
+        let src =
+            format!("{CONTRACT}schema:\n  - name: t\n    properties:\n      - name: a\n        logicalType: text\n");
         let d = only(DocKind::Contract, &src);
-        assert_eq!((d.rule.as_str(), d.severity, d.line, d.column), ("descriptor.schema", Severity::Error, 10, 22));
-        assert!(d.message.starts_with("`logicalType` is `text`, which is not an allowed value (at `/schema/0/properties/0/logicalType`)"), "{}", d.message);
-        assert!(d.message.contains("allowed: string, date, timestamp, time, number, integer, object, array, boolean, map, vector"), "{}", d.message);
+        assert_eq!(
+            (d.rule.as_str(), d.severity, d.line, d.column),
+            ("descriptor.schema", Severity::Error, 10, 22)
+        );
+        assert!(
+            d.message.starts_with(
+                "`logicalType` is `text`, which is not an allowed value (at `/schema/0/properties/0/logicalType`)"
+            ),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message.contains(
+                "allowed: string, date, timestamp, time, number, integer, object, array, boolean, map, vector"
+            ),
+            "{}",
+            d.message
+        );
     }
 
     #[test]
@@ -621,7 +757,10 @@ mod tests {
         assert_eq!(d.message, "`name` must be text, not a number (at `/name`)");
         assert!(d.hint.unwrap().starts_with("quote the value"));
         let d = only(DocKind::Product, &format!("{PRODUCT}description: just text\n"));
-        assert_eq!(d.message, "`description` must be a mapping, not text (at `/description`)");
+        assert_eq!(
+            d.message,
+            "`description` must be a mapping, not text (at `/description`)"
+        );
     }
 
     #[test]
@@ -629,15 +768,29 @@ mod tests {
         // descriptor.required / descriptor.api-version report these (model::resolve).
         assert!(findings(DocKind::Product, "kind: DataProduct\napiVersion: v9\n").is_empty());
         assert!(findings(DocKind::Contract, "kind: DataContract\nid: ~\napiVersion: v3.1.0\n").is_empty());
-        let d = only(DocKind::Contract, &format!("{CONTRACT}team: {{name: t, members: [{{role: owner}}]}}\n"));
+        let d = only(
+            DocKind::Contract,
+            &format!("{CONTRACT}team: {{name: t, members: [{{role: owner}}]}}\n"),
+        );
         assert_eq!(d.message, "`username` is required in `/team/members/0`");
     }
 
     #[test]
     fn odcs_team_may_be_the_legacy_member_list_or_an_object() {
-        assert!(findings(DocKind::Contract, &format!("{CONTRACT}team:\n  - username: a\n    role: owner\n")).is_empty());
-        assert!(findings(DocKind::Contract, &format!("{CONTRACT}team:\n  name: t\n  members:\n    - username: a\n")).is_empty());
-        let d = only(DocKind::Contract, &format!("{CONTRACT}team:\n  - username: a\n    rol: owner\n"));
+        assert!(findings(
+            DocKind::Contract,
+            &format!("{CONTRACT}team:\n  - username: a\n    role: owner\n")
+        )
+        .is_empty());
+        assert!(findings(
+            DocKind::Contract,
+            &format!("{CONTRACT}team:\n  name: t\n  members:\n    - username: a\n")
+        )
+        .is_empty());
+        let d = only(
+            DocKind::Contract,
+            &format!("{CONTRACT}team:\n  - username: a\n    rol: owner\n"),
+        );
         assert_eq!((d.rule.as_str(), d.line, d.column), ("descriptor.unknown-key", 8, 5));
         assert!(d.hint.unwrap().contains("`role`"));
     }
@@ -646,9 +799,17 @@ mod tests {
     fn servers_accept_any_key_but_check_the_known_ones() {
         let ok = format!("{CONTRACT}servers:\n  - server: s\n    type: kafka\n    host: k:9092\n    myOwnKey: 1\n");
         assert!(findings(DocKind::Contract, &ok).is_empty());
-        let d = only(DocKind::Contract, &format!("{CONTRACT}servers:\n  - server: s\n    type: postgres\n    host: h\n    port: 5432\n    database: d\n"));
+        let d = only(
+            DocKind::Contract,
+            &format!(
+                "{CONTRACT}servers:\n  - server: s\n    type: postgres\n    host: h\n    port: 5432\n    database: d\n"
+            ),
+        );
         assert_eq!(d.message, "`schema` is required in `/servers/0`");
-        let d = only(DocKind::Contract, &format!("{CONTRACT}servers:\n  - server: s\n    type: kafkaa\n    host: h\n"));
+        let d = only(
+            DocKind::Contract,
+            &format!("{CONTRACT}servers:\n  - server: s\n    type: kafkaa\n    host: h\n"),
+        );
         assert!(d.message.contains("allowed: api, athena"), "{}", d.message);
     }
 
@@ -660,12 +821,16 @@ mod tests {
         assert_eq!((d.line, d.column), (9, 9));
         let src = format!("{CONTRACT}schema:\n  - name: t\n    properties:\n      - name: a\n        relationships:\n          - from: t.a\n            to: u.b\n");
         let d = only(DocKind::Contract, &src);
-        assert_eq!(d.message, "`from` is not allowed in `/schema/0/properties/0/relationships/0`");
+        assert_eq!(
+            d.message,
+            "`from` is not allowed in `/schema/0/properties/0/relationships/0`"
+        );
     }
 
     #[test]
     fn custom_property_values_are_open() {
-        let src = format!("{PRODUCT}customProperties:\n  - property: costs\n    value: {{anything: [1, 2], goes: true}}\n");
+        let src =
+            format!("{PRODUCT}customProperties:\n  - property: costs\n    value: {{anything: [1, 2], goes: true}}\n");
         assert!(findings(DocKind::Product, &src).is_empty());
     }
 
@@ -678,9 +843,18 @@ mod tests {
         let (ds, _) = check_doc(DocKind::Product, "p.yaml", &doc, &org);
         assert_eq!(ds.len(), 1, "{ds:#?}");
         let d = &ds[0];
-        assert_eq!((d.rule.as_str(), d.severity, d.line, d.column), ("schema.org", Severity::Error, 4, 7));
+        assert_eq!(
+            (d.rule.as_str(), d.severity, d.line, d.column),
+            ("schema.org", Severity::Error, 4, 7)
+        );
         assert!(d.message.contains("schemas/org.json"), "{}", d.message);
-        assert!(d.hint.as_deref().unwrap().starts_with("Products carry a cost centre tag"), "{d:?}");
+        assert!(
+            d.hint
+                .as_deref()
+                .unwrap()
+                .starts_with("Products carry a cost centre tag"),
+            "{d:?}"
+        );
         // Contract schemas do not apply to products.
         let doc = crate::source::yaml::parse(CONTRACT).unwrap();
         assert!(check_doc(DocKind::Contract, "c.yaml", &doc, &org).0.is_empty());
@@ -688,11 +862,20 @@ mod tests {
 
     #[test]
     fn broken_organisation_schemas_are_findings_in_the_schema_file() {
-        let d = compile_org(DocKind::Product, "s.json", "{\n  \"type\": \"object\",\n").err().unwrap();
-        assert_eq!((d.rule.as_str(), d.file.as_str(), d.line), ("schema.invalid", "s.json", 3));
-        let d = compile_org(DocKind::Product, "s.json", "{\n  \"type\": \"strin\"\n}\n").err().unwrap();
+        let d = compile_org(DocKind::Product, "s.json", "{\n  \"type\": \"object\",\n")
+            .err()
+            .unwrap();
+        assert_eq!(
+            (d.rule.as_str(), d.file.as_str(), d.line),
+            ("schema.invalid", "s.json", 3)
+        );
+        let d = compile_org(DocKind::Product, "s.json", "{\n  \"type\": \"strin\"\n}\n")
+            .err()
+            .unwrap();
         assert_eq!((d.line, d.column), (2, 11));
-        let d = compile_org(DocKind::Product, "s.json", r#"{"$ref": "https://example.com/s.json"}"#).err().unwrap();
+        let d = compile_org(DocKind::Product, "s.json", r#"{"$ref": "https://example.com/s.json"}"#)
+            .err()
+            .unwrap();
         assert!(d.message.contains("offline"), "{}", d.message);
     }
 
@@ -710,10 +893,13 @@ mod tests {
 
     #[test]
     fn typed_view_duplicates_are_dropped_and_others_kept() {
-        let src = format!("{CONTRACT}schema:\n  - name: t\n    properties:\n      - name: a\n        required: \"yes\"\n");
+        let src =
+            format!("{CONTRACT}schema:\n  - name: t\n    properties:\n      - name: a\n        required: \"yes\"\n");
         let doc = crate::source::yaml::parse(&src).unwrap();
         let (ds, covered) = check_doc(DocKind::Contract, "c.yaml", &doc, &[]);
-        let report = Report { covered: covered.into_iter().collect() };
+        let report = Report {
+            covered: covered.into_iter().collect(),
+        };
         let at = |line, column| Diagnostic::error("descriptor.type", "c.yaml", Pos::new(line, column), "wrong type");
         let mut diags = Diagnostics::new();
         diags.extend(ds);
@@ -729,11 +915,16 @@ mod tests {
         assert_eq!(ancestors("/a/0/b").collect::<Vec<_>>(), ["/a/0/b", "/a/0", "/a", ""]);
         assert_eq!(key_name("/tags/1"), "tags[1]");
         assert_eq!(key_name("/a~1b"), "a/b");
-        let any = TypeKind::Multiple(JsonType::Null | JsonType::Boolean | JsonType::Integer | JsonType::Number | JsonType::String);
+        let any = TypeKind::Multiple(
+            JsonType::Null | JsonType::Boolean | JsonType::Integer | JsonType::Number | JsonType::String,
+        );
         assert_eq!(expected(&any), "text, a number, true or false or empty");
         assert_eq!(expected(&TypeKind::Single(JsonType::Integer)), "a whole number");
         assert_eq!(edit_distance("descripton", "description"), 1);
-        assert_eq!(closest("ContractID", ["contractId", "version"].into_iter()), Some("contractId"));
+        assert_eq!(
+            closest("ContractID", ["contractId", "version"].into_iter()),
+            Some("contractId")
+        );
         assert_eq!(closest("zzz", ["contractId", "version"].into_iter()), None);
         let node = keyword_parent(&ODCS.schema, "/properties/schema/items/$ref/properties/name/type").unwrap();
         assert_eq!(node["type"], "string");

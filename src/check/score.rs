@@ -67,7 +67,11 @@ fn product_score(mesh: &Mesh, id: &str, by_file: &BTreeMap<&str, Vec<(&str, Seve
         }
     }
     let scored: Vec<&Rule> = rules::scored().collect();
-    let passed: Vec<&'static str> = scored.iter().filter(|r| !failed.contains_key(r.id)).map(|r| r.id).collect();
+    let passed: Vec<&'static str> = scored
+        .iter()
+        .filter(|r| !failed.contains_key(r.id))
+        .map(|r| r.id)
+        .collect();
     let failed_scored = scored.len() - passed.len();
     let score = (100 * (scored.len() - failed_scored) / scored.len().max(1)) as u32;
     let count = |s: Severity| failed.values().filter(|(sev, _)| *sev == s).map(|(_, n)| n).sum();
@@ -77,22 +81,44 @@ fn product_score(mesh: &Mesh, id: &str, by_file: &BTreeMap<&str, Vec<(&str, Seve
         passed,
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
-        failed: failed.into_iter().map(|(rule, (severity, findings))| FailedRule { rule: rule.to_string(), severity, findings }).collect(),
+        failed: failed
+            .into_iter()
+            .map(|(rule, (severity, findings))| FailedRule {
+                rule: rule.to_string(),
+                severity,
+                findings,
+            })
+            .collect(),
     }
 }
 
 pub fn compute(mesh: &Mesh, diags: &Diagnostics) -> Scorecard {
     let mut by_file: BTreeMap<&str, Vec<(&str, Severity)>> = BTreeMap::new();
     for d in diags.iter().filter(|d| d.severity != Severity::Info) {
-        by_file.entry(d.file.as_str()).or_default().push((d.rule.as_str(), d.severity));
+        by_file
+            .entry(d.file.as_str())
+            .or_default()
+            .push((d.rule.as_str(), d.severity));
     }
-    let products: BTreeMap<String, ProductScore> =
-        mesh.products.keys().map(|id| (id.clone(), product_score(mesh, id, &by_file))).collect();
+    let products: BTreeMap<String, ProductScore> = mesh
+        .products
+        .keys()
+        .map(|id| (id.clone(), product_score(mesh, id, &by_file)))
+        .collect();
     let mut domains: Vec<DomainScore> = mesh.domains.keys().map(|d| domain_score(mesh, d, &products)).collect();
     // Domains without products have nothing to score: they rank after every scored domain.
-    domains.sort_by(|a, b| (a.products == 0).cmp(&(b.products == 0)).then(b.score.cmp(&a.score)).then_with(|| a.domain.cmp(&b.domain)));
+    domains.sort_by(|a, b| {
+        (a.products == 0)
+            .cmp(&(b.products == 0))
+            .then(b.score.cmp(&a.score))
+            .then_with(|| a.domain.cmp(&b.domain))
+    });
     let score = mean(products.values().map(|p| p.score));
-    Scorecard { score, products, domains }
+    Scorecard {
+        score,
+        products,
+        domains,
+    }
 }
 
 fn domain_score(mesh: &Mesh, domain: &str, products: &BTreeMap<String, ProductScore>) -> DomainScore {

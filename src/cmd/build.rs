@@ -3,8 +3,8 @@
 //! replaced only when meshport wrote it (see `output`).
 
 use super::{load, EXIT_FINDINGS, EXIT_OK};
-use crate::output::Staging;
 use crate::lineage::LayoutCache;
+use crate::output::Staging;
 use crate::site::Site;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -34,7 +34,10 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<i32> {
     }
     if loaded.diags.has_errors() {
         progress.finish();
-        eprintln!("build failed: {}; the output directory was left untouched", loaded.diags.summary());
+        eprintln!(
+            "build failed: {}; the output directory was left untouched",
+            loaded.diags.summary()
+        );
         return Ok(EXIT_FINDINGS);
     }
     progress.step("preparing templates and lineage");
@@ -90,7 +93,11 @@ impl Progress {
         let Some(b) = &self.0 else { return };
         if b.length() != Some(total as u64) {
             let style = "rendering pages [{bar:30}] {pos}/{len} ({eta} left)";
-            b.set_style(ProgressStyle::with_template(style).expect("static template").progress_chars("=> "));
+            b.set_style(
+                ProgressStyle::with_template(style)
+                    .expect("static template")
+                    .progress_chars("=> "),
+            );
             b.set_length(total as u64);
         }
         b.set_position(done as u64);

@@ -26,14 +26,26 @@ pub fn run(root: &Path, format: Format) -> anyhow::Result<i32> {
             print!("{}", render_github(&loaded.diags));
             eprintln!("{}", loaded.diags.summary());
         }
-        Format::Sarif => print!("{}", render_sarif(&loaded.diags, &rule_infos(), env!("CARGO_PKG_VERSION"))),
+        Format::Sarif => print!(
+            "{}",
+            render_sarif(&loaded.diags, &rule_infos(), env!("CARGO_PKG_VERSION"))
+        ),
     }
-    Ok(if loaded.diags.has_errors() { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if loaded.diags.has_errors() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 fn rule_infos() -> Vec<RuleInfo> {
     crate::check::rules::RULES
         .iter()
-        .map(|r| RuleInfo { id: r.id.to_string(), summary: r.summary.to_string(), hint: r.hint.to_string(), severity: r.severity })
+        .map(|r| RuleInfo {
+            id: r.id.to_string(),
+            summary: r.summary.to_string(),
+            hint: r.hint.to_string(),
+            severity: r.severity,
+        })
         .collect()
 }

@@ -30,25 +30,41 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<i32> {
     let at = crate::git::revision::read_mesh(&args.root, &args.base)?;
     let base = load_from(&at.files, at.config_text.clone(), None)?;
     let head = load(&args.root, None)?;
-    let changes = compare(Pair { base: &base.mesh, head: &head.mesh });
+    let changes = compare(Pair {
+        base: &base.mesh,
+        head: &head.mesh,
+    });
     let report = Report {
         base_rev: &args.base,
         base_commit: &at.short_id,
-        pair: Pair { base: &base.mesh, head: &head.mesh },
+        pair: Pair {
+            base: &base.mesh,
+            head: &head.mesh,
+        },
         changes: &changes,
         base_findings: counts(&base),
         head_findings: counts(&head),
     };
     let text = match args.format {
         DiffFormat::Markdown => format::markdown(&report),
-        DiffFormat::Json => format!("{}\n", crate::diag::escape_json_text(serde_json::to_string_pretty(&format::json(&report))?)),
+        DiffFormat::Json => format!(
+            "{}\n",
+            crate::diag::escape_json_text(serde_json::to_string_pretty(&format::json(&report))?)
+        ),
     };
     write_stdout(&text)?;
-    Ok(if args.fail_on_breaking && report.breaking() > 0 { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if args.fail_on_breaking && report.breaking() > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 fn counts(loaded: &Loaded) -> FindingCount {
-    FindingCount { errors: loaded.diags.count(Severity::Error), warnings: loaded.diags.count(Severity::Warning) }
+    FindingCount {
+        errors: loaded.diags.count(Severity::Error),
+        warnings: loaded.diags.count(Severity::Warning),
+    }
 }
 
 /// Writes the report; a reader that stops early (`| head`) is not an error.
@@ -56,7 +72,9 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(anyhow::Error::new(e).context("writing the report to stdout")),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context("writing the report to stdout"))
+        }
         _ => Ok(()),
     }
 }

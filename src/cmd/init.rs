@@ -12,14 +12,35 @@ const FILES: &[(&str, &str)] = &[
     ("meshport.toml", include_str!("../../init/meshport.toml")),
     ("README.md", include_str!("../../init/README.md")),
     (".gitignore", include_str!("../../init/gitignore")),
-    (".github/workflows/meshport.yml", include_str!("../../init/github/workflows/meshport.yml")),
+    (
+        ".github/workflows/meshport.yml",
+        include_str!("../../init/github/workflows/meshport.yml"),
+    ),
     ("content/index.md", include_str!("../../init/content/index.md")),
-    ("content/domains/customer.md", include_str!("../../init/content/domains/customer.md")),
-    ("content/teams/customer-data.md", include_str!("../../init/content/teams/customer-data.md")),
-    ("content/products/customer-accounts.odps.yaml", include_str!("../../init/content/products/customer-accounts.odps.yaml")),
-    ("content/contracts/customer-accounts.odcs.yaml", include_str!("../../init/content/contracts/customer-accounts.odcs.yaml")),
-    ("content/guides/consume-a-data-product.md", include_str!("../../init/content/guides/consume-a-data-product.md")),
-    ("content/governance/policies.yaml", include_str!("../../init/content/governance/policies.yaml")),
+    (
+        "content/domains/customer.md",
+        include_str!("../../init/content/domains/customer.md"),
+    ),
+    (
+        "content/teams/customer-data.md",
+        include_str!("../../init/content/teams/customer-data.md"),
+    ),
+    (
+        "content/products/customer-accounts.odps.yaml",
+        include_str!("../../init/content/products/customer-accounts.odps.yaml"),
+    ),
+    (
+        "content/contracts/customer-accounts.odcs.yaml",
+        include_str!("../../init/content/contracts/customer-accounts.odcs.yaml"),
+    ),
+    (
+        "content/guides/consume-a-data-product.md",
+        include_str!("../../init/content/guides/consume-a-data-product.md"),
+    ),
+    (
+        "content/governance/policies.yaml",
+        include_str!("../../init/content/governance/policies.yaml"),
+    ),
 ];
 
 /// Writes the scaffold into `dir` (created if missing). A directory that already holds
@@ -46,11 +67,17 @@ fn refusal(dir: &Path) -> anyhow::Result<Option<String>> {
         return Ok(None);
     }
     if !dir.is_dir() {
-        return Ok(Some(format!("{} exists and is not a directory; choose a new directory for the mesh", dir.display())));
+        return Ok(Some(format!(
+            "{} exists and is not a directory; choose a new directory for the mesh",
+            dir.display()
+        )));
     }
     let mut entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     Ok(entries.next().is_some().then(|| {
-        format!("{} is not empty; meshport init only writes into a new or empty directory, so nothing is overwritten", dir.display())
+        format!(
+            "{} is not empty; meshport init only writes into a new or empty directory, so nothing is overwritten",
+            dir.display()
+        )
     }))
 }
 
@@ -81,7 +108,10 @@ mod tests {
         assert_eq!(refusal(dir.path()).unwrap(), None);
         std::fs::write(dir.path().join("x"), "").unwrap();
         assert!(refusal(dir.path()).unwrap().unwrap().contains("is not empty"));
-        assert!(refusal(&dir.path().join("x")).unwrap().unwrap().contains("not a directory"));
+        assert!(refusal(&dir.path().join("x"))
+            .unwrap()
+            .unwrap()
+            .contains("not a directory"));
     }
 
     #[test]

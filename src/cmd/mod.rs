@@ -7,7 +7,6 @@ pub mod diff;
 pub mod init;
 pub mod serve;
 
-
 /// Exit status: clean (warnings allowed).
 pub const EXIT_OK: i32 = 0;
 /// Exit status: error-level findings in the mesh.

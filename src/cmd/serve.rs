@@ -11,5 +11,10 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
-    crate::serve::run(&crate::serve::Options { root: args.root.clone(), bind: args.bind, port: args.port, open: args.open })
+    crate::serve::run(&crate::serve::Options {
+        root: args.root.clone(),
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+    })
 }

@@ -38,7 +38,10 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
 /// One line of terminal text: unsafe characters escaped, and a line break indents what follows
 /// so a message cannot start a line that looks like another finding.
 fn terminal_text(s: &str) -> String {
-    escape_controls(s).replace("\r\n", "\n").replace('\r', "\n").replace('\n', "\n    ")
+    escape_controls(s)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', "\n    ")
 }
 
 /// JSON text from serde_json, which escapes C0 controls only: DEL, C1 and bidi controls become
@@ -83,7 +86,14 @@ fn write_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
     if d.file.is_empty() {
         let _ = writeln!(out, "{}[{rule}]: {message}", d.severity);
     } else {
-        let _ = writeln!(out, "{}:{}:{}: {}[{rule}]: {message}", terminal_text(&d.file), d.line, d.column, d.severity);
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {}[{rule}]: {message}",
+            terminal_text(&d.file),
+            d.line,
+            d.column,
+            d.severity
+        );
     }
     if let Some(line) = text.and_then(|t| source_lines(t).nth(d.line.saturating_sub(1) as usize)) {
         let gutter = d.line.to_string();
@@ -91,7 +101,10 @@ fn write_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
         let _ = writeln!(out, "  {gutter} | {}", escape_controls(&shown));
         // The caret sits under the column in the escaped line, as wide as what precedes it.
         let before: String = line.chars().take(d.column.saturating_sub(1) as usize).collect();
-        let pad: String = escape_controls(&before).chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let pad: String = escape_controls(&before)
+            .chars()
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
         let _ = writeln!(out, "  {} | {pad}^", " ".repeat(gutter.len()));
     }
     if let Some(hint) = &d.hint {
@@ -101,7 +114,8 @@ fn write_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
 
 /// Lines as YAML numbers them: `\r\n`, `\n` and a lone `\r` each end a line.
 fn source_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split('\n').flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+    text.split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
 }
 
 #[derive(Serialize)]
@@ -164,7 +178,10 @@ pub fn render_github(diags: &Diagnostics) -> String {
 }
 
 fn gh_data(s: &str) -> String {
-    escape_controls(s).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    escape_controls(s)
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn gh_property(s: &str) -> String {
@@ -257,7 +274,10 @@ mod tests {
     fn human_finding_without_a_file_has_no_location() {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::new(Severity::Info, "git.shallow", "", Pos::new(0, 0), "shallow").with_hint("unshallow"));
-        assert_eq!(render_human(&d, &|_| None), "info[git.shallow]: shallow\n  = help: unshallow\n");
+        assert_eq!(
+            render_human(&d, &|_| None),
+            "info[git.shallow]: shallow\n  = help: unshallow\n"
+        );
     }
 
     #[test]
@@ -265,21 +285,32 @@ mod tests {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::error("yaml.syntax", "a,b:c.yaml", Pos::new(3, 4), "50% bad\nnext").with_hint("fix"));
         let out = render_github(&d);
-        assert_eq!(out, "::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=yaml.syntax::50%25 bad%0Anext%0Ahelp: fix\n");
+        assert_eq!(
+            out,
+            "::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=yaml.syntax::50%25 bad%0Anext%0Ahelp: fix\n"
+        );
     }
 
     #[test]
     fn sarif_has_rules_and_locations() {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::warning("w.one", "f.yaml", Pos::new(2, 7), "m"));
-        let rules = vec![RuleInfo { id: "w.one".into(), summary: "S".into(), hint: "H".into(), severity: Severity::Warning }];
+        let rules = vec![RuleInfo {
+            id: "w.one".into(),
+            summary: "S".into(),
+            hint: "H".into(),
+            severity: Severity::Warning,
+        }];
         let v: serde_json::Value = serde_json::from_str(&render_sarif(&d, &rules, "1.0")).unwrap();
         assert_eq!(v["version"], "2.1.0");
         let run = &v["runs"][0];
         assert_eq!(run["tool"]["driver"]["rules"][0]["id"], "w.one");
         assert_eq!(run["results"][0]["ruleIndex"], 0);
         assert_eq!(run["results"][0]["level"], "warning");
-        assert_eq!(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"], 7);
+        assert_eq!(
+            run["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"],
+            7
+        );
     }
 
     /// A message as a hostile descriptor can make it: an OSC title change, a screen clear, a C1
@@ -288,7 +319,9 @@ mod tests {
 
     fn hostile() -> Diagnostics {
         let mut d = Diagnostics::new();
-        d.push(Diagnostic::warning("port.contract-missing", "f\u{1b}.yaml", Pos::new(1, 12), HOSTILE).with_hint("h\u{1b}"));
+        d.push(
+            Diagnostic::warning("port.contract-missing", "f\u{1b}.yaml", Pos::new(1, 12), HOSTILE).with_hint("h\u{1b}"),
+        );
         d
     }
 
@@ -300,8 +333,14 @@ mod tests {
     fn human_output_escapes_controls_and_cannot_forge_a_finding() {
         let out = render_human(&hostile(), &|_| Some("- \u{202e}x: \u{1b}[31my\n".to_string()));
         assert!(!has_control(&out), "{out:?}");
-        assert!(out.contains("port `a\\u{1b}]0;x\\u{7}\\u{1b}[2J\\u{9b}1m\\u{202e}b`"), "{out}");
-        assert!(out.contains("\n    z.yaml:1:1: error[fake]"), "the forged line is indented: {out}");
+        assert!(
+            out.contains("port `a\\u{1b}]0;x\\u{7}\\u{1b}[2J\\u{9b}1m\\u{202e}b`"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\n    z.yaml:1:1: error[fake]"),
+            "the forged line is indented: {out}"
+        );
         // The caret still sits under column 12 (`y`), after the escapes.
         let caret = format!("  1 | - \\u{{202e}}x: \\u{{1b}}[31my\n    | {}^\n", " ".repeat(23));
         assert!(out.contains(&caret), "{out}");
@@ -312,13 +351,24 @@ mod tests {
         let gh = render_github(&hostile());
         assert!(!has_control(&gh), "{gh:?}");
         assert_eq!(gh.lines().count(), 1, "{gh}");
-        let rules = vec![RuleInfo { id: "port.contract-missing".into(), summary: "S".into(), hint: "H".into(), severity: Severity::Warning }];
+        let rules = vec![RuleInfo {
+            id: "port.contract-missing".into(),
+            summary: "S".into(),
+            hint: "H".into(),
+            severity: Severity::Warning,
+        }];
         for doc in [render_json(&hostile()), render_sarif(&hostile(), &rules, "1")] {
             assert!(!has_control(&doc), "{doc:?}");
             assert!(doc.contains("\\u009b") && doc.contains("\\u202e"), "{doc}");
             let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
-            let message = v["diagnostics"][0]["message"].as_str().or(v["runs"][0]["results"][0]["message"]["text"].as_str()).unwrap();
-            assert!(message.starts_with(HOSTILE), "a JSON reader gets the original text back");
+            let message = v["diagnostics"][0]["message"]
+                .as_str()
+                .or(v["runs"][0]["results"][0]["message"]["text"].as_str())
+                .unwrap();
+            assert!(
+                message.starts_with(HOSTILE),
+                "a JSON reader gets the original text back"
+            );
         }
     }
 

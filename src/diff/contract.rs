@@ -11,7 +11,16 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Keys compared on their own; the rest of the contract is "metadata".
 const OWN_KEYS: &[&str] = &["schema", "slaProperties", "status", "version", "id"];
 /// Keys of a field compared on their own; the rest is `field.changed`.
-const FIELD_KEYS: &[&str] = &["properties", "items", "logicalType", "physicalType", "required", "primaryKey", "primaryKeyPosition", "enum"];
+const FIELD_KEYS: &[&str] = &[
+    "properties",
+    "items",
+    "logicalType",
+    "physicalType",
+    "required",
+    "primaryKey",
+    "primaryKeyPosition",
+    "enum",
+];
 
 pub fn compare_all(pair: Pair<'_>, out: &mut Vec<Change>) {
     for (key, base) in &pair.base.contracts {
@@ -20,15 +29,40 @@ pub fn compare_all(pair: Pair<'_>, out: &mut Vec<Change>) {
             Some(head) => push(out, &subject, compare(pair, base, head)),
             None => {
                 let used = referenced(pair.base, key) || referenced(pair.head, key);
-                let kind = if used { k::CONTRACT_REMOVED } else { k::CONTRACT_REMOVED_UNUSED };
-                let msg = if used { "removed, while input ports read it" } else { "removed" };
-                push(out, &subject, vec![Found::new(kind, msg, Location::of(&base.origin, "", Side::Base))]);
+                let kind = if used {
+                    k::CONTRACT_REMOVED
+                } else {
+                    k::CONTRACT_REMOVED_UNUSED
+                };
+                let msg = if used {
+                    "removed, while input ports read it"
+                } else {
+                    "removed"
+                };
+                push(
+                    out,
+                    &subject,
+                    vec![Found::new(kind, msg, Location::of(&base.origin, "", Side::Base))],
+                );
             }
         }
     }
-    for (key, head) in pair.head.contracts.iter().filter(|(key, _)| !pair.base.contracts.contains_key(*key)) {
+    for (key, head) in pair
+        .head
+        .contracts
+        .iter()
+        .filter(|(key, _)| !pair.base.contracts.contains_key(*key))
+    {
         let msg = "added";
-        push(out, &Subject::contract(key), vec![Found::new(k::CONTRACT_ADDED, msg, Location::of(&head.origin, "", Side::Head))]);
+        push(
+            out,
+            &Subject::contract(key),
+            vec![Found::new(
+                k::CONTRACT_ADDED,
+                msg,
+                Location::of(&head.origin, "", Side::Head),
+            )],
+        );
         if let Some(previous) = replaced(pair, key) {
             let found = compare(pair, previous, head).into_iter().map(|mut f| {
                 f.message = format!("{} (since {})", f.message, previous.key.version);
@@ -51,7 +85,10 @@ fn replaced<'m>(pair: Pair<'m>, new: &ContractKey) -> Option<&'m Contract> {
 /// unversioned reference that resolves to it, or one left dangling by its removal).
 pub fn referenced(mesh: &Mesh, key: &ContractKey) -> bool {
     mesh.products.values().flat_map(|p| &p.inputs).any(|i| {
-        i.contract.as_ref() == Some(key) || (i.contract.is_none() && i.contract_id.as_deref() == Some(&key.id) && i.version.as_deref() == Some(&key.version))
+        i.contract.as_ref() == Some(key)
+            || (i.contract.is_none()
+                && i.contract_id.as_deref() == Some(&key.id)
+                && i.version.as_deref() == Some(&key.version))
     })
 }
 
@@ -60,12 +97,24 @@ fn compare(pair: Pair<'_>, base: &Contract, head: &Contract) -> Vec<Found> {
     let here = |ptr: &str| Location::of(&head.origin, ptr, Side::Head);
     if base.status != head.status {
         let retired = head.status == "retired" && referenced(pair.head, &head.key);
-        let kind = if retired { k::CONTRACT_RETIRED } else { k::CONTRACT_STATUS_CHANGED };
-        found.push(Found::new(kind, format!("status `{}` → `{}`", base.status, head.status), here("/status")));
+        let kind = if retired {
+            k::CONTRACT_RETIRED
+        } else {
+            k::CONTRACT_STATUS_CHANGED
+        };
+        found.push(Found::new(
+            kind,
+            format!("status `{}` → `{}`", base.status, head.status),
+            here("/status"),
+        ));
     }
     let meta = changed_keys(&base.origin.doc.value, &head.origin.doc.value, OWN_KEYS);
     if let Some(first) = meta.first() {
-        found.push(Found::new(k::CONTRACT_CHANGED, keys_sentence(&meta), here(&format!("/{first}"))));
+        found.push(Found::new(
+            k::CONTRACT_CHANGED,
+            keys_sentence(&meta),
+            here(&format!("/{first}")),
+        ));
     }
     schema(base, head, &mut found);
     sla_properties(base, head, &mut found);
@@ -80,13 +129,18 @@ struct Node<'a> {
 
 /// Name of a schema object or property: `name`, else `id`, else its position.
 fn name_of(v: &Value, index: usize) -> String {
-    text(v.get("name")).or_else(|| text(v.get("id"))).unwrap_or_else(|| format!("#{index}"))
+    text(v.get("name"))
+        .or_else(|| text(v.get("id")))
+        .unwrap_or_else(|| format!("#{index}"))
 }
 
 fn objects(doc: &Value) -> BTreeMap<String, Node<'_>> {
     let mut out = BTreeMap::new();
     for (i, o) in items(doc.get("schema")).iter().enumerate() {
-        out.entry(name_of(o, i)).or_insert(Node { value: o, pointer: format!("/schema/{i}") });
+        out.entry(name_of(o, i)).or_insert(Node {
+            value: o,
+            pointer: format!("/schema/{i}"),
+        });
     }
     out
 }
@@ -95,11 +149,20 @@ fn objects(doc: &Value) -> BTreeMap<String, Node<'_>> {
 fn fields<'a>(object: &Node<'a>, prefix: &str, out: &mut BTreeMap<String, Node<'a>>) {
     for (i, p) in items(object.value.get("properties")).iter().enumerate() {
         let path = format!("{prefix}{}", name_of(p, i));
-        let node = Node { value: p, pointer: format!("{}/properties/{i}", object.pointer) };
+        let node = Node {
+            value: p,
+            pointer: format!("{}/properties/{i}", object.pointer),
+        };
         fields(&node, &format!("{path}."), out);
         if let Some(inner) = p.get("items").filter(|v| v.is_object()) {
-            let node_items = Node { value: inner, pointer: format!("{}/items", node.pointer) };
-            out.entry(format!("{path}[]")).or_insert(Node { value: inner, pointer: node_items.pointer.clone() });
+            let node_items = Node {
+                value: inner,
+                pointer: format!("{}/items", node.pointer),
+            };
+            out.entry(format!("{path}[]")).or_insert(Node {
+                value: inner,
+                pointer: node_items.pointer.clone(),
+            });
             fields(&node_items, &format!("{path}[]."), out);
         }
         out.entry(path).or_insert(node);
@@ -111,7 +174,11 @@ fn schema(base: &Contract, head: &Contract, found: &mut Vec<Found>) {
     for (name, bo) in &b {
         let Some(ho) = h.get(name) else {
             let at = Location::of(&base.origin, &bo.pointer, Side::Base);
-            found.push(Found::new(k::SCHEMA_OBJECT_REMOVED, format!("schema object `{name}` removed"), at));
+            found.push(Found::new(
+                k::SCHEMA_OBJECT_REMOVED,
+                format!("schema object `{name}` removed"),
+                at,
+            ));
             continue;
         };
         let (mut bf, mut hf) = (BTreeMap::new(), BTreeMap::new());
@@ -121,16 +188,28 @@ fn schema(base: &Contract, head: &Contract, found: &mut Vec<Found>) {
     }
     for (name, ho) in h.iter().filter(|(n, _)| !b.contains_key(*n)) {
         let at = Location::of(&head.origin, &ho.pointer, Side::Head);
-        found.push(Found::new(k::SCHEMA_OBJECT_ADDED, format!("schema object `{name}` added"), at));
+        found.push(Found::new(
+            k::SCHEMA_OBJECT_ADDED,
+            format!("schema object `{name}` added"),
+            at,
+        ));
     }
 }
 
 /// Whether a parent path of `path` is in `set` (a removed or added parent covers its children).
 fn under_any(path: &str, set: &BTreeSet<&String>) -> bool {
-    set.iter().any(|p| path.len() > p.len() && path.starts_with(p.as_str()) && matches!(&path[p.len()..p.len() + 1], "." | "["))
+    set.iter().any(|p| {
+        path.len() > p.len() && path.starts_with(p.as_str()) && matches!(&path[p.len()..p.len() + 1], "." | "[")
+    })
 }
 
-fn compare_fields(bo: &Origin, ho: &Origin, b: &BTreeMap<String, Node<'_>>, h: &BTreeMap<String, Node<'_>>, found: &mut Vec<Found>) {
+fn compare_fields(
+    bo: &Origin,
+    ho: &Origin,
+    b: &BTreeMap<String, Node<'_>>,
+    h: &BTreeMap<String, Node<'_>>,
+    found: &mut Vec<Found>,
+) {
     let removed: BTreeSet<&String> = b.keys().filter(|p| !h.contains_key(*p)).collect();
     let added: BTreeSet<&String> = h.keys().filter(|p| !b.contains_key(*p)).collect();
     for path in removed.iter().filter(|p| !under_any(p, &removed)) {
@@ -139,8 +218,16 @@ fn compare_fields(bo: &Origin, ho: &Origin, b: &BTreeMap<String, Node<'_>>, h: &
     }
     for path in added.iter().filter(|p| !under_any(p, &added)) {
         let node = &h[*path];
-        let (kind, what) = if flag(node.value, "required") { (k::FIELD_ADDED_REQUIRED, "required") } else { (k::FIELD_ADDED, "optional") };
-        found.push(Found::new(kind, format!("{what} field `{path}` added"), Location::of(ho, &node.pointer, Side::Head)));
+        let (kind, what) = if flag(node.value, "required") {
+            (k::FIELD_ADDED_REQUIRED, "required")
+        } else {
+            (k::FIELD_ADDED, "optional")
+        };
+        found.push(Found::new(
+            kind,
+            format!("{what} field `{path}` added"),
+            Location::of(ho, &node.pointer, Side::Head),
+        ));
     }
     for (path, bn) in b {
         if let Some(hn) = h.get(path) {
@@ -155,24 +242,48 @@ fn field(path: &str, b: &Node<'_>, h: &Node<'_>, ho: &Origin, found: &mut Vec<Fo
         let (was, now) = (text(b.value.get(key)), text(h.value.get(key)));
         if let Some(was) = was.filter(|w| Some(w.to_lowercase()) != now.as_ref().map(|n| n.to_lowercase())) {
             let now = now.map(|n| format!("`{n}`")).unwrap_or_else(|| "(none)".into());
-            found.push(Found::new(k::FIELD_TYPE_CHANGED, format!("field `{path}`: {key} `{was}` → {now}"), at(key)));
+            found.push(Found::new(
+                k::FIELD_TYPE_CHANGED,
+                format!("field `{path}`: {key} `{was}` → {now}"),
+                at(key),
+            ));
         }
     }
     match (flag(b.value, "required"), flag(h.value, "required")) {
-        (false, true) => found.push(Found::new(k::FIELD_MADE_REQUIRED, format!("field `{path}` is now required"), at("required"))),
-        (true, false) => found.push(Found::new(k::FIELD_MADE_OPTIONAL, format!("field `{path}` is no longer required"), at("required"))),
+        (false, true) => found.push(Found::new(
+            k::FIELD_MADE_REQUIRED,
+            format!("field `{path}` is now required"),
+            at("required"),
+        )),
+        (true, false) => found.push(Found::new(
+            k::FIELD_MADE_OPTIONAL,
+            format!("field `{path}` is no longer required"),
+            at("required"),
+        )),
         _ => {}
     }
     let key_of = |v: &Value| (flag(v, "primaryKey"), v.get("primaryKeyPosition").cloned());
     if key_of(b.value) != key_of(h.value) {
-        let key = if h.value.get("primaryKeyPosition") != b.value.get("primaryKeyPosition") { "primaryKeyPosition" } else { "primaryKey" };
+        let key = if h.value.get("primaryKeyPosition") != b.value.get("primaryKeyPosition") {
+            "primaryKeyPosition"
+        } else {
+            "primaryKey"
+        };
         let (was, now) = (describe_key(b.value), describe_key(h.value));
-        found.push(Found::new(k::FIELD_PRIMARY_KEY_CHANGED, format!("field `{path}`: primary key {was} → {now}"), at(key)));
+        found.push(Found::new(
+            k::FIELD_PRIMARY_KEY_CHANGED,
+            format!("field `{path}`: primary key {was} → {now}"),
+            at(key),
+        ));
     }
     allowed_values(path, b, h, ho, found);
     let other = changed_keys(&without_allowed(b.value), &without_allowed(h.value), FIELD_KEYS);
     if let Some(first) = other.first() {
-        found.push(Found::new(k::FIELD_CHANGED, format!("field `{path}`: {}", keys_sentence(&other)), at(first)));
+        found.push(Found::new(
+            k::FIELD_CHANGED,
+            format!("field `{path}`: {}", keys_sentence(&other)),
+            at(first),
+        ));
     }
 }
 
@@ -201,7 +312,10 @@ fn allowed(field: &Value) -> (BTreeSet<String>, Option<String>) {
     add(items(field.get("enum")), "/enum".into());
     for (i, rule) in items(field.get("quality")).iter().enumerate() {
         add(items(rule.get("validValues")), format!("/quality/{i}/validValues"));
-        add(items(rule.get("arguments").and_then(|a| a.get("validValues"))), format!("/quality/{i}/arguments/validValues"));
+        add(
+            items(rule.get("arguments").and_then(|a| a.get("validValues"))),
+            format!("/quality/{i}/arguments/validValues"),
+        );
     }
     (values, at)
 }
@@ -226,19 +340,41 @@ fn allowed_values(path: &str, b: &Node<'_>, h: &Node<'_>, ho: &Origin, found: &m
     if was.is_empty() || was == now {
         return;
     }
-    let at = Location::of(ho, &format!("{}{}", h.pointer, now_at.as_deref().unwrap_or("")), Side::Head);
+    let at = Location::of(
+        ho,
+        &format!("{}{}", h.pointer, now_at.as_deref().unwrap_or("")),
+        Side::Head,
+    );
     if now.is_empty() {
-        found.push(Found::new(k::FIELD_ENUM_DROPPED, format!("field `{path}`: allowed values no longer listed"), at));
+        found.push(Found::new(
+            k::FIELD_ENUM_DROPPED,
+            format!("field `{path}`: allowed values no longer listed"),
+            at,
+        ));
         return;
     }
     let removed: Vec<&str> = was.difference(&now).map(String::as_str).collect();
     let added: Vec<&str> = now.difference(&was).map(String::as_str).collect();
-    let what = |list: &[&str]| format!("allowed {} {}", if list.len() == 1 { "value" } else { "values" }, list.join(", "));
+    let what = |list: &[&str]| {
+        format!(
+            "allowed {} {}",
+            if list.len() == 1 { "value" } else { "values" },
+            list.join(", ")
+        )
+    };
     if !removed.is_empty() {
-        found.push(Found::new(k::FIELD_ENUM_VALUE_REMOVED, format!("field `{path}`: {} removed", what(&removed)), at.clone()));
+        found.push(Found::new(
+            k::FIELD_ENUM_VALUE_REMOVED,
+            format!("field `{path}`: {} removed", what(&removed)),
+            at.clone(),
+        ));
     }
     if !added.is_empty() {
-        found.push(Found::new(k::FIELD_ENUM_VALUE_ADDED, format!("field `{path}`: {} added", what(&added)), at));
+        found.push(Found::new(
+            k::FIELD_ENUM_VALUE_ADDED,
+            format!("field `{path}`: {} added", what(&added)),
+            at,
+        ));
     }
 }
 
@@ -266,19 +402,35 @@ fn sla_properties(base: &Contract, head: &Contract, found: &mut Vec<Found>) {
         match h.get(key) {
             None => {
                 let at = Location::of(&base.origin, &format!("/slaProperties/{i}"), Side::Base);
-                found.push(Found::new(k::SLA_REMOVED, format!("SLA {} ({}) removed", label(bi), sla::describe(bi)), at));
+                found.push(Found::new(
+                    k::SLA_REMOVED,
+                    format!("SLA {} ({}) removed", label(bi), sla::describe(bi)),
+                    at,
+                ));
             }
-            Some((j, hi)) if changed_keys(bi, hi, &[]).iter().any(|k| k == "value" || k == "unit" || k == "valueExt") => {
+            Some((j, hi))
+                if changed_keys(bi, hi, &[])
+                    .iter()
+                    .any(|k| k == "value" || k == "unit" || k == "valueExt") =>
+            {
                 let kind = sla::classify(&key.0, bi, hi);
                 let msg = format!("SLA {}: {} → {}", label(hi), sla::describe(bi), sla::describe(hi));
-                found.push(Found::new(kind, msg, Location::of(&head.origin, &format!("/slaProperties/{j}/value"), Side::Head)));
+                found.push(Found::new(
+                    kind,
+                    msg,
+                    Location::of(&head.origin, &format!("/slaProperties/{j}/value"), Side::Head),
+                ));
             }
             _ => {}
         }
     }
     for (_, (j, hi)) in h.iter().filter(|(key, _)| !b.contains_key(*key)) {
         let at = Location::of(&head.origin, &format!("/slaProperties/{j}"), Side::Head);
-        found.push(Found::new(k::SLA_ADDED, format!("SLA {} ({}) added", label(hi), sla::describe(hi)), at));
+        found.push(Found::new(
+            k::SLA_ADDED,
+            format!("SLA {} ({}) added", label(hi), sla::describe(hi)),
+            at,
+        ));
     }
 }
 

@@ -10,7 +10,11 @@ const MAX_LISTED_PER_TEAM: usize = 50;
 
 /// The comment: summary line, table of changes, who to tell, findings note.
 pub fn markdown(r: &Report<'_>) -> String {
-    let mut out = format!("### meshport diff against `{}` ({})\n\n", escape(r.base_rev), r.base_commit);
+    let mut out = format!(
+        "### meshport diff against `{}` ({})\n\n",
+        escape(r.base_rev),
+        r.base_commit
+    );
     if r.changes.is_empty() {
         out.push_str("No changes to products or contracts.\n");
     } else {
@@ -35,7 +39,11 @@ pub fn markdown(r: &Report<'_>) -> String {
 
 fn row(c: &Change) -> String {
     let breaking = if c.breaking { "**yes**" } else { "no" };
-    let side = if c.at.side == Side::Base { " (base, removed)" } else { "" };
+    let side = if c.at.side == Side::Base {
+        " (base, removed)"
+    } else {
+        ""
+    };
     format!(
         "| {breaking} | `{}` | {}: {} | `{}:{}`{side} |\n",
         c.kind.id,
@@ -63,10 +71,21 @@ fn owner_block(r: &Report<'_>, owner: &Owner, downstream: &[Downstream]) -> Stri
             _ => format!("`{}`", escape(&c.channel)),
         });
     }
-    let reach = if channels.is_empty() { "no contact channel listed".to_string() } else { channels.join(", ") };
-    let id = owner.id.as_deref().map(|i| format!(" (`{}`)", escape(i))).unwrap_or_default();
+    let reach = if channels.is_empty() {
+        "no contact channel listed".to_string()
+    } else {
+        channels.join(", ")
+    };
+    let id = owner
+        .id
+        .as_deref()
+        .map(|i| format!(" (`{}`)", escape(i)))
+        .unwrap_or_default();
     let mut out = format!("- **{}**{id}: {reach}\n", escape(&owner.name));
-    let mine: Vec<&Downstream> = downstream.iter().filter(|d| owner.products.contains(&d.product)).collect();
+    let mine: Vec<&Downstream> = downstream
+        .iter()
+        .filter(|d| owner.products.contains(&d.product))
+        .collect();
     for d in mine.iter().take(MAX_LISTED_PER_TEAM) {
         let how = match &d.via {
             None => "reads it directly".to_string(),
@@ -76,11 +95,19 @@ fn owner_block(r: &Report<'_>, owner: &Owner, downstream: &[Downstream]) -> Stri
         kinds.sort();
         kinds.dedup();
         let kinds: Vec<String> = kinds.iter().map(|k| format!("`{k}`")).collect();
-        out.push_str(&format!("  - {} (`{}`), {how}: {}\n", escape(&d.name), escape(&d.product), kinds.join(", ")));
+        out.push_str(&format!(
+            "  - {} (`{}`), {how}: {}\n",
+            escape(&d.name),
+            escape(&d.product),
+            kinds.join(", ")
+        ));
     }
     if mine.len() > MAX_LISTED_PER_TEAM {
         let more = mine.len() - MAX_LISTED_PER_TEAM;
-        out.push_str(&format!("  - … and {more} more {} (`--format json` lists every one)\n", plural(more, "product", "products")));
+        out.push_str(&format!(
+            "  - … and {more} more {} (`--format json` lists every one)\n",
+            plural(more, "product", "products")
+        ));
     }
     out
 }
@@ -89,7 +116,11 @@ fn owner_block(r: &Report<'_>, owner: &Owner, downstream: &[Downstream]) -> Stri
 /// line breaks are escaped; control and bidi characters are shown as escapes, since the
 /// comment is also read in terminals and CI logs.
 fn escape(s: &str) -> String {
-    crate::diag::escape_controls(s).replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace(['\n', '\r'], " ")
+    crate::diag::escape_controls(s)
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\n', '\r'], " ")
 }
 
 /// The JSON document (shape documented in docs/diff.md).
@@ -144,17 +175,29 @@ mod tests {
 
     #[test]
     fn descriptor_text_cannot_drive_a_terminal_or_break_the_table() {
-        assert_eq!(escape("a\u{1b}]0;t\u{7}|\u{202e}<b>\nc"), "a\\u{1b}]0;t\\u{7}\\|\\u{202e}&lt;b&gt; c");
+        assert_eq!(
+            escape("a\u{1b}]0;t\u{7}|\u{202e}<b>\nc"),
+            "a\\u{1b}]0;t\\u{7}\\|\\u{202e}&lt;b&gt; c"
+        );
     }
 
     /// A producer, 52 consumers owned by one team, and the contract with or without a field.
     fn wide(fields: &str) -> crate::model::Mesh {
         let mut files = vec![
-            ("contracts/orders.odcs.yaml".to_string(), contract("1.0.0", fields, "  - property: latency\n    value: 1\n    unit: h\n")),
-            ("products/a.odps.yaml".to_string(), product("a", "producers", None, Some("orders"))),
+            (
+                "contracts/orders.odcs.yaml".to_string(),
+                contract("1.0.0", fields, "  - property: latency\n    value: 1\n    unit: h\n"),
+            ),
+            (
+                "products/a.odps.yaml".to_string(),
+                product("a", "producers", None, Some("orders")),
+            ),
         ];
         for i in 0..52 {
-            files.push((format!("products/c{i:02}.odps.yaml"), product(&format!("c{i:02}"), "readers", Some("orders"), None)));
+            files.push((
+                format!("products/c{i:02}.odps.yaml"),
+                product(&format!("c{i:02}"), "readers", Some("orders"), None),
+            ));
         }
         mesh(&files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect::<Vec<_>>())
     }
@@ -162,14 +205,33 @@ mod tests {
     #[test]
     fn long_team_lists_are_cut_with_a_count() {
         let one = "      - name: id\n        logicalType: string\n";
-        let (base, head) = (wide(&format!("{one}      - name: gone\n        logicalType: string\n")), wide(one));
-        let pair = Pair { base: &base, head: &head };
+        let (base, head) = (
+            wide(&format!("{one}      - name: gone\n        logicalType: string\n")),
+            wide(one),
+        );
+        let pair = Pair {
+            base: &base,
+            head: &head,
+        };
         let changes = compare(pair);
-        let report = Report { base_rev: "main", base_commit: "abc1234", pair, changes: &changes, base_findings: FindingCount::default(), head_findings: FindingCount::default() };
+        let report = Report {
+            base_rev: "main",
+            base_commit: "abc1234",
+            pair,
+            changes: &changes,
+            base_findings: FindingCount::default(),
+            head_findings: FindingCount::default(),
+        };
         let md = markdown(&report);
-        assert!(md.contains("**1 breaking change affecting 52 downstream products.**"), "{md}");
+        assert!(
+            md.contains("**1 breaking change affecting 52 downstream products.**"),
+            "{md}"
+        );
         assert_eq!(md.matches("reads it directly").count(), MAX_LISTED_PER_TEAM);
-        assert!(md.contains("  - … and 2 more products (`--format json` lists every one)\n"), "{md}");
+        assert!(
+            md.contains("  - … and 2 more products (`--format json` lists every one)\n"),
+            "{md}"
+        );
         assert_eq!(json(&report)["downstream"].as_array().unwrap().len(), 52);
     }
 

@@ -28,13 +28,19 @@ pub fn downstream(pair: Pair<'_>, change: &Change) -> Vec<Affected> {
             }
         }
     }
-    seen.into_iter().map(|(product, via)| Affected { product, via }).collect()
+    seen.into_iter()
+        .map(|(product, via)| Affected { product, via })
+        .collect()
 }
 
 /// Products reading `product`'s outputs: by the head's edges when it still exists there,
 /// else by the base's.
 fn consumers_of_product(pair: Pair<'_>, product: &str) -> Vec<String> {
-    let mesh = if pair.head.products.contains_key(product) { pair.head } else { pair.base };
+    let mesh = if pair.head.products.contains_key(product) {
+        pair.head
+    } else {
+        pair.base
+    };
     let mut out: Vec<String> = mesh.downstream_of(product).map(|e| e.to.clone()).collect();
     out.sort();
     out.dedup();
@@ -45,7 +51,10 @@ fn consumers_of_product(pair: Pair<'_>, product: &str) -> Vec<String> {
 fn direct_consumers(pair: Pair<'_>, change: &Change) -> Vec<String> {
     match &change.subject {
         Subject::Contract { id, version } => {
-            let key = ContractKey { id: id.clone(), version: version.clone() };
+            let key = ContractKey {
+                id: id.clone(),
+                version: version.clone(),
+            };
             let mut out = readers(pair.head, &key);
             if change.at.side == Side::Base || out.is_empty() {
                 out.extend(readers(pair.base, &key));
@@ -80,7 +89,9 @@ fn readers(mesh: &Mesh, key: &ContractKey) -> Vec<String> {
         .filter(|p| {
             p.inputs.iter().any(|i| {
                 i.contract.as_ref() == Some(key)
-                    || (i.contract.is_none() && i.contract_id.as_deref() == Some(&key.id) && i.version.as_deref().is_none_or(|v| v == key.version))
+                    || (i.contract.is_none()
+                        && i.contract_id.as_deref() == Some(&key.id)
+                        && i.version.as_deref().is_none_or(|v| v == key.version))
             })
         })
         .map(|p| p.id.clone())

@@ -101,7 +101,12 @@ kinds! {
 pub fn markdown_table() -> String {
     let mut out = String::from("| Kind | Breaking | Meaning |\n|---|---|---|\n");
     for k in ALL {
-        out.push_str(&format!("| `{}` | {} | {} |\n", k.id, if k.breaking { "yes" } else { "no" }, k.sentence));
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            k.id,
+            if k.breaking { "yes" } else { "no" },
+            k.sentence
+        ));
     }
     out
 }
@@ -119,7 +124,12 @@ mod tests {
         assert_eq!(ids.len(), before, "duplicate kind ids");
         for id in ids {
             let (group, name) = id.split_once('.').expect("group.name");
-            assert!(!group.is_empty() && !name.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '-'), "{id}");
+            assert!(
+                !group.is_empty()
+                    && !name.is_empty()
+                    && id.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '-'),
+                "{id}"
+            );
         }
     }
 
@@ -130,7 +140,9 @@ mod tests {
         let doc = std::fs::read_to_string(&path).unwrap_or_default();
         let (start, end) = ("<!-- kinds:start -->\n", "<!-- kinds:end -->");
         let table = markdown_table();
-        let current = doc.find(start).and_then(|s| doc[s..].find(end).map(|e| &doc[s + start.len()..s + e]));
+        let current = doc
+            .find(start)
+            .and_then(|s| doc[s..].find(end).map(|e| &doc[s + start.len()..s + e]));
         if current != Some(table.as_str()) && std::env::var_os("MESHPORT_BLESS").is_some() {
             if let (Some(s), Some(e)) = (doc.find(start), doc.find(end)) {
                 let updated = format!("{}{}{}", &doc[..s + start.len()], table, &doc[e..]);
@@ -138,6 +150,10 @@ mod tests {
                 return;
             }
         }
-        assert_eq!(current, Some(table.as_str()), "docs/diff.md is out of date: run `MESHPORT_BLESS=1 cargo test --lib diff::kinds`");
+        assert_eq!(
+            current,
+            Some(table.as_str()),
+            "docs/diff.md is out of date: run `MESHPORT_BLESS=1 cargo test --lib diff::kinds`"
+        );
     }
 }

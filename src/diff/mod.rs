@@ -12,9 +12,9 @@ pub mod kinds;
 mod product;
 pub mod report;
 mod sla;
-mod values;
 #[cfg(test)]
 mod testutil;
+mod values;
 
 pub use kinds::Kind;
 
@@ -42,7 +42,12 @@ impl Location {
     /// The key (or, without one, the value) at `pointer` in `origin`'s document.
     pub fn of(origin: &Origin, pointer: &str, side: Side) -> Location {
         let pos = origin.doc.key_pos(pointer);
-        Location { file: origin.file.clone(), line: pos.line, column: pos.column, side }
+        Location {
+            file: origin.file.clone(),
+            line: pos.line,
+            column: pos.column,
+            side,
+        }
     }
 }
 
@@ -56,7 +61,10 @@ pub enum Subject {
 
 impl Subject {
     fn contract(key: &ContractKey) -> Subject {
-        Subject::Contract { id: key.id.clone(), version: key.version.clone() }
+        Subject::Contract {
+            id: key.id.clone(),
+            version: key.version.clone(),
+        }
     }
 }
 
@@ -99,7 +107,12 @@ pub(crate) struct Found {
 
 impl Found {
     pub fn new(kind: &'static Kind, message: impl Into<String>, at: Location) -> Found {
-        Found { kind, message: message.into(), at, port_contract: None }
+        Found {
+            kind,
+            message: message.into(),
+            at,
+            port_contract: None,
+        }
     }
 
     /// The change concerns a port delivering or reading contract `id`.
@@ -125,7 +138,13 @@ pub fn compare(pair: Pair<'_>) -> Vec<Change> {
         c.affected = impact::downstream(pair, c);
     }
     changes.sort_by(|a, b| {
-        (!a.breaking, &a.subject, &a.at, a.kind.id, &a.message).cmp(&(!b.breaking, &b.subject, &b.at, b.kind.id, &b.message))
+        (!a.breaking, &a.subject, &a.at, a.kind.id, &a.message).cmp(&(
+            !b.breaking,
+            &b.subject,
+            &b.at,
+            b.kind.id,
+            &b.message,
+        ))
     });
     changes
 }

@@ -16,21 +16,35 @@ pub fn compare_all(pair: Pair<'_>, out: &mut Vec<Change>) {
         match pair.head.products.get(id) {
             Some(head) => push(out, &subject, compare(pair, base, head)),
             None => {
-                let kind = if has_consumers(pair.base, id, None) { k::PRODUCT_REMOVED } else { k::PRODUCT_REMOVED_UNUSED };
+                let kind = if has_consumers(pair.base, id, None) {
+                    k::PRODUCT_REMOVED
+                } else {
+                    k::PRODUCT_REMOVED_UNUSED
+                };
                 let at = Location::of(&base.origin, "", Side::Base);
                 push(out, &subject, vec![Found::new(kind, "removed", at)]);
             }
         }
     }
-    for (id, head) in pair.head.products.iter().filter(|(id, _)| !pair.base.products.contains_key(*id)) {
+    for (id, head) in pair
+        .head
+        .products
+        .iter()
+        .filter(|(id, _)| !pair.base.products.contains_key(*id))
+    {
         let at = Location::of(&head.origin, "", Side::Head);
-        push(out, &Subject::Product { id: id.clone() }, vec![Found::new(k::PRODUCT_ADDED, "added", at)]);
+        push(
+            out,
+            &Subject::Product { id: id.clone() },
+            vec![Found::new(k::PRODUCT_ADDED, "added", at)],
+        );
     }
 }
 
 /// Whether another product reads an output of `product` (of contract `contract` when given).
 pub fn has_consumers(mesh: &Mesh, product: &str, contract: Option<&str>) -> bool {
-    mesh.downstream_of(product).any(|e| contract.is_none_or(|c| e.contract_id == c))
+    mesh.downstream_of(product)
+        .any(|e| contract.is_none_or(|c| e.contract_id == c))
 }
 
 fn compare(pair: Pair<'_>, base: &Product, head: &Product) -> Vec<Found> {
@@ -38,12 +52,24 @@ fn compare(pair: Pair<'_>, base: &Product, head: &Product) -> Vec<Found> {
     let here = |ptr: &str| Location::of(&head.origin, ptr, Side::Head);
     if base.status != head.status {
         let retired = head.status == "retired" && has_consumers(pair.head, &head.id, None);
-        let kind = if retired { k::PRODUCT_RETIRED } else { k::PRODUCT_STATUS_CHANGED };
-        found.push(Found::new(kind, format!("status `{}` → `{}`", base.status, head.status), here("/status")));
+        let kind = if retired {
+            k::PRODUCT_RETIRED
+        } else {
+            k::PRODUCT_STATUS_CHANGED
+        };
+        found.push(Found::new(
+            kind,
+            format!("status `{}` → `{}`", base.status, head.status),
+            here("/status"),
+        ));
     }
     let meta = changed_keys(&base.origin.doc.value, &head.origin.doc.value, OWN_KEYS);
     if let Some(first) = meta.first() {
-        found.push(Found::new(k::PRODUCT_CHANGED, keys_sentence(&meta), here(&format!("/{first}"))));
+        found.push(Found::new(
+            k::PRODUCT_CHANGED,
+            keys_sentence(&meta),
+            here(&format!("/{first}")),
+        ));
     }
     outputs(pair, base, head, &mut found);
     inputs(base, head, &mut found);
@@ -59,18 +85,35 @@ fn outputs(pair: Pair<'_>, base: &Product, head: &Product, found: &mut Vec<Found
         let cid = bp.contract_id.as_deref().unwrap_or("?");
         let Some(hp) = find(&head.outputs, &bp.name) else {
             let at = Location::of(&base.origin, &bp.pointer, Side::Base);
-            found.push(Found::new(k::PORT_OUTPUT_REMOVED, format!("output port `{}` (contract `{cid}`) removed", bp.name), at).port(bp.contract_id.as_deref()));
+            found.push(
+                Found::new(
+                    k::PORT_OUTPUT_REMOVED,
+                    format!("output port `{}` (contract `{cid}`) removed", bp.name),
+                    at,
+                )
+                .port(bp.contract_id.as_deref()),
+            );
             continue;
         };
         let at = |key: &str| Location::of(&head.origin, &format!("{}/{key}", hp.pointer), Side::Head);
         if hp.contract_id != bp.contract_id {
             let now = hp.contract_id.as_deref().unwrap_or("(none)");
-            let msg = format!("output port `{}` no longer delivers contract `{cid}` (now `{now}`)", bp.name);
+            let msg = format!(
+                "output port `{}` no longer delivers contract `{cid}` (now `{now}`)",
+                bp.name
+            );
             found.push(Found::new(k::PORT_OUTPUT_REMOVED, msg, at("contractId")).port(bp.contract_id.as_deref()));
         } else if hp.version != bp.version {
-            let (was, now) = (bp.version.as_deref().unwrap_or("(any)"), hp.version.as_deref().unwrap_or("(any)"));
+            let (was, now) = (
+                bp.version.as_deref().unwrap_or("(any)"),
+                hp.version.as_deref().unwrap_or("(any)"),
+            );
             let down = matches!((&bp.version, &hp.version), (Some(b), Some(h)) if crate::model::compare_versions(h, b) == Ordering::Less);
-            let kind = if down && has_consumers(pair.base, &base.id, Some(cid)) { k::PORT_VERSION_DOWNGRADED } else { k::PORT_OUTPUT_CHANGED };
+            let kind = if down && has_consumers(pair.base, &base.id, Some(cid)) {
+                k::PORT_VERSION_DOWNGRADED
+            } else {
+                k::PORT_OUTPUT_CHANGED
+            };
             let msg = format!("output port `{}`: contract `{cid}` version {was} → {now}", bp.name);
             found.push(Found::new(kind, msg, at("version")).port(bp.contract_id.as_deref()));
         }
@@ -79,7 +122,11 @@ fn outputs(pair: Pair<'_>, base: &Product, head: &Product, found: &mut Vec<Found
     for hp in head.outputs.iter().filter(|p| find(&base.outputs, &p.name).is_none()) {
         let cid = hp.contract_id.as_deref().unwrap_or("?");
         let at = Location::of(&head.origin, &hp.pointer, Side::Head);
-        found.push(Found::new(k::PORT_OUTPUT_ADDED, format!("output port `{}` (contract `{cid}`) added", hp.name), at));
+        found.push(Found::new(
+            k::PORT_OUTPUT_ADDED,
+            format!("output port `{}` (contract `{cid}`) added", hp.name),
+            at,
+        ));
     }
 }
 
@@ -88,30 +135,60 @@ fn inputs(base: &Product, head: &Product, found: &mut Vec<Found>) {
         let cid = bp.contract_id.as_deref().unwrap_or("?");
         let Some(hp) = find(&head.inputs, &bp.name) else {
             let at = Location::of(&base.origin, &bp.pointer, Side::Base);
-            found.push(Found::new(k::PORT_INPUT_REMOVED, format!("input port `{}` (contract `{cid}`) removed", bp.name), at));
+            found.push(Found::new(
+                k::PORT_INPUT_REMOVED,
+                format!("input port `{}` (contract `{cid}`) removed", bp.name),
+                at,
+            ));
             continue;
         };
         if hp.contract_id != bp.contract_id || hp.version != bp.version {
-            let show = |p: &Port| format!("`{}` {}", p.contract_id.as_deref().unwrap_or("?"), p.version.as_deref().unwrap_or("(any version)"));
+            let show = |p: &Port| {
+                format!(
+                    "`{}` {}",
+                    p.contract_id.as_deref().unwrap_or("?"),
+                    p.version.as_deref().unwrap_or("(any version)")
+                )
+            };
             let at = Location::of(&head.origin, &format!("{}/contractId", hp.pointer), Side::Head);
-            found.push(Found::new(k::PORT_INPUT_CHANGED, format!("input port `{}`: {} → {}", bp.name, show(bp), show(hp)), at));
+            found.push(Found::new(
+                k::PORT_INPUT_CHANGED,
+                format!("input port `{}`: {} → {}", bp.name, show(bp), show(hp)),
+                at,
+            ));
         }
         port_meta(base, head, bp, hp, k::PORT_INPUT_CHANGED, "input", found);
     }
     for hp in head.inputs.iter().filter(|p| find(&base.inputs, &p.name).is_none()) {
         let cid = hp.contract_id.as_deref().unwrap_or("?");
         let at = Location::of(&head.origin, &hp.pointer, Side::Head);
-        found.push(Found::new(k::PORT_INPUT_ADDED, format!("input port `{}` (contract `{cid}`) added", hp.name), at));
+        found.push(Found::new(
+            k::PORT_INPUT_ADDED,
+            format!("input port `{}` (contract `{cid}`) added", hp.name),
+            at,
+        ));
     }
 }
 
 /// Keys of a port other than its contract reference (description, type, …).
-fn port_meta(base: &Product, head: &Product, bp: &Port, hp: &Port, kind: &'static super::Kind, what: &str, found: &mut Vec<Found>) {
+fn port_meta(
+    base: &Product,
+    head: &Product,
+    bp: &Port,
+    hp: &Port,
+    kind: &'static super::Kind,
+    what: &str,
+    found: &mut Vec<Found>,
+) {
     let value = |p: &Product, port: &Port| p.origin.doc.value.pointer(&port.pointer).cloned().unwrap_or_default();
     let keys = changed_keys(&value(base, bp), &value(head, hp), PORT_KEYS);
     if let Some(first) = keys.first() {
         let at = Location::of(&head.origin, &format!("{}/{first}", hp.pointer), Side::Head);
-        found.push(Found::new(kind, format!("{what} port `{}`: {}", hp.name, keys_sentence(&keys)), at));
+        found.push(Found::new(
+            kind,
+            format!("{what} port `{}`: {}", hp.name, keys_sentence(&keys)),
+            at,
+        ));
     }
 }
 

@@ -69,7 +69,13 @@ impl Report<'_> {
             for a in &c.affected {
                 let entry = by_product.entry(&a.product).or_insert_with(|| {
                     let (name, team) = product_info(self.pair, &a.product);
-                    Downstream { product: a.product.clone(), name, team, via: a.via.clone(), changes: Vec::new() }
+                    Downstream {
+                        product: a.product.clone(),
+                        name,
+                        team,
+                        via: a.via.clone(),
+                        changes: Vec::new(),
+                    }
                 });
                 if a.via.is_none() {
                     entry.via = None;
@@ -86,7 +92,10 @@ impl Report<'_> {
         for d in downstream {
             teams.entry(d.team.as_deref()).or_default().insert(&d.product);
         }
-        let mut out: Vec<Owner> = teams.into_iter().map(|(id, products)| owner(self.pair, id, products)).collect();
+        let mut out: Vec<Owner> = teams
+            .into_iter()
+            .map(|(id, products)| owner(self.pair, id, products))
+            .collect();
         out.sort_by_key(|o| o.id.is_none());
         out
     }
@@ -94,9 +103,17 @@ impl Report<'_> {
     pub fn summary_line(&self, downstream: usize) -> String {
         let breaking = self.breaking();
         let other = self.changes.len() - breaking;
-        let others = if other > 0 { format!(", {other} other {}", plural(other, "change", "changes")) } else { String::new() };
+        let others = if other > 0 {
+            format!(", {other} other {}", plural(other, "change", "changes"))
+        } else {
+            String::new()
+        };
         if breaking == 0 {
-            return format!("No breaking changes ({} {}).", self.changes.len(), plural(self.changes.len(), "change", "changes"));
+            return format!(
+                "No breaking changes ({} {}).",
+                self.changes.len(),
+                plural(self.changes.len(), "change", "changes")
+            );
         }
         format!(
             "{breaking} breaking {} affecting {downstream} downstream {}{others}.",
@@ -117,19 +134,27 @@ impl Report<'_> {
             }
             (!bits.is_empty()).then(|| format!("{name} has {}", bits.join(" and ")))
         };
-        let parts: Vec<String> = [part("base", self.base_findings), part("head", self.head_findings)].into_iter().flatten().collect();
+        let parts: Vec<String> = [part("base", self.base_findings), part("head", self.head_findings)]
+            .into_iter()
+            .flatten()
+            .collect();
         (!parts.is_empty()).then(|| format!("{}: run `meshport check` for details.", parts.join(", ")))
     }
 }
 
 pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 /// Name and owner team of a product, from the head mesh when it is still there.
 fn product_info(pair: Pair<'_>, id: &str) -> (String, Option<String>) {
     let p = pair.head.products.get(id).or_else(|| pair.base.products.get(id));
-    p.map(|p| (p.name.clone(), p.team.clone())).unwrap_or_else(|| (id.to_string(), None))
+    p.map(|p| (p.name.clone(), p.team.clone()))
+        .unwrap_or_else(|| (id.to_string(), None))
 }
 
 fn team<'m>(pair: Pair<'m>, id: &str) -> Option<&'m Team> {
@@ -140,15 +165,40 @@ fn owner(pair: Pair<'_>, id: Option<&str>, products: BTreeSet<&str>) -> Owner {
     let products = products.into_iter().map(str::to_string).collect();
     let Some(t) = id.and_then(|id| team(pair, id)) else {
         let name = id.map(str::to_string).unwrap_or_else(|| "(no owner team)".to_string());
-        return Owner { id: id.map(str::to_string), name, email: None, oncall: None, contacts: Vec::new(), products };
+        return Owner {
+            id: id.map(str::to_string),
+            name,
+            email: None,
+            oncall: None,
+            contacts: Vec::new(),
+            products,
+        };
     };
-    let contacts = t.contacts.iter().map(|c: &Contact| ContactOut { channel: c.channel.clone(), url: c.url.clone() }).collect();
-    Owner { id: Some(t.id.clone()), name: t.name.clone(), email: t.email.clone(), oncall: t.oncall.clone(), contacts, products }
+    let contacts = t
+        .contacts
+        .iter()
+        .map(|c: &Contact| ContactOut {
+            channel: c.channel.clone(),
+            url: c.url.clone(),
+        })
+        .collect();
+    Owner {
+        id: Some(t.id.clone()),
+        name: t.name.clone(),
+        email: t.email.clone(),
+        oncall: t.oncall.clone(),
+        contacts,
+        products,
+    }
 }
 
 /// The human name of a product in either mesh.
 pub fn product_name<'m>(mesh: &'m Mesh, fallback: &'m Mesh, id: &'m str) -> &'m str {
-    mesh.products.get(id).or_else(|| fallback.products.get(id)).map(|p| p.name.as_str()).unwrap_or(id)
+    mesh.products
+        .get(id)
+        .or_else(|| fallback.products.get(id))
+        .map(|p| p.name.as_str())
+        .unwrap_or(id)
 }
 
 #[cfg(test)]

@@ -17,10 +17,14 @@ enum Better {
 /// Latency and frequency are intervals (a longer wait is worse); retention, availability
 /// and throughput are amounts; support end dates are better later.
 fn direction(property: &str) -> Option<Better> {
-    let p: String = property.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    let p: String = property
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
     match p.as_str() {
-        "latency" | "frequency" | "timetodetect" | "timetonotify" | "timetorepair" | "timetoresolve" | "timetorecover"
-        | "errorrate" | "mttr" | "rpo" | "rto" => Some(Better::Lower),
+        "latency" | "frequency" | "timetodetect" | "timetonotify" | "timetorepair" | "timetoresolve"
+        | "timetorecover" | "errorrate" | "mttr" | "rpo" | "rto" => Some(Better::Lower),
         "retention" | "availability" | "throughput" | "endofsupport" | "endoflife" | "uptime" => Some(Better::Higher),
         _ => None,
     }
@@ -55,7 +59,11 @@ fn seconds_per(unit: &str) -> Option<f64> {
 fn quantity(value: &Value, unit: Option<&str>) -> Option<Quantity> {
     let raw = text(Some(value))?;
     let unit = unit.map(|u| u.trim().to_ascii_lowercase()).unwrap_or_default();
-    if raw.len() >= 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-' && raw[..4].chars().all(|c| c.is_ascii_digit()) {
+    if raw.len() >= 10
+        && raw.as_bytes()[4] == b'-'
+        && raw.as_bytes()[7] == b'-'
+        && raw[..4].chars().all(|c| c.is_ascii_digit())
+    {
         return Some(Quantity::Date(raw[..10].to_string()));
     }
     let (number, percent_sign) = match raw.strip_suffix('%') {
@@ -84,14 +92,19 @@ fn order(a: &Quantity, b: &Quantity) -> Option<std::cmp::Ordering> {
 
 /// The kind of a change of one SLA property from `base` to `head` (both `slaProperties` items).
 pub fn classify(property: &str, base: &Value, head: &Value) -> &'static Kind {
-    let q = |v: &Value| v.get("value").and_then(|x| quantity(x, v.get("unit").and_then(Value::as_str)));
+    let q = |v: &Value| {
+        v.get("value")
+            .and_then(|x| quantity(x, v.get("unit").and_then(Value::as_str)))
+    };
     let (Some(better), Some(b), Some(h)) = (direction(property), q(base), q(head)) else {
         return kinds::SLA_CHANGED;
     };
     match (order(&h, &b), better) {
         (None, _) => kinds::SLA_CHANGED,
         (Some(std::cmp::Ordering::Equal), _) => kinds::SLA_IMPROVED,
-        (Some(std::cmp::Ordering::Greater), Better::Lower) | (Some(std::cmp::Ordering::Less), Better::Higher) => kinds::SLA_WEAKENED,
+        (Some(std::cmp::Ordering::Greater), Better::Lower) | (Some(std::cmp::Ordering::Less), Better::Higher) => {
+            kinds::SLA_WEAKENED
+        }
         _ => kinds::SLA_IMPROVED,
     }
 }
@@ -116,27 +129,96 @@ mod tests {
 
     #[test]
     fn latency_up_is_weaker_across_units() {
-        assert_eq!(k("latency", json!({"value": 4, "unit": "h"}), json!({"value": 1, "unit": "d"})), "sla.weakened");
-        assert_eq!(k("latency", json!({"value": 1, "unit": "d"}), json!({"value": 4, "unit": "h"})), "sla.improved");
-        assert_eq!(k("latency", json!({"value": 1, "unit": "d"}), json!({"value": 24, "unit": "hours"})), "sla.improved");
-        assert_eq!(k("frequency", json!({"value": 1, "unit": "h"}), json!({"value": 2, "unit": "h"})), "sla.weakened");
+        assert_eq!(
+            k(
+                "latency",
+                json!({"value": 4, "unit": "h"}),
+                json!({"value": 1, "unit": "d"})
+            ),
+            "sla.weakened"
+        );
+        assert_eq!(
+            k(
+                "latency",
+                json!({"value": 1, "unit": "d"}),
+                json!({"value": 4, "unit": "h"})
+            ),
+            "sla.improved"
+        );
+        assert_eq!(
+            k(
+                "latency",
+                json!({"value": 1, "unit": "d"}),
+                json!({"value": 24, "unit": "hours"})
+            ),
+            "sla.improved"
+        );
+        assert_eq!(
+            k(
+                "frequency",
+                json!({"value": 1, "unit": "h"}),
+                json!({"value": 2, "unit": "h"})
+            ),
+            "sla.weakened"
+        );
     }
 
     #[test]
     fn availability_and_retention_down_are_weaker() {
-        assert_eq!(k("availability", json!({"value": "99.9%"}), json!({"value": 99.5, "unit": "percent"})), "sla.weakened");
-        assert_eq!(k("availability", json!({"value": "99.5%"}), json!({"value": "99.9%"})), "sla.improved");
-        assert_eq!(k("retention", json!({"value": 1, "unit": "y"}), json!({"value": 6, "unit": "months"})), "sla.weakened");
-        assert_eq!(k("endOfSupport", json!({"value": "2032-05-12T09:30:10-08:00"}), json!({"value": "2030-01-01"})), "sla.weakened");
+        assert_eq!(
+            k(
+                "availability",
+                json!({"value": "99.9%"}),
+                json!({"value": 99.5, "unit": "percent"})
+            ),
+            "sla.weakened"
+        );
+        assert_eq!(
+            k("availability", json!({"value": "99.5%"}), json!({"value": "99.9%"})),
+            "sla.improved"
+        );
+        assert_eq!(
+            k(
+                "retention",
+                json!({"value": 1, "unit": "y"}),
+                json!({"value": 6, "unit": "months"})
+            ),
+            "sla.weakened"
+        );
+        assert_eq!(
+            k(
+                "endOfSupport",
+                json!({"value": "2032-05-12T09:30:10-08:00"}),
+                json!({"value": "2030-01-01"})
+            ),
+            "sla.weakened"
+        );
     }
 
     #[test]
     fn what_cannot_be_compared_is_for_review() {
         // Unknown property, unknown unit pair, text values.
         assert_eq!(k("colour", json!({"value": 1}), json!({"value": 2})), "sla.changed");
-        assert_eq!(k("latency", json!({"value": 1, "unit": "fortnights"}), json!({"value": 2, "unit": "d"})), "sla.changed");
-        assert_eq!(k("latency", json!({"value": "fast"}), json!({"value": "slow"})), "sla.changed");
-        assert_eq!(k("throughput", json!({"value": 10, "unit": "rows/s"}), json!({"value": 5, "unit": "rows/s"})), "sla.weakened");
+        assert_eq!(
+            k(
+                "latency",
+                json!({"value": 1, "unit": "fortnights"}),
+                json!({"value": 2, "unit": "d"})
+            ),
+            "sla.changed"
+        );
+        assert_eq!(
+            k("latency", json!({"value": "fast"}), json!({"value": "slow"})),
+            "sla.changed"
+        );
+        assert_eq!(
+            k(
+                "throughput",
+                json!({"value": 10, "unit": "rows/s"}),
+                json!({"value": 5, "unit": "rows/s"})
+            ),
+            "sla.weakened"
+        );
     }
 
     #[test]

@@ -13,8 +13,15 @@ pub fn mesh(files: &[(&str, &str)]) -> Mesh {
     let loaded = crate::cmd::load_from(&tree, None, None).expect("load from memory");
     // Rule findings (a consumer of a retired product …) are the point of some tests; a file
     // that does not even parse or match the standard is a broken test.
-    let broken: Vec<String> = loaded.diags.iter()
-        .filter(|d| d.severity == crate::diag::Severity::Error && ["yaml.", "descriptor.", "source."].iter().any(|p| d.rule.starts_with(p)))
+    let broken: Vec<String> = loaded
+        .diags
+        .iter()
+        .filter(|d| {
+            d.severity == crate::diag::Severity::Error
+                && ["yaml.", "descriptor.", "source."]
+                    .iter()
+                    .any(|p| d.rule.starts_with(p))
+        })
         .map(|d| format!("{d:?}"))
         .collect();
     assert!(broken.is_empty(), "test mesh does not load: {broken:#?}");
@@ -31,12 +38,17 @@ pub fn contract(version: &str, properties: &str, sla: &str) -> String {
 
 /// A product outputting `orders` (1.0.0) and, optionally, reading another contract.
 pub fn product(id: &str, team: &str, input: Option<&str>, output: Option<&str>) -> String {
-    let mut s = format!("apiVersion: v1.0.0\nkind: DataProduct\nid: {id}\nname: {id}\nstatus: active\nteam:\n  name: {team}\n");
+    let mut s =
+        format!("apiVersion: v1.0.0\nkind: DataProduct\nid: {id}\nname: {id}\nstatus: active\nteam:\n  name: {team}\n");
     if let Some(cid) = input {
-        s.push_str(&format!("inputPorts:\n  - name: in\n    version: 1.0.0\n    contractId: {cid}\n"));
+        s.push_str(&format!(
+            "inputPorts:\n  - name: in\n    version: 1.0.0\n    contractId: {cid}\n"
+        ));
     }
     if let Some(cid) = output {
-        s.push_str(&format!("outputPorts:\n  - name: out\n    version: 1.0.0\n    contractId: {cid}\n"));
+        s.push_str(&format!(
+            "outputPorts:\n  - name: out\n    version: 1.0.0\n    contractId: {cid}\n"
+        ));
     }
     s
 }

@@ -39,7 +39,9 @@ impl GitInfo for Gix {
             Ok(h) => h.id().map(|id| id.detach()),
             Err(e) => return (None, Some(Gap::Failed(e.to_string()))),
         };
-        let Some(head) = head else { return (None, Some(Gap::Failed("HEAD points to no commit".into()))) };
+        let Some(head) = head else {
+            return (None, Some(Gap::Failed("HEAD points to no commit".into())));
+        };
         let shallow = repo.is_shallow().unwrap_or(false);
         let key: CacheKey = (repo.git_dir().to_path_buf(), head, prefix.clone(), shallow);
         if let Some((k, facts, gap)) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
@@ -68,7 +70,11 @@ fn open(root: &Path) -> Result<gix::Repository, Gap> {
     use gix::discover::upwards::Error as Up;
     if let Err(e) = gix::discover::upwards(root) {
         return Err(match e.downcast_any_ref::<Up>() {
-            Some(Up::NoGitRepository { .. } | Up::NoGitRepositoryWithinCeiling { .. } | Up::NoGitRepositoryWithinFs { .. }) => Gap::NotARepository,
+            Some(
+                Up::NoGitRepository { .. }
+                | Up::NoGitRepositoryWithinCeiling { .. }
+                | Up::NoGitRepositoryWithinFs { .. },
+            ) => Gap::NotARepository,
             _ => Gap::Failed(e.to_string()),
         });
     }
@@ -89,10 +95,17 @@ fn mesh_prefix(repo: &gix::Repository, root: &Path) -> Result<String, String> {
 pub fn relative_prefix(workdir: &Path, root: &Path) -> Result<String, String> {
     let canon = |p: &Path| std::fs::canonicalize(p).map_err(|e| format!("{}: {e}", p.display()));
     let (workdir, root) = (canon(workdir)?, canon(root)?);
-    let rel = root
-        .strip_prefix(&workdir)
-        .map_err(|_| format!("{} is outside the repository's working tree {}", root.display(), workdir.display()))?;
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let rel = root.strip_prefix(&workdir).map_err(|_| {
+        format!(
+            "{} is outside the repository's working tree {}",
+            root.display(),
+            workdir.display()
+        )
+    })?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     Ok(parts.join("/"))
 }
 
@@ -100,7 +113,8 @@ pub fn relative_prefix(workdir: &Path, root: &Path) -> Result<String, String> {
 /// FIFO (or device) in its place would hang the build: such a `.mailmap` is passed over.
 fn open_mailmap(repo: &gix::Repository) -> gix::mailmap::Snapshot {
     let worktree_file = repo.workdir().map(|dir| dir.join(".mailmap"));
-    let special = worktree_file.and_then(|f| std::fs::symlink_metadata(f).ok())
+    let special = worktree_file
+        .and_then(|f| std::fs::symlink_metadata(f).ok())
         .is_some_and(|m| crate::source::files::special_kind(&m.file_type()).is_some());
     if special {
         return gix::mailmap::Snapshot::default();
@@ -127,12 +141,19 @@ fn walk(repo: &gix::Repository, head: ObjectId, prefix: &str, shallow: bool) -> 
         state: Default::default(),
     };
     let mut facts = GitFacts::new(prefix.to_string(), !shallow);
-    let sorting = gix::revision::walk::Sorting::ByCommitTime(gix::traverse::commit::simple::CommitTimeOrder::NewestFirst);
+    let sorting =
+        gix::revision::walk::Sorting::ByCommitTime(gix::traverse::commit::simple::CommitTimeOrder::NewestFirst);
     for info in repo.rev_walk([head]).sorting(sorting).all()? {
         let info = info?;
         let parents: Vec<ObjectId> = info.parent_ids.iter().copied().collect();
-        let Some(paths) = reader.changed_paths(info.id, &parents)? else { continue };
-        let paths: Vec<String> = paths.into_iter().map(|p| format!("content/{p}")).filter(|p| facts.wants(p)).collect();
+        let Some(paths) = reader.changed_paths(info.id, &parents)? else {
+            continue;
+        };
+        let paths: Vec<String> = paths
+            .into_iter()
+            .map(|p| format!("content/{p}"))
+            .filter(|p| facts.wants(p))
+            .collect();
         if !paths.is_empty() {
             facts.record(reader.change(info.id)?, paths);
         }
@@ -148,7 +169,10 @@ impl Reader<'_> {
             return Ok(*id);
         }
         let tree = self.repo.find_commit(commit)?.tree()?;
-        let id = tree.lookup_entry_by_path(&self.content)?.filter(|e| e.mode().is_tree()).map(|e| e.object_id());
+        let id = tree
+            .lookup_entry_by_path(&self.content)?
+            .filter(|e| e.mode().is_tree())
+            .map(|e| e.object_id());
         self.subtrees.insert(commit, id);
         Ok(id)
     }
@@ -203,7 +227,9 @@ impl Reader<'_> {
             .records
             .into_iter()
             .filter_map(|c| match c {
-                Change::Addition { entry_mode, path, .. } | Change::Deletion { entry_mode, path, .. } | Change::Modification { entry_mode, path, .. } => {
+                Change::Addition { entry_mode, path, .. }
+                | Change::Deletion { entry_mode, path, .. }
+                | Change::Modification { entry_mode, path, .. } => {
                     (!entry_mode.is_tree()).then(|| path.to_str_lossy().into_owned())
                 }
             })

@@ -59,7 +59,11 @@ pub enum FileStatus<'a> {
 
 impl GitFacts {
     pub fn new(prefix: String, complete: bool) -> Self {
-        GitFacts { prefix, complete, ..Default::default() }
+        GitFacts {
+            prefix,
+            complete,
+            ..Default::default()
+        }
     }
 
     /// Records that `commit` (appended in walk order: newest first) changed these files.
@@ -94,7 +98,12 @@ impl GitFacts {
 
     /// The most recent commits touching any of `files`, newest first, each once.
     pub fn history<'s>(&self, files: impl IntoIterator<Item = &'s str>, n: usize) -> Vec<&FileChange> {
-        let mut indexes: Vec<u32> = files.into_iter().filter_map(|f| self.touched.get(f)).flatten().copied().collect();
+        let mut indexes: Vec<u32> = files
+            .into_iter()
+            .filter_map(|f| self.touched.get(f))
+            .flatten()
+            .copied()
+            .collect();
         indexes.sort_unstable();
         indexes.dedup();
         indexes.into_iter().take(n).map(|i| &self.commits[i as usize]).collect()
@@ -186,7 +195,13 @@ mod tests {
     use super::*;
 
     fn change(id: &str) -> FileChange {
-        FileChange { date: "2024-01-01".into(), author: "A".into(), commit: id.into(), commit_id: id.into(), subject: id.into() }
+        FileChange {
+            date: "2024-01-01".into(),
+            author: "A".into(),
+            commit: id.into(),
+            commit_id: id.into(),
+            subject: id.into(),
+        }
     }
 
     #[test]
@@ -227,10 +242,19 @@ mod tests {
 
     #[test]
     fn every_gap_is_one_info_finding() {
-        for gap in [Gap::NotARepository, Gap::NoCommits, Gap::Shallow, Gap::Failed("x".into())] {
+        for gap in [
+            Gap::NotARepository,
+            Gap::NoCommits,
+            Gap::Shallow,
+            Gap::Failed("x".into()),
+        ] {
             let d = gap.diagnostic();
             assert_eq!(d.severity, Severity::Info);
-            assert!(crate::check::rules::find(&d.rule).is_some(), "{} is not catalogued", d.rule);
+            assert!(
+                crate::check::rules::find(&d.rule).is_some(),
+                "{} is not catalogued",
+                d.rule
+            );
         }
     }
 }

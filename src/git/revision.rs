@@ -11,7 +11,9 @@ use std::path::{Component, Path, PathBuf};
 pub enum RevisionError {
     #[error("{0} is not inside a git repository: `meshport diff` compares against a git revision (run it in a clone of the mesh repository)")]
     NotARepository(PathBuf),
-    #[error("the git repository at {0} has no working tree (bare repository): run meshport in a clone with a checkout")]
+    #[error(
+        "the git repository at {0} has no working tree (bare repository): run meshport in a clone with a checkout"
+    )]
     Bare(PathBuf),
     #[error("unknown revision `{rev}`: {detail} (fetch it first, e.g. `git fetch origin main`, and pass a branch, tag or commit such as `origin/main`)")]
     UnknownRevision { rev: String, detail: String },
@@ -37,14 +39,31 @@ pub struct MeshAtRevision {
 /// that did not exist at the revision yields an empty mesh: everything in it is new.
 pub fn read_mesh(root: &Path, rev: &str) -> Result<MeshAtRevision, RevisionError> {
     let repo = gix::discover(root).map_err(|_| RevisionError::NotARepository(root.to_path_buf()))?;
-    let workdir = repo.workdir().ok_or_else(|| RevisionError::Bare(repo.git_dir().to_path_buf()))?;
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| RevisionError::Bare(repo.git_dir().to_path_buf()))?;
     let prefix = prefix_in(root, workdir)?;
-    let unknown = |e: &dyn std::fmt::Display| RevisionError::UnknownRevision { rev: rev.to_string(), detail: e.to_string() };
+    let unknown = |e: &dyn std::fmt::Display| RevisionError::UnknownRevision {
+        rev: rev.to_string(),
+        detail: e.to_string(),
+    };
     let id = repo.rev_parse_single(rev).map_err(|e| unknown(&e))?;
-    let read_err = |e: &dyn std::fmt::Display| RevisionError::Read { rev: rev.to_string(), detail: e.to_string() };
-    let tree = id.object().map_err(|e| read_err(&e))?.peel_to_tree().map_err(|e| unknown(&e))?;
+    let read_err = |e: &dyn std::fmt::Display| RevisionError::Read {
+        rev: rev.to_string(),
+        detail: e.to_string(),
+    };
+    let tree = id
+        .object()
+        .map_err(|e| read_err(&e))?
+        .peel_to_tree()
+        .map_err(|e| unknown(&e))?;
     let short_id = id.shorten_or_id().to_string();
-    let mut out = MeshAtRevision { files: MemTree::default(), config_text: None, short_id, prefix: prefix.clone() };
+    let mut out = MeshAtRevision {
+        files: MemTree::default(),
+        config_text: None,
+        short_id,
+        prefix: prefix.clone(),
+    };
     let Some(root_tree) = subtree(&repo, tree, &prefix).map_err(|e| read_err(&e))? else {
         return Ok(out);
     };
@@ -59,7 +78,10 @@ pub fn read_mesh(root: &Path, rev: &str) -> Result<MeshAtRevision, RevisionError
 /// `root` relative to the working tree, `/`-separated; both sides canonicalised so `.`,
 /// relative roots and symbolic links in the path compare equal.
 fn prefix_in(root: &Path, workdir: &Path) -> Result<String, RevisionError> {
-    let outside = || RevisionError::OutsideWorkdir { root: root.to_path_buf(), workdir: workdir.to_path_buf() };
+    let outside = || RevisionError::OutsideWorkdir {
+        root: root.to_path_buf(),
+        workdir: workdir.to_path_buf(),
+    };
     let root_abs = root.canonicalize().map_err(|_| outside())?;
     let work_abs = workdir.canonicalize().map_err(|_| outside())?;
     let rel = root_abs.strip_prefix(&work_abs).map_err(|_| outside())?;
@@ -80,7 +102,9 @@ fn subtree<'r>(repo: &'r gix::Repository, tree: gix::Tree<'r>, prefix: &str) -> 
     if prefix.is_empty() {
         return Ok(Some(tree));
     }
-    let Some(entry) = tree.lookup_entry_by_path(prefix)? else { return Ok(None) };
+    let Some(entry) = tree.lookup_entry_by_path(prefix)? else {
+        return Ok(None);
+    };
     if !entry.mode().is_tree() {
         return Ok(None);
     }
@@ -90,7 +114,9 @@ fn subtree<'r>(repo: &'r gix::Repository, tree: gix::Tree<'r>, prefix: &str) -> 
 /// Every blob under `content/` into `files` (paths relative to the mesh root); symbolic links
 /// are listed as links, submodules skipped.
 fn read_content(repo: &gix::Repository, root_tree: &gix::Tree<'_>, files: &mut MemTree) -> GitResult<()> {
-    let Some(content) = subtree(repo, root_tree.clone(), "content")? else { return Ok(()) };
+    let Some(content) = subtree(repo, root_tree.clone(), "content")? else {
+        return Ok(());
+    };
     for entry in content.traverse().breadthfirst.files()? {
         let rel = format!("content/{}", entry.filepath);
         if entry.mode.is_link() {
@@ -117,7 +143,9 @@ fn add_blob(repo: &gix::Repository, oid: gix::ObjectId, rel: String, files: &mut
 
 /// The text of the file at `rel` under the mesh root, if it is a blob there.
 fn read_text(repo: &gix::Repository, root_tree: &gix::Tree<'_>, rel: &str) -> GitResult<Option<String>> {
-    let Some(entry) = root_tree.lookup_entry_by_path(rel)? else { return Ok(None) };
+    let Some(entry) = root_tree.lookup_entry_by_path(rel)? else {
+        return Ok(None);
+    };
     if !entry.mode().is_blob() {
         return Ok(None);
     }
@@ -128,8 +156,15 @@ fn read_text(repo: &gix::Repository, root_tree: &gix::Tree<'_>, rel: &str) -> Gi
 
 /// The organisation schema files `meshport.toml` lists, so schema checks at the revision use
 /// the schemas of the revision. Paths that leave the root are left to the loader to report.
-fn read_schema_files(repo: &gix::Repository, root_tree: &gix::Tree<'_>, config_text: &str, files: &mut MemTree) -> GitResult<()> {
-    let Ok(config) = crate::config::Config::parse(config_text) else { return Ok(()) };
+fn read_schema_files(
+    repo: &gix::Repository,
+    root_tree: &gix::Tree<'_>,
+    config_text: &str,
+    files: &mut MemTree,
+) -> GitResult<()> {
+    let Ok(config) = crate::config::Config::parse(config_text) else {
+        return Ok(());
+    };
     for path in config.schemas.product.iter().chain(&config.schemas.contract) {
         let rel: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
         if rel.is_empty() || rel.contains(&"..") || Path::new(path).is_absolute() {
@@ -162,7 +197,10 @@ mod tests {
     fn a_root_outside_the_workdir_is_refused() {
         let one = tempfile::tempdir().unwrap();
         let two = tempfile::tempdir().unwrap();
-        assert!(matches!(prefix_in(one.path(), two.path()), Err(RevisionError::OutsideWorkdir { .. })));
+        assert!(matches!(
+            prefix_in(one.path(), two.path()),
+            Err(RevisionError::OutsideWorkdir { .. })
+        ));
     }
 
     #[test]
@@ -185,9 +223,18 @@ mod tests {
         }
         #[cfg(unix)]
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("mesh/content/products/link.odps.yaml")).unwrap();
-        for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"], &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "m"]] {
-            let ok = std::process::Command::new("git").args(args).current_dir(dir.path())
-                .env("GIT_CONFIG_GLOBAL", "/dev/null").env("GIT_CONFIG_NOSYSTEM", "1").status().unwrap();
+        for args in [
+            &["init", "-q", "-b", "main"][..],
+            &["add", "-A"],
+            &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "m"],
+        ] {
+            let ok = std::process::Command::new("git")
+                .args(args)
+                .current_dir(dir.path())
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .status()
+                .unwrap();
             assert!(ok.success(), "git {args:?}");
         }
         dir

@@ -40,24 +40,40 @@ impl Default for LayoutCache {
 impl LayoutCache {
     /// A cache that keeps up to `limit` bytes between builds (0: nothing, for a one-shot build).
     pub fn with_limit(limit: usize) -> LayoutCache {
-        LayoutCache { state: Mutex::new(State::default()), limit }
+        LayoutCache {
+            state: Mutex::new(State::default()),
+            limit,
+        }
     }
 
     /// The layout of each shape (distinct shapes, in any order), laying out in parallel those
     /// not cached; then trims the cache to its limit, least recently used first.
     pub fn scenes(&self, shapes: &[&Shape]) -> Vec<Arc<Scene>> {
         let (mut found, missing) = self.lookup(shapes);
-        let laid: Vec<(usize, Arc<Scene>)> = missing.into_par_iter().map(|i| (i, Arc::new(lay_out(shapes[i])))).collect();
+        let laid: Vec<(usize, Arc<Scene>)> = missing
+            .into_par_iter()
+            .map(|i| (i, Arc::new(lay_out(shapes[i]))))
+            .collect();
         let mut state = self.lock();
         let build = state.build;
         for (i, scene) in laid {
             let bytes = shapes[i].bytes() + scene.bytes();
             state.bytes += bytes;
-            state.map.insert(shapes[i].clone(), Entry { scene: scene.clone(), bytes, used: build });
+            state.map.insert(
+                shapes[i].clone(),
+                Entry {
+                    scene: scene.clone(),
+                    bytes,
+                    used: build,
+                },
+            );
             found[i] = Some(scene);
         }
         state.trim(self.limit);
-        found.into_iter().map(|s| s.expect("every shape was found or laid out")).collect()
+        found
+            .into_iter()
+            .map(|s| s.expect("every shape was found or laid out"))
+            .collect()
     }
 
     /// Starts a build: the cached layouts of `shapes` (marked used), and the indexes of the rest.
@@ -118,7 +134,11 @@ mod tests {
     use super::*;
 
     fn shape(title: &str) -> Shape {
-        Shape { nodes: vec![(title.into(), String::new()), ("b".into(), String::new())], edges: vec![(0, 1, "c".into())], left_to_right: false }
+        Shape {
+            nodes: vec![(title.into(), String::new()), ("b".into(), String::new())],
+            edges: vec![(0, 1, "c".into())],
+            left_to_right: false,
+        }
     }
 
     #[test]
@@ -127,7 +147,10 @@ mod tests {
         let (a, b) = (shape("a"), shape("b"));
         let first = cache.scenes(&[&a, &b]);
         let again = cache.scenes(&[&b]);
-        assert!(Arc::ptr_eq(&first[1], &again[0]), "the second build reuses the first's layout");
+        assert!(
+            Arc::ptr_eq(&first[1], &again[0]),
+            "the second build reuses the first's layout"
+        );
         assert_eq!(cache.size().0, 2);
 
         let none = LayoutCache::with_limit(0);

@@ -30,7 +30,9 @@ impl LineageGraph {
             index.insert(r, i);
         }
         for (i, e) in mesh.edges.iter().enumerate() {
-            let (Some(&from), Some(&to)) = (index.get(&e.from), index.get(&NodeRef::Product(e.to.clone()))) else { continue };
+            let (Some(&from), Some(&to)) = (index.get(&e.from), index.get(&NodeRef::Product(e.to.clone()))) else {
+                continue;
+            };
             graph.add_edge(from, to, i);
         }
         LineageGraph { graph, index }
@@ -150,7 +152,12 @@ pub fn port_edges(p: &Product) -> Vec<PortEdge> {
     for (port_index, (port, raw)) in p.outputs.iter().zip(&p.raw.output_ports).enumerate() {
         for ic in &raw.input_contracts {
             let Some(id) = &ic.id else { continue };
-            out.push(PortEdge { contract_id: id.clone(), version: ic.version.clone(), output_port: port.name.clone(), port_index });
+            out.push(PortEdge {
+                contract_id: id.clone(),
+                version: ic.version.clone(),
+                output_port: port.name.clone(),
+                port_index,
+            });
         }
     }
     out
@@ -169,7 +176,15 @@ pub struct FieldEdge {
 
 /// Fields of a schema object, nested ones and array items included.
 pub fn property_count(props: &[raw::Property]) -> usize {
-    props.iter().map(|p| 1 + property_count(&p.properties) + p.items.as_ref().map_or(0, |i| property_count(std::slice::from_ref(i.as_ref())))).sum()
+    props
+        .iter()
+        .map(|p| {
+            1 + property_count(&p.properties)
+                + p.items
+                    .as_ref()
+                    .map_or(0, |i| property_count(std::slice::from_ref(i.as_ref())))
+        })
+        .sum()
 }
 
 /// Field-level lineage hints of a contract, in schema order.
@@ -177,7 +192,11 @@ pub fn field_edges(c: &Contract) -> Vec<FieldEdge> {
     let mut out = Vec::new();
     let mut index = 0;
     for (i, o) in c.raw.schema.iter().enumerate() {
-        let name = o.name.clone().or_else(|| o.physical_name.clone()).unwrap_or_else(|| format!("object {}", i + 1));
+        let name = o
+            .name
+            .clone()
+            .or_else(|| o.physical_name.clone())
+            .unwrap_or_else(|| format!("object {}", i + 1));
         for p in &o.properties {
             collect_field_edges(p, &name, &mut index, &mut out);
         }
@@ -188,10 +207,18 @@ pub fn field_edges(c: &Contract) -> Vec<FieldEdge> {
 /// Paths are built exactly as the contract page's schema table builds them, so a field node
 /// can link to the table row's anchor; `index` counts every field walked.
 fn collect_field_edges(p: &raw::Property, parent: &str, index: &mut usize, out: &mut Vec<FieldEdge>) {
-    let name = p.name.clone().or_else(|| p.physical_name.clone()).unwrap_or_else(|| "(unnamed)".into());
+    let name = p
+        .name
+        .clone()
+        .or_else(|| p.physical_name.clone())
+        .unwrap_or_else(|| "(unnamed)".into());
     let path = format!("{parent}.{name}");
     for s in &p.transform_source_objects {
-        out.push(FieldEdge { source: s.clone(), field_path: path.clone(), index: *index });
+        out.push(FieldEdge {
+            source: s.clone(),
+            field_path: path.clone(),
+            index: *index,
+        });
     }
     *index += 1;
     for child in &p.properties {

@@ -70,9 +70,20 @@ pub struct Layered {
 /// Builds and orders the layered graph of boxes with the given sizes along and across the flow.
 pub fn build(boxes: &[(f64, f64)], edges: &[EdgeIn]) -> Layered {
     let (rank, reversed) = rank(boxes.len(), edges);
-    let mut g = Layered { nodes: Vec::new(), layers: Vec::new(), chains: Vec::new(), above: Vec::new(), below: Vec::new() };
+    let mut g = Layered {
+        nodes: Vec::new(),
+        layers: Vec::new(),
+        chains: Vec::new(),
+        above: Vec::new(),
+        below: Vec::new(),
+    };
     for (i, (t, b)) in boxes.iter().enumerate() {
-        g.push(VNode { kind: Kind::Box(i), layer: 2 * rank[i], thickness: *t, breadth: *b });
+        g.push(VNode {
+            kind: Kind::Box(i),
+            layer: 2 * rank[i],
+            thickness: *t,
+            breadth: *b,
+        });
     }
     let mut shared: BTreeMap<(usize, usize, &str), usize> = BTreeMap::new();
     for (i, e) in edges.iter().enumerate() {
@@ -93,19 +104,33 @@ pub fn build(boxes: &[(f64, f64)], edges: &[EdgeIn]) -> Layered {
                 match shared.get(&key) {
                     Some(id) => *id,
                     None => {
-                        let id = g.push(VNode { kind: Kind::Label, layer, thickness: e.label_size.0, breadth: e.label_size.1 });
+                        let id = g.push(VNode {
+                            kind: Kind::Label,
+                            layer,
+                            thickness: e.label_size.0,
+                            breadth: e.label_size.1,
+                        });
                         shared.insert(key, id);
                         own_label = Some(id);
                         id
                     }
                 }
             } else {
-                g.push(VNode { kind: Kind::Bend, layer, thickness: 0.0, breadth: 0.0 })
+                g.push(VNode {
+                    kind: Kind::Bend,
+                    layer,
+                    thickness: 0.0,
+                    breadth: 0.0,
+                })
             };
             chain.push(id);
         }
         chain.push(b);
-        g.chains.push(Some(Chain { nodes: chain, reversed: rev, label: own_label }));
+        g.chains.push(Some(Chain {
+            nodes: chain,
+            reversed: rev,
+            label: own_label,
+        }));
     }
     g.link();
     g.order();
@@ -157,10 +182,17 @@ impl Layered {
         let mut best = (self.crossings(&pos), self.layers.clone());
         for sweep in 0..SWEEPS {
             let down = sweep % 2 == 0;
-            let range: Vec<usize> = if down { (1..self.layers.len()).collect() } else { (0..self.layers.len().saturating_sub(1)).rev().collect() };
+            let range: Vec<usize> = if down {
+                (1..self.layers.len()).collect()
+            } else {
+                (0..self.layers.len().saturating_sub(1)).rev().collect()
+            };
             for l in range {
                 let fixed = if down { &self.above } else { &self.below };
-                let mut keyed: Vec<(f64, usize)> = self.layers[l].iter().map(|&v| (barycenter(&fixed[v], &pos).unwrap_or(pos[v] as f64), v)).collect();
+                let mut keyed: Vec<(f64, usize)> = self.layers[l]
+                    .iter()
+                    .map(|&v| (barycenter(&fixed[v], &pos).unwrap_or(pos[v] as f64), v))
+                    .collect();
                 keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
                 self.layers[l] = keyed.into_iter().map(|(_, v)| v).collect();
                 for (i, v) in self.layers[l].iter().enumerate() {
@@ -187,8 +219,10 @@ impl Layered {
             for l in 0..self.layers.len() {
                 for i in 1..self.layers[l].len() {
                     let (u, w) = (self.layers[l][i - 1], self.layers[l][i]);
-                    let now = pair_crossings(&self.above[u], &self.above[w], pos) + pair_crossings(&self.below[u], &self.below[w], pos);
-                    let swapped = pair_crossings(&self.above[w], &self.above[u], pos) + pair_crossings(&self.below[w], &self.below[u], pos);
+                    let now = pair_crossings(&self.above[u], &self.above[w], pos)
+                        + pair_crossings(&self.below[u], &self.below[w], pos);
+                    let swapped = pair_crossings(&self.above[w], &self.above[u], pos)
+                        + pair_crossings(&self.below[w], &self.below[u], pos);
                     if swapped < now {
                         self.layers[l].swap(i - 1, i);
                         pos[u] = i;
@@ -207,7 +241,10 @@ impl Layered {
     fn crossings(&self, pos: &[usize]) -> usize {
         (0..self.layers.len().saturating_sub(1))
             .map(|l| {
-                let mut segments: Vec<(usize, usize)> = self.layers[l].iter().flat_map(|&u| self.below[u].iter().map(move |&w| (pos[u], pos[w]))).collect();
+                let mut segments: Vec<(usize, usize)> = self.layers[l]
+                    .iter()
+                    .flat_map(|&u| self.below[u].iter().map(move |&w| (pos[u], pos[w])))
+                    .collect();
                 segments.sort_unstable();
                 inversions(segments.into_iter().map(|(_, w)| w).collect(), self.layers[l + 1].len())
             })
@@ -344,7 +381,12 @@ mod tests {
     use super::*;
 
     fn e(from: usize, to: usize) -> EdgeIn {
-        EdgeIn { from, to, label: String::new(), label_size: (0.0, 0.0) }
+        EdgeIn {
+            from,
+            to,
+            label: String::new(),
+            label_size: (0.0, 0.0),
+        }
     }
 
     #[test]
@@ -379,7 +421,12 @@ mod tests {
 
     #[test]
     fn edges_with_one_label_from_one_producer_share_it() {
-        let label = |from, to| EdgeIn { from, to, label: "orders v1".into(), label_size: (17.0, 60.0) };
+        let label = |from, to| EdgeIn {
+            from,
+            to,
+            label: "orders v1".into(),
+            label_size: (17.0, 60.0),
+        };
         let g = build(&[(30.0, 100.0); 3], &[label(0, 1), label(0, 2)]);
         let chains: Vec<&Chain> = g.chains.iter().flatten().collect();
         assert_eq!(chains[0].nodes[1], chains[1].nodes[1], "one label node");

@@ -53,7 +53,11 @@ pub struct Shape {
 impl Shape {
     pub fn of(spec: &Spec) -> Shape {
         Shape {
-            nodes: spec.nodes.iter().map(|n| (n.title.clone(), n.subtitle.clone())).collect(),
+            nodes: spec
+                .nodes
+                .iter()
+                .map(|n| (n.title.clone(), n.subtitle.clone()))
+                .collect(),
             edges: spec.edges.iter().map(|e| (e.from, e.to, e.label.clone())).collect(),
             left_to_right: spec.left_to_right,
         }
@@ -109,8 +113,18 @@ const BOX_PAD_X: f64 = 12.0;
 const MIN_BOX_W: f64 = 96.0;
 const MARGIN: f64 = 8.0;
 /// Spacing when layers run top to bottom: boxes side by side need more room than stacked.
-const GAPS_DOWN: Gaps = Gaps { boxes: 24.0, label: 12.0, bend: 10.0, flow: 22.0 };
-const GAPS_RIGHT: Gaps = Gaps { boxes: 16.0, label: 8.0, bend: 8.0, flow: 34.0 };
+const GAPS_DOWN: Gaps = Gaps {
+    boxes: 24.0,
+    label: 12.0,
+    bend: 10.0,
+    flow: 22.0,
+};
+const GAPS_RIGHT: Gaps = Gaps {
+    boxes: 16.0,
+    label: 8.0,
+    bend: 8.0,
+    flow: 34.0,
+};
 /// Diagrams wider than this (px) are tried in the other orientation too.
 const WIDE: f64 = 900.0;
 
@@ -122,7 +136,11 @@ pub fn lay_out(shape: &Shape) -> Scene {
         return scene;
     }
     let turned = lay_out_as(shape, !shape.left_to_right);
-    if turned.width < scene.width { turned } else { scene }
+    if turned.width < scene.width {
+        turned
+    } else {
+        scene
+    }
 }
 
 /// Lays out a diagram in the given orientation.
@@ -133,7 +151,12 @@ pub fn lay_out_as(shape: &Shape, left_to_right: bool) -> Scene {
     let edges: Vec<EdgeIn> = shape
         .edges
         .iter()
-        .map(|(from, to, label)| EdgeIn { from: *from, to: *to, label: label.clone(), label_size: flow(label_size(label)) })
+        .map(|(from, to, label)| EdgeIn {
+            from: *from,
+            to: *to,
+            label: label.clone(),
+            label_size: flow(label_size(label)),
+        })
         .collect();
     let g = layers::build(&boxes, &edges);
     let placed = place::place(&g, if left_to_right { GAPS_RIGHT } else { GAPS_DOWN });
@@ -146,13 +169,33 @@ pub fn lay_out_as(shape: &Shape, left_to_right: bool) -> Scene {
             (u - t / 2.0, u + t / 2.0, v - b / 2.0, v + b / 2.0)
         })
         .collect();
-    let xy = |(u, v): (f64, f64)| if left_to_right { Point2 { x: u, y: v } } else { Point2 { x: v, y: u } };
+    let xy = |(u, v): (f64, f64)| {
+        if left_to_right {
+            Point2 { x: u, y: v }
+        } else {
+            Point2 { x: v, y: u }
+        }
+    };
     let routes = route::route_all(&g, &placed, &extents);
     let mut scene = Scene {
         left_to_right,
-        nodes: extents.iter().map(|e| (xy((e.0, e.2)), xy((e.1 - e.0, e.3 - e.2)))).collect(),
-        edges: routes.into_iter().map(|r| r.map(|pts| pts.into_iter().map(xy).collect())).collect(),
-        labels: g.chains.iter().map(|c| c.as_ref().and_then(|c| c.label).map(|l| xy((placed.bands[g.nodes[l].layer].centre(), placed.across[l])))).collect(),
+        nodes: extents
+            .iter()
+            .map(|e| (xy((e.0, e.2)), xy((e.1 - e.0, e.3 - e.2))))
+            .collect(),
+        edges: routes
+            .into_iter()
+            .map(|r| r.map(|pts| pts.into_iter().map(xy).collect()))
+            .collect(),
+        labels: g
+            .chains
+            .iter()
+            .map(|c| {
+                c.as_ref()
+                    .and_then(|c| c.label)
+                    .map(|l| xy((placed.bands[g.nodes[l].layer].centre(), placed.across[l])))
+            })
+            .collect(),
         ..Scene::default()
     };
     scene.normalise(shape);
@@ -166,7 +209,11 @@ pub fn node_size(n: &SpecNode) -> (f64, f64) {
 /// Width and height of a node's box.
 pub fn box_size(title: &str, subtitle: &str) -> (f64, f64) {
     let title = text_width(title, TITLE_PX, true);
-    let sub = if subtitle.is_empty() { 0.0 } else { text_width(subtitle, SUB_PX, false) };
+    let sub = if subtitle.is_empty() {
+        0.0
+    } else {
+        text_width(subtitle, SUB_PX, false)
+    };
     let w = (title.max(sub) + 2.0 * BOX_PAD_X).max(MIN_BOX_W).ceil();
     let h = if subtitle.is_empty() { 30.0 } else { 44.0 };
     (w, h)
@@ -202,15 +249,30 @@ pub fn text_width(s: &str, px: f64, bold: bool) -> f64 {
 impl Scene {
     /// Moves the drawing so its bounding box (boxes, routes, labels) starts at the margin.
     fn normalise(&mut self, shape: &Shape) {
-        let mut min = Point2 { x: f64::MAX, y: f64::MAX };
-        let mut max = Point2 { x: f64::MIN, y: f64::MIN };
+        let mut min = Point2 {
+            x: f64::MAX,
+            y: f64::MAX,
+        };
+        let mut max = Point2 {
+            x: f64::MIN,
+            y: f64::MIN,
+        };
         let mut grow = |p: Point2| {
-            min = Point2 { x: min.x.min(p.x), y: min.y.min(p.y) };
-            max = Point2 { x: max.x.max(p.x), y: max.y.max(p.y) };
+            min = Point2 {
+                x: min.x.min(p.x),
+                y: min.y.min(p.y),
+            };
+            max = Point2 {
+                x: max.x.max(p.x),
+                y: max.y.max(p.y),
+            };
         };
         for (xy, size) in &self.nodes {
             grow(*xy);
-            grow(Point2 { x: xy.x + size.x, y: xy.y + size.y });
+            grow(Point2 {
+                x: xy.x + size.x,
+                y: xy.y + size.y,
+            });
         }
         for path in self.edges.iter().flatten() {
             path.iter().for_each(|p| grow(*p));
@@ -218,8 +280,14 @@ impl Scene {
         for (i, c) in self.labels.iter().enumerate() {
             if let Some(c) = c {
                 let (w, h) = label_size(&shape.edges[i].2);
-                grow(Point2 { x: c.x - w / 2.0, y: c.y - h / 2.0 });
-                grow(Point2 { x: c.x + w / 2.0, y: c.y + h / 2.0 });
+                grow(Point2 {
+                    x: c.x - w / 2.0,
+                    y: c.y - h / 2.0,
+                });
+                grow(Point2 {
+                    x: c.x + w / 2.0,
+                    y: c.y + h / 2.0,
+                });
             }
         }
         if min.x > max.x {

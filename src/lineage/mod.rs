@@ -21,8 +21,8 @@ mod tests;
 use crate::config::LineageConfig;
 use crate::model::{ContractKey, Mesh};
 use crate::render::urls::{root_prefix, Urls};
-use graph::LineageGraph;
 pub use cache::LayoutCache;
+use graph::LineageGraph;
 use layout::{Shape, Spec};
 use petgraph::Direction;
 use rayon::prelude::*;
@@ -107,11 +107,33 @@ impl Lineage {
         let graph = LineageGraph::build(mesh);
         let sc = SpecCtx::new(mesh, urls, &graph);
         let jobs = jobs(&sc, cfg);
-        let sources = mesh.contracts.values().flat_map(graph::field_edges).map(|e| e.source).collect::<std::collections::BTreeSet<_>>();
-        let sources = sources.into_iter().map(|s| { let href = sc.source_href(&s); (s, href) }).collect();
+        let sources = mesh
+            .contracts
+            .values()
+            .flat_map(graph::field_edges)
+            .map(|e| e.source)
+            .collect::<std::collections::BTreeSet<_>>();
+        let sources = sources
+            .into_iter()
+            .map(|s| {
+                let href = sc.source_href(&s);
+                (s, href)
+            })
+            .collect();
         let drawings = draw_all(jobs, cfg, layouts);
-        let impact = mesh.products.keys().collect::<Vec<_>>().par_iter().map(|id| ((*id).clone(), impact(mesh, &graph, id))).collect();
-        Lineage { graph, drawings, impact, sources }
+        let impact = mesh
+            .products
+            .keys()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|id| ((*id).clone(), impact(mesh, &graph, id)))
+            .collect();
+        Lineage {
+            graph,
+            drawings,
+            impact,
+            sources,
+        }
     }
 
     /// The page (and anchor) of a source object named in `transformSourceObjects`, when one
@@ -149,7 +171,10 @@ pub fn diagram_specs(mesh: &Mesh, urls: &Urls) -> Vec<(String, Spec)> {
     let cfg = &mesh.config.lineage;
     let graph = LineageGraph::build(mesh);
     let jobs = jobs(&SpecCtx::new(mesh, urls, &graph), cfg);
-    jobs.into_iter().filter(|j| !over_cap(&j.spec, cfg) && !j.spec.nodes.is_empty()).map(|j| (format!("{:?}", j.key), j.spec)).collect()
+    jobs.into_iter()
+        .filter(|j| !over_cap(&j.spec, cfg) && !j.spec.nodes.is_empty())
+        .map(|j| (format!("{:?}", j.key), j.spec))
+        .collect()
 }
 
 fn over_cap(spec: &Spec, cfg: &LineageConfig) -> bool {
@@ -165,28 +190,68 @@ fn jobs(sc: &SpecCtx, cfg: &LineageConfig) -> Vec<Job> {
         let page = sc.urls.product(&p.id).unwrap_or_default().to_string();
         if let Some(spec) = sc.product(&p.id, cfg.depth) {
             let title = format!("Lineage of {}: {} hops up- and downstream", p.name, cfg.depth);
-            jobs.push(Job { key: Key::Product(p.id.clone()), spec, page_url: page.clone(), id: "lin-product", title });
+            jobs.push(Job {
+                key: Key::Product(p.id.clone()),
+                spec,
+                page_url: page.clone(),
+                id: "lin-product",
+                title,
+            });
         }
         if let Some(spec) = sc.ports(p) {
             let title = format!("Input contracts feeding the output ports of {}", p.name);
-            jobs.push(Job { key: Key::Ports(p.id.clone()), spec, page_url: page, id: "lin-ports", title });
+            jobs.push(Job {
+                key: Key::Ports(p.id.clone()),
+                spec,
+                page_url: page,
+                id: "lin-ports",
+                title,
+            });
         }
     }
     for d in mesh.domains.keys() {
         let page = sc.urls.domain(d).unwrap_or_default().to_string();
         let title = format!("Products of the {d} domain and the products they exchange data with");
-        jobs.push(Job { key: Key::Domain(d.clone()), spec: sc.domain(d), page_url: page, id: "lin-domain", title });
+        jobs.push(Job {
+            key: Key::Domain(d.clone()),
+            spec: sc.domain(d),
+            page_url: page,
+            id: "lin-domain",
+            title,
+        });
     }
     for c in mesh.contracts.values() {
         if let Some(spec) = sc.fields(c) {
             let page = sc.urls.contract(&c.key).unwrap_or_default().to_string();
             let title = format!("Field-level lineage of {} {}", c.name, c.key.version);
-            jobs.push(Job { key: Key::Contract(c.key.clone()), spec, page_url: page, id: "lin-fields", title });
+            jobs.push(Job {
+                key: Key::Contract(c.key.clone()),
+                spec,
+                page_url: page,
+                id: "lin-fields",
+                title,
+            });
         }
     }
-    let map = |key, spec, id, title: &str| Job { key, spec, page_url: MAP_URL.to_string(), id, title: title.to_string() };
-    jobs.push(map(Key::MapDomains, sc.domains(), "lin-map-domains", "Data flows between domains"));
-    jobs.push(map(Key::MapProducts, sc.all_products(), "lin-map-products", "Every product of the mesh and its lineage"));
+    let map = |key, spec, id, title: &str| Job {
+        key,
+        spec,
+        page_url: MAP_URL.to_string(),
+        id,
+        title: title.to_string(),
+    };
+    jobs.push(map(
+        Key::MapDomains,
+        sc.domains(),
+        "lin-map-domains",
+        "Data flows between domains",
+    ));
+    jobs.push(map(
+        Key::MapProducts,
+        sc.all_products(),
+        "lin-map-products",
+        "Every product of the mesh and its lineage",
+    ));
     jobs
 }
 
@@ -208,7 +273,13 @@ fn draw_all(jobs: Vec<Job>, cfg: &LineageConfig, layouts: &LayoutCache) -> BTree
         .zip(slots)
         .map(|(job, slot)| {
             let drawing = match slot {
-                Some(i) => Drawing::Svg(svg::write(&job.spec, &scenes[i], job.id, &root_prefix(&job.page_url), &job.title)),
+                Some(i) => Drawing::Svg(svg::write(
+                    &job.spec,
+                    &scenes[i],
+                    job.id,
+                    &root_prefix(&job.page_url),
+                    &job.title,
+                )),
                 None => note(&job.spec, cfg),
             };
             (job.key, drawing)
@@ -230,14 +301,20 @@ fn note(spec: &Spec, cfg: &LineageConfig) -> Drawing {
 }
 
 fn impact(mesh: &Mesh, graph: &LineageGraph, id: &str) -> Impact {
-    let Some(start) = graph.product(id) else { return Impact::default() };
+    let Some(start) = graph.product(id) else {
+        return Impact::default();
+    };
     let reached = graph.walk(start, Direction::Outgoing, usize::MAX);
     let mut teams: BTreeMap<Option<String>, usize> = BTreeMap::new();
     let mut products = Vec::new();
     let mut hops: Vec<usize> = Vec::new();
     for (n, depth) in &reached {
-        let crate::model::NodeRef::Product(pid) = graph.weight(*n) else { continue };
-        *teams.entry(mesh.products.get(pid).and_then(|p| p.team.clone())).or_default() += 1;
+        let crate::model::NodeRef::Product(pid) = graph.weight(*n) else {
+            continue;
+        };
+        *teams
+            .entry(mesh.products.get(pid).and_then(|p| p.team.clone()))
+            .or_default() += 1;
         if hops.len() < *depth {
             hops.resize(*depth, 0);
         }
@@ -246,5 +323,10 @@ fn impact(mesh: &Mesh, graph: &LineageGraph, id: &str) -> Impact {
             products.push((pid.clone(), *depth));
         }
     }
-    Impact { total: teams.values().sum(), products, teams: teams.into_iter().collect(), hops }
+    Impact {
+        total: teams.values().sum(),
+        products,
+        teams: teams.into_iter().collect(),
+        hops,
+    }
 }

@@ -57,7 +57,10 @@ fn bands(g: &Layered, across: &[f64], gaps: Gaps) -> Vec<Band> {
     let mut u = 0.0;
     for (l, layer) in g.layers.iter().enumerate() {
         if l > 0 {
-            let step = g.layers[l - 1].iter().flat_map(|v| g.below[*v].iter().map(move |w| (across[*v] - across[*w]).abs())).fold(0.0, f64::max);
+            let step = g.layers[l - 1]
+                .iter()
+                .flat_map(|v| g.below[*v].iter().map(move |w| (across[*v] - across[*w]).abs()))
+                .fold(0.0, f64::max);
             u += (step * STEEPNESS).clamp(gaps.flow, 3.0 * gaps.flow).round();
         }
         let thick = layer.iter().map(|v| g.nodes[*v].thickness).fold(0.0, f64::max);
@@ -130,9 +133,15 @@ fn fit_layer(g: &Layered, l: usize, across: &mut [f64], gaps: Gaps, from_above: 
             weight += p;
         }
         // A node with no neighbours there stays put, lightly held.
-        targets.push(if weight > 0.0 { (sum / weight, weight) } else { (across[v], 0.1) });
+        targets.push(if weight > 0.0 {
+            (sum / weight, weight)
+        } else {
+            (across[v], 0.1)
+        });
     }
-    let seps: Vec<f64> = (1..layer.len()).map(|i| separation(g, layer[i - 1], layer[i], gaps)).collect();
+    let seps: Vec<f64> = (1..layer.len())
+        .map(|i| separation(g, layer[i - 1], layer[i], gaps))
+        .collect();
     for (v, x) in layer.iter().zip(fit(&targets, &seps)) {
         across[*v] = x;
     }

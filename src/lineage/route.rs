@@ -62,7 +62,10 @@ fn ports(g: &Layered, p: &Placed, boxes: &[Extent]) -> BTreeMap<(usize, usize), 
     for chain in g.chains.iter().flatten() {
         let n = chain.nodes.len();
         sides.entry((chain.nodes[0], true)).or_default().push(chain.nodes[1]);
-        sides.entry((chain.nodes[n - 1], false)).or_default().push(chain.nodes[n - 2]);
+        sides
+            .entry((chain.nodes[n - 1], false))
+            .or_default()
+            .push(chain.nodes[n - 2]);
     }
     let mut out = BTreeMap::new();
     for ((node, _), mut next) in sides {
@@ -70,7 +73,11 @@ fn ports(g: &Layered, p: &Placed, boxes: &[Extent]) -> BTreeMap<(usize, usize), 
         next.dedup();
         // Clear of the rounded corners.
         let (lo, hi) = (boxes[node].2 + CORNER, boxes[node].3 - CORNER);
-        let gap = if next.len() > 1 { PORT_GAP.min((hi - lo) / (next.len() - 1) as f64) } else { 0.0 };
+        let gap = if next.len() > 1 {
+            PORT_GAP.min((hi - lo) / (next.len() - 1) as f64)
+        } else {
+            0.0
+        };
         // In line with where the edge heads when that is along this side; otherwise at its
         // place in an even spread, so edges from afar do not crowd a corner.
         let k = next.len() as f64;
@@ -79,14 +86,27 @@ fn ports(g: &Layered, p: &Placed, boxes: &[Extent]) -> BTreeMap<(usize, usize), 
             .enumerate()
             .map(|(j, n)| {
                 let v = p.across[*n];
-                (if (lo..=hi).contains(&v) { v } else { lo + (hi - lo) * (j as f64 + 1.0) / (k + 1.0) }, 1.0)
+                (
+                    if (lo..=hi).contains(&v) {
+                        v
+                    } else {
+                        lo + (hi - lo) * (j as f64 + 1.0) / (k + 1.0)
+                    },
+                    1.0,
+                )
             })
             .collect();
         let mut at = fit(&targets, &vec![gap; next.len().saturating_sub(1)]);
         // Slide the row of ports back onto the side (its span fits by the choice of gap).
         let first = at.first().copied().unwrap_or(lo);
         let last = at.last().copied().unwrap_or(hi);
-        let shift = if first < lo { lo - first } else if last > hi { hi - last } else { 0.0 };
+        let shift = if first < lo {
+            lo - first
+        } else if last > hi {
+            hi - last
+        } else {
+            0.0
+        };
         at.iter_mut().for_each(|v| *v = (*v + shift).clamp(lo, hi));
         for (n, v) in next.into_iter().zip(at) {
             out.insert((node, n), v);

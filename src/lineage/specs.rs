@@ -35,8 +35,18 @@ impl<'a> SpecCtx<'a> {
     pub fn new(mesh: &'a Mesh, urls: &'a Urls, graph: &'a LineageGraph) -> Self {
         let mut domains: BTreeSet<&str> = mesh.domains.keys().map(String::as_str).collect();
         domains.extend(mesh.products.values().filter_map(|p| p.domain.as_deref()));
-        let colours = domains.into_iter().enumerate().map(|(i, d)| (d.to_string(), i % PALETTE)).collect();
-        SpecCtx { mesh, urls, graph, colours, objects: object_index(mesh) }
+        let colours = domains
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| (d.to_string(), i % PALETTE))
+            .collect();
+        SpecCtx {
+            mesh,
+            urls,
+            graph,
+            colours,
+            objects: object_index(mesh),
+        }
     }
 
     fn domain_class(&self, domain: Option<&str>) -> String {
@@ -47,31 +57,57 @@ impl<'a> SpecCtx<'a> {
     }
 
     fn domain_name(&self, id: &str) -> String {
-        self.mesh.domains.get(id).map(|d| d.name.clone()).unwrap_or_else(|| id.to_string())
+        self.mesh
+            .domains
+            .get(id)
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| id.to_string())
     }
 
     fn product_node(&self, p: &Product, focus: bool) -> SpecNode {
         let domain = p.domain.as_deref().map(|d| self.domain_name(d));
         let mut sub = domain.clone().unwrap_or_else(|| "no domain".into());
         if matches!(p.status.as_str(), "deprecated" | "retired" | "draft" | "proposed") {
-            let mark = if p.status == "draft" || p.status == "proposed" { "" } else { "⚠ " };
+            let mark = if p.status == "draft" || p.status == "proposed" {
+                ""
+            } else {
+                "⚠ "
+            };
             sub = format!("{sub} · {mark}{}", p.status);
         }
-        let team = p.team.as_deref().and_then(|t| self.mesh.teams.get(t)).map(|t| t.name.as_str()).or(p.team.as_deref());
+        let team = p
+            .team
+            .as_deref()
+            .and_then(|t| self.mesh.teams.get(t))
+            .map(|t| t.name.as_str())
+            .or(p.team.as_deref());
         let tooltip = format!(
             "{} ({}) · domain: {} · owner: {} · status: {}",
-            p.name, p.id, domain.as_deref().unwrap_or("none"), team.unwrap_or("none declared"), p.status
+            p.name,
+            p.id,
+            domain.as_deref().unwrap_or("none"),
+            team.unwrap_or("none declared"),
+            p.status
         );
         let mut class = format!("{} st-{}", self.domain_class(p.domain.as_deref()), slugify(&p.status));
         if focus {
             class.push_str(" focus");
         }
-        SpecNode { title: shorten(&p.name), subtitle: shorten(&sub), href: self.urls.product(&p.id).map(str::to_string), class, tooltip }
+        SpecNode {
+            title: shorten(&p.name),
+            subtitle: shorten(&sub),
+            href: self.urls.product(&p.id).map(str::to_string),
+            class,
+            tooltip,
+        }
     }
 
     fn external_node(&self, cid: &str) -> SpecNode {
         let key = self.mesh.find_contract(cid, None);
-        let name = key.and_then(|k| self.mesh.contracts.get(k)).map(|c| c.name.as_str()).unwrap_or(cid);
+        let name = key
+            .and_then(|k| self.mesh.contracts.get(k))
+            .map(|c| c.name.as_str())
+            .unwrap_or(cid);
         // Titled by contract id, as the edge labels are: contract names of sources tend to be
         // long ("… (source system)") and the whole name is in the tooltip.
         SpecNode {
@@ -87,7 +123,12 @@ impl<'a> SpecCtx<'a> {
         match r {
             NodeRef::Product(id) => match self.mesh.products.get(id) {
                 Some(p) => self.product_node(p, focus),
-                None => SpecNode { title: shorten(id), class: "dom-none".into(), tooltip: id.clone(), ..SpecNode::default() },
+                None => SpecNode {
+                    title: shorten(id),
+                    class: "dom-none".into(),
+                    tooltip: id.clone(),
+                    ..SpecNode::default()
+                },
             },
             NodeRef::External(cid) => self.external_node(cid),
         }
@@ -116,9 +157,17 @@ impl<'a> SpecCtx<'a> {
     }
 
     /// The nodes (in index order) and the given graph edges between them.
-    fn subgraph_spec(&self, nodes: &BTreeSet<NodeIndex>, edges: &[petgraph::graph::EdgeIndex], focus: Option<NodeIndex>) -> Spec {
+    fn subgraph_spec(
+        &self,
+        nodes: &BTreeSet<NodeIndex>,
+        edges: &[petgraph::graph::EdgeIndex],
+        focus: Option<NodeIndex>,
+    ) -> Spec {
         let order: BTreeMap<NodeIndex, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-        let spec_nodes = nodes.iter().map(|n| self.node(self.graph.weight(*n), Some(*n) == focus)).collect();
+        let spec_nodes = nodes
+            .iter()
+            .map(|n| self.node(self.graph.weight(*n), Some(*n) == focus))
+            .collect();
         let spec_edges = edges
             .iter()
             .map(|e| {
@@ -126,7 +175,11 @@ impl<'a> SpecCtx<'a> {
                 self.contract_edge(&self.mesh.edges[self.graph.mesh_edge(*e)], order[&a], order[&b])
             })
             .collect();
-        Spec { nodes: spec_nodes, edges: spec_edges, left_to_right: false }
+        Spec {
+            nodes: spec_nodes,
+            edges: spec_edges,
+            left_to_right: false,
+        }
     }
 
     /// A product's neighbourhood: `depth` hops up- and downstream, the product highlighted.
@@ -140,16 +193,28 @@ impl<'a> SpecCtx<'a> {
     /// A domain's products and the products (or sources) they exchange data with directly;
     /// only edges touching the domain are drawn.
     pub fn domain(&self, domain: &str) -> Spec {
-        let inside: BTreeSet<NodeIndex> = self.mesh.index.products_by_domain.get(domain).into_iter().flatten()
-            .filter_map(|id| self.graph.product(id)).collect();
+        let inside: BTreeSet<NodeIndex> = self
+            .mesh
+            .index
+            .products_by_domain
+            .get(domain)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.graph.product(id))
+            .collect();
         let mut nodes = inside.clone();
         for n in &inside {
             nodes.extend(self.graph.neighbourhood(*n, 1));
         }
-        let edges: Vec<_> = self.graph.edges_within(&nodes).into_iter().filter(|e| {
-            let (a, b) = self.graph.ends(*e);
-            inside.contains(&a) || inside.contains(&b)
-        }).collect();
+        let edges: Vec<_> = self
+            .graph
+            .edges_within(&nodes)
+            .into_iter()
+            .filter(|e| {
+                let (a, b) = self.graph.ends(*e);
+                inside.contains(&a) || inside.contains(&b)
+            })
+            .collect();
         self.subgraph_spec(&nodes, &edges, None)
     }
 
@@ -174,32 +239,54 @@ impl<'a> SpecCtx<'a> {
             return self.domains_two_sided(&links);
         }
         let order: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, d)| (d.as_str(), i)).collect();
-        let nodes = ids.iter().map(|d| {
-            let count = self.mesh.index.products_by_domain.get(*d).map_or(0, Vec::len);
-            self.domain_node(d, format!("{count} product{}", plural(count)))
-        }).collect();
-        let edges = links.iter().map(|((a, b), n)| SpecEdge {
-            label: format!("{n} link{}", plural(*n)),
-            ..self.domain_edge(a, b, *n, order[a.as_str()], order[b.as_str()])
-        }).collect();
-        Spec { nodes, edges, left_to_right: true }
+        let nodes = ids
+            .iter()
+            .map(|d| {
+                let count = self.mesh.index.products_by_domain.get(*d).map_or(0, Vec::len);
+                self.domain_node(d, format!("{count} product{}", plural(count)))
+            })
+            .collect();
+        let edges = links
+            .iter()
+            .map(|((a, b), n)| SpecEdge {
+                label: format!("{n} link{}", plural(*n)),
+                ..self.domain_edge(a, b, *n, order[a.as_str()], order[b.as_str()])
+            })
+            .collect();
+        Spec {
+            nodes,
+            edges,
+            left_to_right: true,
+        }
     }
 
     /// Producing domains on the left, consuming domains on the right, unlabelled edges.
     fn domains_two_sided(&self, links: &BTreeMap<(String, String), usize>) -> Spec {
-        let mut spec = Spec { left_to_right: true, ..Spec::default() };
+        let mut spec = Spec {
+            left_to_right: true,
+            ..Spec::default()
+        };
         let mut sides: BTreeMap<(bool, &str), usize> = BTreeMap::new();
         for (consumer, pick) in [(false, 0), (true, 1)] {
             let mut peers: BTreeMap<&str, usize> = BTreeMap::new();
             for pair in links.keys() {
-                *peers.entry(if pick == 0 { pair.0.as_str() } else { pair.1.as_str() }).or_default() += 1;
+                *peers
+                    .entry(if pick == 0 { pair.0.as_str() } else { pair.1.as_str() })
+                    .or_default() += 1;
             }
             for (d, n) in peers {
-                let subtitle = if consumer { format!("fed by {n} domain{}", plural(n)) } else { format!("feeds {n} domain{}", plural(n)) };
+                let subtitle = if consumer {
+                    format!("fed by {n} domain{}", plural(n))
+                } else {
+                    format!("feeds {n} domain{}", plural(n))
+                };
                 sides.insert((consumer, d), push(&mut spec, self.domain_node(d, subtitle)));
             }
         }
-        spec.edges = links.iter().map(|((a, b), n)| self.domain_edge(a, b, *n, sides[&(false, a.as_str())], sides[&(true, b.as_str())])).collect();
+        spec.edges = links
+            .iter()
+            .map(|((a, b), n)| self.domain_edge(a, b, *n, sides[&(false, a.as_str())], sides[&(true, b.as_str())]))
+            .collect();
         spec
     }
 
@@ -222,7 +309,12 @@ impl<'a> SpecCtx<'a> {
             label: String::new(),
             href: None,
             class: format!("w-{}", weight_class(n)),
-            tooltip: format!("{} → {}: {n} product link{}", self.domain_name(a), self.domain_name(b), plural(n)),
+            tooltip: format!(
+                "{} → {}: {n} product link{}",
+                self.domain_name(a),
+                self.domain_name(b),
+                plural(n)
+            ),
         }
     }
 
@@ -232,27 +324,54 @@ impl<'a> SpecCtx<'a> {
         if edges.is_empty() {
             return None;
         }
-        let mut spec = Spec { left_to_right: true, ..Spec::default() };
+        let mut spec = Spec {
+            left_to_right: true,
+            ..Spec::default()
+        };
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for e in &edges {
-            let label = match &e.version { Some(v) => format!("{} {}", e.contract_id, ver(v)), None => e.contract_id.clone() };
+            let label = match &e.version {
+                Some(v) => format!("{} {}", e.contract_id, ver(v)),
+                None => e.contract_id.clone(),
+            };
             let key = self.mesh.find_contract(&e.contract_id, e.version.as_deref());
-            let from = *seen.entry(format!("c:{label}")).or_insert_with(|| push(&mut spec, SpecNode {
-                subtitle: "input contract".into(),
-                href: key.and_then(|k| self.urls.contract(k)).map(str::to_string),
-                class: "port-in".into(),
-                tooltip: format!("Input contract {label}"),
-                title: shorten(&label),
-            }));
-            let href = port_href(self.urls.product(&p.id).unwrap_or_default(), p.inputs.len(), e.port_index, &e.output_port, self.mesh.config.pages.size);
-            let to = *seen.entry(format!("p:{}", e.output_port)).or_insert_with(|| push(&mut spec, SpecNode {
-                subtitle: "output port".into(),
-                href: Some(href),
-                class: "port-out".into(),
-                tooltip: format!("Output port {} of {}", e.output_port, p.name),
-                title: shorten(&e.output_port),
-            }));
-            spec.edges.push(SpecEdge { from, to, tooltip: format!("{label} feeds output port {}", e.output_port), ..SpecEdge::default() });
+            let from = *seen.entry(format!("c:{label}")).or_insert_with(|| {
+                push(
+                    &mut spec,
+                    SpecNode {
+                        subtitle: "input contract".into(),
+                        href: key.and_then(|k| self.urls.contract(k)).map(str::to_string),
+                        class: "port-in".into(),
+                        tooltip: format!("Input contract {label}"),
+                        title: shorten(&label),
+                    },
+                )
+            });
+            let href = port_href(
+                self.urls.product(&p.id).unwrap_or_default(),
+                p.inputs.len(),
+                e.port_index,
+                &e.output_port,
+                self.mesh.config.pages.size,
+            );
+            let to = *seen.entry(format!("p:{}", e.output_port)).or_insert_with(|| {
+                push(
+                    &mut spec,
+                    SpecNode {
+                        subtitle: "output port".into(),
+                        href: Some(href),
+                        class: "port-out".into(),
+                        tooltip: format!("Output port {} of {}", e.output_port, p.name),
+                        title: shorten(&e.output_port),
+                    },
+                )
+            });
+            spec.edges.push(SpecEdge {
+                from,
+                to,
+                tooltip: format!("{label} feeds output port {}", e.output_port),
+                ..SpecEdge::default()
+            });
         }
         Some(spec)
     }
@@ -263,29 +382,47 @@ impl<'a> SpecCtx<'a> {
         if edges.is_empty() {
             return None;
         }
-        let mut spec = Spec { left_to_right: true, ..Spec::default() };
+        let mut spec = Spec {
+            left_to_right: true,
+            ..Spec::default()
+        };
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for e in &edges {
-            let from = *seen.entry(format!("s:{}", e.source)).or_insert_with(|| push(&mut spec, SpecNode {
-                title: shorten(&e.source),
-                subtitle: "source object".into(),
-                href: self.source_href(&e.source),
-                class: "field-src".into(),
-                tooltip: format!("Source object {}", e.source),
-            }));
+            let from = *seen.entry(format!("s:{}", e.source)).or_insert_with(|| {
+                push(
+                    &mut spec,
+                    SpecNode {
+                        title: shorten(&e.source),
+                        subtitle: "source object".into(),
+                        href: self.source_href(&e.source),
+                        class: "field-src".into(),
+                        tooltip: format!("Source object {}", e.source),
+                    },
+                )
+            });
             let anchor = format!("field-{}", slugify(&e.field_path));
             let href = match (self.urls.contract(&c.key), page_of(e.index, self.mesh)) {
                 (Some(url), page) if page > 1 => field_url(url, e.index, self.mesh.config.pages.size, &anchor),
                 _ => format!("#{anchor}"),
             };
-            let to = *seen.entry(format!("f:{}", e.field_path)).or_insert_with(|| push(&mut spec, SpecNode {
-                title: shorten(&e.field_path),
-                subtitle: "field".into(),
-                href: Some(href),
-                class: "field".into(),
-                tooltip: format!("Field {} of {}", e.field_path, c.name),
-            }));
-            spec.edges.push(SpecEdge { from, to, tooltip: format!("{} feeds {}", e.source, e.field_path), ..SpecEdge::default() });
+            let to = *seen.entry(format!("f:{}", e.field_path)).or_insert_with(|| {
+                push(
+                    &mut spec,
+                    SpecNode {
+                        title: shorten(&e.field_path),
+                        subtitle: "field".into(),
+                        href: Some(href),
+                        class: "field".into(),
+                        tooltip: format!("Field {} of {}", e.field_path, c.name),
+                    },
+                )
+            });
+            spec.edges.push(SpecEdge {
+                from,
+                to,
+                tooltip: format!("{} feeds {}", e.source, e.field_path),
+                ..SpecEdge::default()
+            });
         }
         Some(spec)
     }
@@ -301,7 +438,12 @@ impl<'a> SpecCtx<'a> {
                 let key = self.mesh.find_contract(id, None)?;
                 let url = self.urls.contract(key)?;
                 let start = hits.get(key).copied().unwrap_or(0);
-                return Some(field_url(url, start, self.mesh.config.pages.size, &format!("schema-{}", slugify(name))));
+                return Some(field_url(
+                    url,
+                    start,
+                    self.mesh.config.pages.size,
+                    &format!("schema-{}", slugify(name)),
+                ));
             }
         }
         None
@@ -309,7 +451,11 @@ impl<'a> SpecCtx<'a> {
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// An output port's section on the product page, or its row on the product's ports pages
@@ -359,7 +505,11 @@ fn weight_class(n: usize) -> usize {
 
 /// "v1.2.0" whether or not the descriptor wrote the "v" (as the templates' `ver`).
 pub fn ver(v: &str) -> String {
-    if v.starts_with('v') { v.to_string() } else { format!("v{v}") }
+    if v.starts_with('v') {
+        v.to_string()
+    } else {
+        format!("v{v}")
+    }
 }
 
 pub fn shorten(s: &str) -> String {

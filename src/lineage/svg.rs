@@ -27,7 +27,11 @@ pub fn write(spec: &Spec, scene: &Scene, id: &str, root: &str, title: &str) -> S
     out.push_str("<g class=\"lin-edges\">");
     for (i, e) in spec.edges.iter().enumerate() {
         if let Some(path) = &scene.edges[i] {
-            let class = if e.class.is_empty() { "lin-edge".to_string() } else { format!("lin-edge {}", e.class) };
+            let class = if e.class.is_empty() {
+                "lin-edge".to_string()
+            } else {
+                format!("lin-edge {}", e.class)
+            };
             let _ = write!(
                 out,
                 "<path class=\"{}\" d=\"{}\" marker-end=\"url(#{id}-head)\"><title>{}</title></path>",
@@ -76,14 +80,27 @@ fn path_data(points: &[Point2], ltr: bool) -> String {
 /// One decimal is below a pixel's width and keeps the markup short.
 fn n(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;
-    if r == r.trunc() { format!("{}", r as i64) } else { format!("{r:.1}") }
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
 }
 
 fn open_link(out: &mut String, href: Option<&str>, root: &str, class: &str) -> &'static str {
     match href {
         Some(h) => {
-            let url = if h.starts_with('#') { h.to_string() } else { format!("{root}{h}") };
-            let _ = write!(out, "<a href=\"{}\" class=\"{}\" tabindex=\"-1\">", esc(&url), esc(class));
+            let url = if h.starts_with('#') {
+                h.to_string()
+            } else {
+                format!("{root}{h}")
+            };
+            let _ = write!(
+                out,
+                "<a href=\"{}\" class=\"{}\" tabindex=\"-1\">",
+                esc(&url),
+                esc(class)
+            );
             "</a>"
         }
         None => {
@@ -125,7 +142,13 @@ fn node(out: &mut String, node: &super::layout::SpecNode, (xy, size): (Point2, P
         n(h)
     );
     if node.subtitle.is_empty() {
-        let _ = write!(out, "<text class=\"lin-title\" x=\"{}\" y=\"{}\">{}</text>", n(cx), n(cy + TITLE_PX * 0.35), esc(&node.title));
+        let _ = write!(
+            out,
+            "<text class=\"lin-title\" x=\"{}\" y=\"{}\">{}</text>",
+            n(cx),
+            n(cy + TITLE_PX * 0.35),
+            esc(&node.title)
+        );
     } else {
         let _ = write!(
             out,

@@ -34,7 +34,11 @@ fn load(products: &[P], names: &[(&str, &str)]) -> (tempfile::TempDir, Mesh) {
     std::fs::create_dir_all(&dir).unwrap();
     for (id, domain, inputs, outputs) in products {
         let name = names.iter().find(|(i, _)| i == id).map(|(_, n)| *n).unwrap_or(id);
-        std::fs::write(dir.join(format!("{id}.odps.yaml")), product_yaml(id, name, domain, inputs, outputs)).unwrap();
+        std::fs::write(
+            dir.join(format!("{id}.odps.yaml")),
+            product_yaml(id, name, domain, inputs, outputs),
+        )
+        .unwrap();
     }
     let loaded = crate::cmd::load(tmp.path(), None).unwrap();
     (tmp, loaded.mesh)
@@ -91,8 +95,14 @@ fn diamond_has_four_edges_and_an_impact_of_three() {
     let lin = Lineage::build(&mesh, &urls, &LayoutCache::default());
     let imp = lin.impact("a").unwrap();
     assert_eq!(imp.total, 3);
-    assert_eq!(imp.products, [("b".to_string(), 1), ("c".to_string(), 1), ("d".to_string(), 2)]);
-    assert_eq!(imp.teams, [(Some("team-d1".to_string()), 1), (Some("team-d2".to_string()), 2)]);
+    assert_eq!(
+        imp.products,
+        [("b".to_string(), 1), ("c".to_string(), 1), ("d".to_string(), 2)]
+    );
+    assert_eq!(
+        imp.teams,
+        [(Some("team-d1".to_string()), 1), (Some("team-d2".to_string()), 2)]
+    );
     assert_eq!(imp.hops, [2, 1], "two products read it directly, one through them");
     assert!(lin.product("d").unwrap().svg().is_some());
 }
@@ -106,7 +116,10 @@ fn unmatched_input_is_an_external_source() {
     let urls = Urls::build(&mesh);
     let spec = SpecCtx::new(&mesh, &urls, &g).product("a", 2).unwrap();
     let node = spec.nodes.iter().find(|n| n.class == "ext").unwrap();
-    assert_eq!((node.title.as_str(), node.subtitle.as_str()), ("crm", "external source"));
+    assert_eq!(
+        (node.title.as_str(), node.subtitle.as_str()),
+        ("crm", "external source")
+    );
 }
 
 #[test]
@@ -123,13 +136,19 @@ fn two_versions_of_one_contract_give_two_labelled_edges() {
     let urls = Urls::build(&mesh);
     let lin = Lineage::build(&mesh, &urls, &LayoutCache::default());
     let svg = lin.product("q").unwrap().svg().unwrap().to_string();
-    assert!(svg.contains(">orders v1.0.0</text>") && svg.contains(">orders v2.0.0</text>"), "{svg}");
+    assert!(
+        svg.contains(">orders v1.0.0</text>") && svg.contains(">orders v2.0.0</text>"),
+        "{svg}"
+    );
 }
 
 #[test]
 fn a_cycle_lays_out_without_hanging() {
     let (_t, mesh) = load(
-        &[("a", "d1", &[("cb", "1.0.0")], &[("ca", "1.0.0")]), ("b", "d2", &[("ca", "1.0.0")], &[("cb", "1.0.0")])],
+        &[
+            ("a", "d1", &[("cb", "1.0.0")], &[("ca", "1.0.0")]),
+            ("b", "d2", &[("ca", "1.0.0")], &[("cb", "1.0.0")]),
+        ],
         &[],
     );
     let g = LineageGraph::build(&mesh);
@@ -140,10 +159,21 @@ fn a_cycle_lays_out_without_hanging() {
     assert!(scene.edges.iter().all(Option::is_some));
     // Routes run from producer to consumer, so on a cycle one of them runs against the flow.
     let u = |p: &Point2| if scene.left_to_right { p.x } else { p.y };
-    let backwards = scene.edges.iter().flatten().filter(|r| u(r.first().unwrap()) > u(r.last().unwrap())).count();
+    let backwards = scene
+        .edges
+        .iter()
+        .flatten()
+        .filter(|r| u(r.first().unwrap()) > u(r.last().unwrap()))
+        .count();
     assert_eq!(backwards, 1, "{scene:?}");
     // The walks terminate on the cycle too.
-    assert_eq!(Lineage::build(&mesh, &urls, &LayoutCache::default()).impact("a").unwrap().total, 1);
+    assert_eq!(
+        Lineage::build(&mesh, &urls, &LayoutCache::default())
+            .impact("a")
+            .unwrap()
+            .total,
+        1
+    );
 }
 
 #[test]
@@ -160,11 +190,19 @@ fn diagrams_over_the_node_cap_fall_back_to_a_note() {
 #[test]
 fn svg_escapes_labels_and_links_relative_to_the_page() {
     let (_t, mesh) = load(
-        &[("a", "d1", &[], &[("ca", "1.0.0")]), ("b", "d2", &[("ca", "1.0.0")], &[])],
+        &[
+            ("a", "d1", &[], &[("ca", "1.0.0")]),
+            ("b", "d2", &[("ca", "1.0.0")], &[]),
+        ],
         &[("a", "<script>alert(\"x\")</script> & co")],
     );
     let urls = Urls::build(&mesh);
-    let svg = Lineage::build(&mesh, &urls, &LayoutCache::default()).product("b").unwrap().svg().unwrap().to_string();
+    let svg = Lineage::build(&mesh, &urls, &LayoutCache::default())
+        .product("b")
+        .unwrap()
+        .svg()
+        .unwrap()
+        .to_string();
     assert!(!svg.contains("<script"), "{svg}");
     assert!(svg.contains("&lt;script&gt;alert(&quot;x&quot;)"), "{svg}");
     assert!(svg.contains("href=\"../products/a.html\""), "{svg}");
@@ -203,14 +241,30 @@ fn random_spec(n: usize, seed: u64, left_to_right: bool) -> Spec {
         state ^= state << 17;
         (state % below.max(1) as u64) as usize
     };
-    let mut spec = Spec { left_to_right, ..Spec::default() };
+    let mut spec = Spec {
+        left_to_right,
+        ..Spec::default()
+    };
     for i in 0..n {
-        let sub = if i % 3 == 0 { String::new() } else { format!("domain {}", i % 7) };
-        spec.nodes.push(SpecNode { title: format!("product number {i}"), subtitle: sub, ..SpecNode::default() });
+        let sub = if i % 3 == 0 {
+            String::new()
+        } else {
+            format!("domain {}", i % 7)
+        };
+        spec.nodes.push(SpecNode {
+            title: format!("product number {i}"),
+            subtitle: sub,
+            ..SpecNode::default()
+        });
         let k = if i == 0 { 0 } else { next(4) };
         for _ in 0..k {
             let from = next(i);
-            spec.edges.push(SpecEdge { from, to: i, label: format!("contract-{from} v1.0.0"), ..SpecEdge::default() });
+            spec.edges.push(SpecEdge {
+                from,
+                to: i,
+                label: format!("contract-{from} v1.0.0"),
+                ..SpecEdge::default()
+            });
         }
     }
     for _ in 0..n / 40 {
@@ -218,7 +272,12 @@ fn random_spec(n: usize, seed: u64, left_to_right: bool) -> Spec {
         if a == b {
             continue;
         }
-        spec.edges.push(SpecEdge { from: a.max(b), to: a.min(b), label: "feedback".into(), ..SpecEdge::default() });
+        spec.edges.push(SpecEdge {
+            from: a.max(b),
+            to: a.min(b),
+            label: "feedback".into(),
+            ..SpecEdge::default()
+        });
     }
     spec
 }
@@ -238,8 +297,13 @@ fn samples(a: Point2, b: Point2, ltr: bool) -> Vec<Point2> {
         .map(|k| {
             let t = k as f64 / 40.0;
             let m = 1.0 - t;
-            let bez = |p0: f64, p1: f64, p2: f64, p3: f64| m * m * m * p0 + 3.0 * m * m * t * p1 + 3.0 * m * t * t * p2 + t * t * t * p3;
-            Point2 { x: bez(a.x, c1.x, c2.x, b.x), y: bez(a.y, c1.y, c2.y, b.y) }
+            let bez = |p0: f64, p1: f64, p2: f64, p3: f64| {
+                m * m * m * p0 + 3.0 * m * m * t * p1 + 3.0 * m * t * t * p2 + t * t * t * p3
+            };
+            Point2 {
+                x: bez(a.x, c1.x, c2.x, b.x),
+                y: bez(a.y, c1.y, c2.y, b.y),
+            }
         })
         .collect()
 }
@@ -282,14 +346,30 @@ fn assert_readable(spec: &Spec, scene: &Scene) {
     for (i, route) in scene.edges.iter().enumerate() {
         let route = route.as_ref().unwrap_or_else(|| panic!("edge {i} not routed"));
         for w in route.windows(2) {
-            let reach = (w[0].x.min(w[1].x), w[0].y.min(w[1].y), w[0].x.max(w[1].x), w[0].y.max(w[1].y));
-            let near: Vec<(usize, &(f64, f64, f64, f64))> = boxes.iter().enumerate().filter(|(_, b)| b.0 <= reach.2 && reach.0 <= b.2 && b.1 <= reach.3 && reach.1 <= b.3).collect();
+            let reach = (
+                w[0].x.min(w[1].x),
+                w[0].y.min(w[1].y),
+                w[0].x.max(w[1].x),
+                w[0].y.max(w[1].y),
+            );
+            let near: Vec<(usize, &(f64, f64, f64, f64))> = boxes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.0 <= reach.2 && reach.0 <= b.2 && b.1 <= reach.3 && reach.1 <= b.3)
+                .collect();
             for p in samples(w[0], w[1], scene.left_to_right) {
-                assert!(p.x >= 0.0 && p.y >= 0.0 && p.x <= scene.width && p.y <= scene.height, "edge {i} leaves the canvas at {p:?}");
+                assert!(
+                    p.x >= 0.0 && p.y >= 0.0 && p.x <= scene.width && p.y <= scene.height,
+                    "edge {i} leaves the canvas at {p:?}"
+                );
                 for (j, b) in &near {
                     // Half a pixel inside: a route starts and ends on its boxes' borders.
                     let inside = p.x > b.0 + 0.5 && p.x < b.2 - 0.5 && p.y > b.1 + 0.5 && p.y < b.3 - 0.5;
-                    assert!(!inside, "edge {i} ({} → {}) passes through box {j} at {p:?}", spec.edges[i].from, spec.edges[i].to);
+                    assert!(
+                        !inside,
+                        "edge {i} ({} → {}) passes through box {j} at {p:?}",
+                        spec.edges[i].from, spec.edges[i].to
+                    );
                 }
             }
         }
@@ -302,14 +382,25 @@ fn assert_readable(spec: &Spec, scene: &Scene) {
             assert!(!overlap(*a, *b), "label of edge {i} overlaps box {k}");
         }
     }
-    for (a, b) in boxes.iter().enumerate().flat_map(|(i, a)| boxes[i + 1..].iter().map(move |b| (a, b))) {
+    for (a, b) in boxes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| boxes[i + 1..].iter().map(move |b| (a, b)))
+    {
         assert!(!overlap(*a, *b), "boxes overlap: {a:?} {b:?}");
     }
 }
 
 #[test]
 fn edges_never_cross_boxes_and_labels_never_overlap() {
-    for (n, seed, ltr) in [(12, 7, false), (40, 11, false), (40, 13, true), (90, 17, false), (150, 19, false), (150, 23, true)] {
+    for (n, seed, ltr) in [
+        (12, 7, false),
+        (40, 11, false),
+        (40, 13, true),
+        (90, 17, false),
+        (150, 19, false),
+        (150, 23, true),
+    ] {
         let spec = random_spec(n, seed, ltr);
         let scene = lay_out(&Shape::of(&spec));
         assert_readable(&spec, &scene);
@@ -322,7 +413,12 @@ fn every_diagram_of_a_mesh_is_readable() {
         &[
             ("a", "d1", &[("crm", "1.0.0")], &[("ca", "1.0.0")]),
             ("b", "d2", &[("ca", "1.0.0")], &[("cb", "1.0.0")]),
-            ("c", "d1", &[("ca", "1.0.0"), ("cb", "1.0.0")], &[("cc", "1.0.0"), ("cd", "1.0.0")]),
+            (
+                "c",
+                "d1",
+                &[("ca", "1.0.0"), ("cb", "1.0.0")],
+                &[("cc", "1.0.0"), ("cd", "1.0.0")],
+            ),
             ("d", "d3", &[("cc", "1.0.0"), ("ca", "1.0.0")], &[]),
             ("e", "d2", &[("cd", "1.0.0"), ("crm", "1.0.0")], &[]),
         ],
@@ -343,8 +439,13 @@ fn a_150_node_diagram_lays_out_every_edge() {
     assert_eq!(scene.edges.iter().flatten().count(), spec.edges.len());
     // Each distinct (producer, label) is drawn once.
     let drawn = scene.labels.iter().flatten().count();
-    let distinct: std::collections::BTreeSet<(usize, &str)> = spec.edges.iter().map(|e| (e.from, e.label.as_str())).collect();
-    assert!(drawn <= distinct.len() && drawn >= distinct.len() / 2, "{drawn} labels for {} distinct", distinct.len());
+    let distinct: std::collections::BTreeSet<(usize, &str)> =
+        spec.edges.iter().map(|e| (e.from, e.label.as_str())).collect();
+    assert!(
+        drawn <= distinct.len() && drawn >= distinct.len() / 2,
+        "{drawn} labels for {} distinct",
+        distinct.len()
+    );
 }
 
 /// The most virtual nodes the caps allow: a 150-box chain (150 layers) plus an edge from its
@@ -353,12 +454,24 @@ fn a_150_node_diagram_lays_out_every_edge() {
 fn the_deepest_diagram_under_the_caps_lays_out() {
     let mut spec = Spec::default();
     for i in 0..150 {
-        spec.nodes.push(SpecNode { title: format!("p{i}"), ..SpecNode::default() });
+        spec.nodes.push(SpecNode {
+            title: format!("p{i}"),
+            ..SpecNode::default()
+        });
         if i > 0 {
-            spec.edges.push(SpecEdge { from: i - 1, to: i, label: format!("c{i}"), ..SpecEdge::default() });
+            spec.edges.push(SpecEdge {
+                from: i - 1,
+                to: i,
+                label: format!("c{i}"),
+                ..SpecEdge::default()
+            });
         }
         if i > 1 {
-            spec.edges.push(SpecEdge { from: 0, to: i, ..SpecEdge::default() });
+            spec.edges.push(SpecEdge {
+                from: 0,
+                to: i,
+                ..SpecEdge::default()
+            });
         }
     }
     let started = std::time::Instant::now();
@@ -384,7 +497,11 @@ fn layout_is_the_same_across_runs_and_thread_counts() {
     let spec = random_spec(150, 31, false);
     let shape = Shape::of(&spec);
     let first = lay_out(&shape);
-    let again = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap().install(|| lay_out(&shape));
+    let again = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap()
+        .install(|| lay_out(&shape));
     assert_eq!(first, again);
 }
 
@@ -407,23 +524,38 @@ fn a_kept_cache_gives_the_same_diagrams_without_laying_out_again() {
 fn the_focus_is_highlighted_but_shares_the_layout() {
     // a → b → c with depth 2: all three neighbourhoods hold the same boxes and edges.
     let (_t, mesh) = load(
-        &[("a", "d1", &[], &[("ca", "1.0.0")]), ("b", "d1", &[("ca", "1.0.0")], &[("cb", "1.0.0")]), ("c", "d1", &[("cb", "1.0.0")], &[])],
+        &[
+            ("a", "d1", &[], &[("ca", "1.0.0")]),
+            ("b", "d1", &[("ca", "1.0.0")], &[("cb", "1.0.0")]),
+            ("c", "d1", &[("cb", "1.0.0")], &[]),
+        ],
         &[],
     );
     let urls = Urls::build(&mesh);
     let cache = LayoutCache::default();
     let lin = Lineage::build(&mesh, &urls, &cache);
-    let (a, b) = (lin.product("a").unwrap().svg().unwrap(), lin.product("b").unwrap().svg().unwrap());
+    let (a, b) = (
+        lin.product("a").unwrap().svg().unwrap(),
+        lin.product("b").unwrap().svg().unwrap(),
+    );
     assert_ne!(a, b, "each page highlights its own product");
     assert_eq!(a.matches(" focus\"").count(), 1);
     // Product diagrams of a, b, c share one layout; ports, domain and map diagrams add theirs.
-    let products: Vec<_> = super::diagram_specs(&mesh, &urls).into_iter().filter(|(n, _)| n.starts_with("Product")).map(|(_, s)| Shape::of(&s)).collect();
+    let products: Vec<_> = super::diagram_specs(&mesh, &urls)
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("Product"))
+        .map(|(_, s)| Shape::of(&s))
+        .collect();
     assert_eq!(products.len(), 3);
     assert!(products.iter().all(|s| *s == products[0]));
     let specs = super::diagram_specs(&mesh, &urls);
     let distinct: std::collections::BTreeSet<Shape> = specs.iter().map(|(_, s)| Shape::of(s)).collect();
     assert!(distinct.len() < specs.len());
-    assert_eq!(cache.size().0, distinct.len(), "one layout per distinct shape, not per diagram");
+    assert_eq!(
+        cache.size().0,
+        distinct.len(),
+        "one layout per distinct shape, not per diagram"
+    );
 }
 
 #[test]
@@ -431,21 +563,41 @@ fn a_dense_domain_map_is_drawn_two_sided() {
     // Four domains, each product reading the other three: every domain feeds every other.
     let names = ["a", "b", "c", "d"];
     let outputs: Vec<[(&str, &str); 1]> = names.iter().map(|n| [(*n, "1.0.0")]).collect();
-    let inputs: Vec<Vec<(&str, &str)>> = names.iter().map(|me| names.iter().filter(|n| *n != me).map(|n| (*n, "1.0.0")).collect()).collect();
+    let inputs: Vec<Vec<(&str, &str)>> = names
+        .iter()
+        .map(|me| names.iter().filter(|n| *n != me).map(|n| (*n, "1.0.0")).collect())
+        .collect();
     let domains = ["d1", "d2", "d3", "d4"];
-    let products: Vec<P> = (0..4).map(|i| (names[i], domains[i], inputs[i].as_slice(), outputs[i].as_slice())).collect();
+    let products: Vec<P> = (0..4)
+        .map(|i| (names[i], domains[i], inputs[i].as_slice(), outputs[i].as_slice()))
+        .collect();
     let (_t, mesh) = load(&products, &[]);
     let urls = Urls::build(&mesh);
     let g = LineageGraph::build(&mesh);
     let spec = SpecCtx::new(&mesh, &urls, &g).domains();
-    assert_eq!((spec.nodes.len(), spec.edges.len()), (8, 12), "each domain on both sides");
-    assert!(spec.edges.iter().all(|e| e.label.is_empty() && e.tooltip.contains("1 product link")));
-    let svg = Lineage::build(&mesh, &urls, &LayoutCache::default()).map_domains().unwrap().svg().unwrap().to_string();
+    assert_eq!(
+        (spec.nodes.len(), spec.edges.len()),
+        (8, 12),
+        "each domain on both sides"
+    );
+    assert!(spec
+        .edges
+        .iter()
+        .all(|e| e.label.is_empty() && e.tooltip.contains("1 product link")));
+    let svg = Lineage::build(&mesh, &urls, &LayoutCache::default())
+        .map_domains()
+        .unwrap()
+        .svg()
+        .unwrap()
+        .to_string();
     assert_eq!(svg.matches(">feeds 3 domains</text>").count(), 4, "{svg}");
     assert_eq!(svg.matches(">fed by 3 domains</text>").count(), 4, "{svg}");
     let scene = lay_out(&Shape::of(&spec));
     assert_readable(&spec, &scene);
     // Producers in one column, consumers in the next.
     let (producers, consumers) = scene.nodes.split_at(4);
-    assert!(producers.iter().all(|(p, _)| consumers.iter().all(|(c, _)| p.x < c.x)), "{scene:?}");
+    assert!(
+        producers.iter().all(|(p, _)| consumers.iter().all(|(c, _)| p.x < c.x)),
+        "{scene:?}"
+    );
 }

@@ -28,7 +28,12 @@ pub fn edges(mesh: &Mesh) -> Vec<Edge> {
     for consumer in mesh.products.values() {
         for input in &consumer.inputs {
             let Some(cid) = &input.contract_id else { continue };
-            let producers: Vec<&str> = mesh.index.producers.get(cid).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
+            let producers: Vec<&str> = mesh
+                .index
+                .producers
+                .get(cid)
+                .map(|v| v.iter().map(String::as_str).collect())
+                .unwrap_or_default();
             let matching: Vec<&str> = producers
                 .iter()
                 .copied()
@@ -53,13 +58,19 @@ pub fn edges(mesh: &Mesh) -> Vec<Edge> {
 }
 
 fn edge(from: NodeRef, consumer: &super::Product, cid: &str, version: &Option<String>) -> Edge {
-    Edge { from, to: consumer.id.clone(), contract_id: cid.to_string(), version: version.clone() }
+    Edge {
+        from,
+        to: consumer.id.clone(),
+        contract_id: cid.to_string(),
+        version: version.clone(),
+    }
 }
 
 /// Whether product `p` outputs contract `cid` at `version` (any version when unspecified).
 fn produces_version(mesh: &Mesh, p: &str, cid: &str, version: Option<&str>) -> bool {
     mesh.products[p].outputs.iter().any(|o| {
-        o.contract_id.as_deref() == Some(cid) && (version.is_none() || o.version.is_none() || o.version.as_deref() == version)
+        o.contract_id.as_deref() == Some(cid)
+            && (version.is_none() || o.version.is_none() || o.version.as_deref() == version)
     })
 }
 
@@ -75,10 +86,20 @@ pub fn index_edges(mesh: &mut Mesh) {
 
 impl Mesh {
     pub fn upstream_of<'a>(&'a self, product: &str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.index.edges_in.get(product).into_iter().flatten().map(|i| &self.edges[*i])
+        self.index
+            .edges_in
+            .get(product)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.edges[*i])
     }
 
     pub fn downstream_of<'a>(&'a self, product: &str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.index.edges_out.get(product).into_iter().flatten().map(|i| &self.edges[*i])
+        self.index
+            .edges_out
+            .get(product)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.edges[*i])
     }
 }

@@ -128,7 +128,10 @@ pub struct Page {
 impl Page {
     /// The page's id as its author wrote it: front matter `id`, else the file name.
     pub fn written_id(&self) -> &str {
-        self.front.id.as_deref().unwrap_or_else(|| self.file.rsplit('/').next().unwrap_or("").trim_end_matches(".md"))
+        self.front
+            .id
+            .as_deref()
+            .unwrap_or_else(|| self.file.rsplit('/').next().unwrap_or("").trim_end_matches(".md"))
     }
 }
 

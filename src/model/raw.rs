@@ -40,7 +40,10 @@ fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
             Value::String(s) => Ok(s),
             Value::Number(n) => Ok(n.to_string()),
             Value::Bool(b) => Ok(b.to_string()),
-            other => Err(serde::de::Error::custom(format!("expected text, found {}", kind_name(&other)))),
+            other => Err(serde::de::Error::custom(format!(
+                "expected text, found {}",
+                kind_name(&other)
+            ))),
         })
         .collect()
 }
@@ -82,7 +85,10 @@ pub enum DescriptionField {
 impl DescriptionField {
     pub fn into_description(self) -> Description {
         match self {
-            DescriptionField::Text(t) => Description { purpose: Some(t), ..Default::default() },
+            DescriptionField::Text(t) => Description {
+                purpose: Some(t),
+                ..Default::default()
+            },
             DescriptionField::Object(d) => d,
         }
     }
@@ -163,7 +169,10 @@ pub enum TeamField {
 impl TeamField {
     pub fn into_block(self) -> TeamBlock {
         match self {
-            TeamField::Members(members) => TeamBlock { members, ..Default::default() },
+            TeamField::Members(members) => TeamBlock {
+                members,
+                ..Default::default()
+            },
             TeamField::Block(b) => b,
         }
     }

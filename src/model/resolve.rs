@@ -15,7 +15,11 @@ const ODCS_VERSION_PREFIXES: &[&str] = &["v3.0.", "v3.1.", "v3.2."];
 
 /// Builds the mesh from everything read; problems become findings in `diags`.
 pub fn resolve(config: Config, sources: SourceSet, diags: &mut Diagnostics) -> Mesh {
-    let mut mesh = Mesh { config, texts: sources.texts, ..Default::default() };
+    let mut mesh = Mesh {
+        config,
+        texts: sources.texts,
+        ..Default::default()
+    };
     for file in sources.files {
         add_file(&mut mesh, file, diags);
     }
@@ -30,7 +34,11 @@ pub fn resolve(config: Config, sources: SourceSet, diags: &mut Diagnostics) -> M
 }
 
 fn page_order(p: &Page) -> (i64, String, String) {
-    (p.front.weight.unwrap_or(i64::MAX), p.title.to_lowercase(), p.slug.clone())
+    (
+        p.front.weight.unwrap_or(i64::MAX),
+        p.title.to_lowercase(),
+        p.slug.clone(),
+    )
 }
 
 fn add_file(mesh: &mut Mesh, file: SourceFile, diags: &mut Diagnostics) {
@@ -47,7 +55,12 @@ fn add_file(mesh: &mut Mesh, file: SourceFile, diags: &mut Diagnostics) {
             }
         }
         Document::Policies(doc) => mesh.policies = Some(Origin { file: rel, doc }),
-        Document::Page { section, front, body, body_line } => {
+        Document::Page {
+            section,
+            front,
+            body,
+            body_line,
+        } => {
             if let Some(page) = page(&rel, front, body, body_line, diags) {
                 add_page(mesh, section, page, diags);
             }
@@ -67,10 +80,26 @@ pub fn typed_as<T: DeserializeOwned>(rule: &str, rel: &str, doc: &YamlDoc, diags
         Err(e) => {
             let pointer = path_to_pointer(e.path());
             let msg = e.inner().to_string();
-            let at = if pointer.is_empty() { String::new() } else { format!(" at `{}`", pointer) };
+            let at = if pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{}`", pointer)
+            };
             diags.push(
-                Diagnostic::error(rule, rel, doc.pos(&pointer), format!("{}{at}: {msg}", if msg.starts_with("unknown field") { "unknown key" } else { "wrong type" }))
-                    .with_hint("check the value's type against the standard (text, number, true/false, list or mapping)"),
+                Diagnostic::error(
+                    rule,
+                    rel,
+                    doc.pos(&pointer),
+                    format!(
+                        "{}{at}: {msg}",
+                        if msg.starts_with("unknown field") {
+                            "unknown key"
+                        } else {
+                            "wrong type"
+                        }
+                    ),
+                )
+                .with_hint("check the value's type against the standard (text, number, true/false, list or mapping)"),
             );
             None
         }
@@ -94,19 +123,36 @@ fn required(rel: &str, doc: &YamlDoc, value: &Option<String>, key: &str, what: &
     let ok = value.as_deref().is_some_and(|v| !v.trim().is_empty());
     if !ok {
         diags.push(
-            Diagnostic::error("descriptor.required", rel, doc.pos(&format!("/{key}")), format!("`{key}` is required"))
-                .with_hint(format!("add `{key}:` with {what}")),
+            Diagnostic::error(
+                "descriptor.required",
+                rel,
+                doc.pos(&format!("/{key}")),
+                format!("`{key}` is required"),
+            )
+            .with_hint(format!("add `{key}:` with {what}")),
         );
     }
     ok
 }
 
-fn check_api_version(rel: &str, doc: &YamlDoc, v: &Option<String>, ok: impl Fn(&str) -> bool, allowed: &str, diags: &mut Diagnostics) {
+fn check_api_version(
+    rel: &str,
+    doc: &YamlDoc,
+    v: &Option<String>,
+    ok: impl Fn(&str) -> bool,
+    allowed: &str,
+    diags: &mut Diagnostics,
+) {
     if let Some(v) = v {
         if !ok(v) {
             diags.push(
-                Diagnostic::error("descriptor.api-version", rel, doc.pos("/apiVersion"), format!("unsupported apiVersion `{v}`"))
-                    .with_hint(format!("use one of {allowed}")),
+                Diagnostic::error(
+                    "descriptor.api-version",
+                    rel,
+                    doc.pos("/apiVersion"),
+                    format!("unsupported apiVersion `{v}`"),
+                )
+                .with_hint(format!("use one of {allowed}")),
             );
         }
     }
@@ -115,8 +161,22 @@ fn check_api_version(rel: &str, doc: &YamlDoc, v: &Option<String>, ok: impl Fn(&
 fn product(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Product> {
     let raw: raw::Product = typed(rel, &doc, diags)?;
     let has_id = required(rel, &doc, &raw.id, "id", "a unique id for the product", diags);
-    required(rel, &doc, &raw.api_version, "apiVersion", "the ODPS version, e.g. v1.0.0", diags);
-    check_api_version(rel, &doc, &raw.api_version, |v| ODPS_VERSIONS.contains(&v), "v0.9.0, v1.0.0, v1.1.0", diags);
+    required(
+        rel,
+        &doc,
+        &raw.api_version,
+        "apiVersion",
+        "the ODPS version, e.g. v1.0.0",
+        diags,
+    );
+    check_api_version(
+        rel,
+        &doc,
+        &raw.api_version,
+        |v| ODPS_VERSIONS.contains(&v),
+        "v0.9.0, v1.0.0, v1.1.0",
+        diags,
+    );
     if !has_id {
         return None;
     }
@@ -133,19 +193,38 @@ fn product(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Product> 
             })
             .collect::<Vec<_>>()
     };
-    let inputs = ports(raw.input_ports.iter().map(|p| (p.name.clone(), p.contract_id.clone(), p.version.clone())).collect(), "inputPorts");
-    let outputs = ports(raw.output_ports.iter().map(|p| (p.name.clone(), p.contract_id.clone(), p.version.clone())).collect(), "outputPorts");
+    let inputs = ports(
+        raw.input_ports
+            .iter()
+            .map(|p| (p.name.clone(), p.contract_id.clone(), p.version.clone()))
+            .collect(),
+        "inputPorts",
+    );
+    let outputs = ports(
+        raw.output_ports
+            .iter()
+            .map(|p| (p.name.clone(), p.contract_id.clone(), p.version.clone()))
+            .collect(),
+        "outputPorts",
+    );
     Some(Product {
         name: raw.name.clone().unwrap_or_else(|| id.clone()),
         status: raw.status.clone().unwrap_or_else(|| "unknown".into()).to_lowercase(),
         domain: raw.domain.as_deref().map(super::slugify),
         team: raw.team.clone().map(|t| t.into_block()).and_then(|b| team_ref(&b)),
-        description: raw.description.clone().map(|d| d.into_description()).unwrap_or_default(),
+        description: raw
+            .description
+            .clone()
+            .map(|d| d.into_description())
+            .unwrap_or_default(),
         id,
         inputs,
         outputs,
         raw,
-        origin: Origin { file: rel.to_string(), doc },
+        origin: Origin {
+            file: rel.to_string(),
+            doc,
+        },
     })
 }
 
@@ -157,24 +236,62 @@ fn team_ref(block: &raw::TeamBlock) -> Option<String> {
 fn contract(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Contract> {
     let raw: raw::Contract = typed(rel, &doc, diags)?;
     let has_id = required(rel, &doc, &raw.id, "id", "the contract id that ports reference", diags);
-    let has_version = required(rel, &doc, &raw.version, "version", "the contract version, e.g. 1.0.0", diags);
-    required(rel, &doc, &raw.api_version, "apiVersion", "the ODCS version, e.g. v3.1.0", diags);
-    required(rel, &doc, &raw.status, "status", "e.g. active, draft, deprecated", diags);
-    check_api_version(rel, &doc, &raw.api_version, |v| ODCS_VERSION_PREFIXES.iter().any(|p| v.starts_with(p)), "v3.0.x, v3.1.x, v3.2.x", diags);
+    let has_version = required(
+        rel,
+        &doc,
+        &raw.version,
+        "version",
+        "the contract version, e.g. 1.0.0",
+        diags,
+    );
+    required(
+        rel,
+        &doc,
+        &raw.api_version,
+        "apiVersion",
+        "the ODCS version, e.g. v3.1.0",
+        diags,
+    );
+    required(
+        rel,
+        &doc,
+        &raw.status,
+        "status",
+        "e.g. active, draft, deprecated",
+        diags,
+    );
+    check_api_version(
+        rel,
+        &doc,
+        &raw.api_version,
+        |v| ODCS_VERSION_PREFIXES.iter().any(|p| v.starts_with(p)),
+        "v3.0.x, v3.1.x, v3.2.x",
+        diags,
+    );
     if !(has_id && has_version) {
         return None;
     }
-    let key = ContractKey { id: raw.id.clone().unwrap_or_default(), version: raw.version.clone().unwrap_or_default() };
+    let key = ContractKey {
+        id: raw.id.clone().unwrap_or_default(),
+        version: raw.version.clone().unwrap_or_default(),
+    };
     Some(Contract {
         name: raw.name.clone().unwrap_or_else(|| key.id.clone()),
         status: raw.status.clone().unwrap_or_else(|| "unknown".into()).to_lowercase(),
         domain: raw.domain.as_deref().map(super::slugify),
         team: raw.team.clone().map(|t| t.into_block()).and_then(|b| team_ref(&b)),
         contacts: raw.support.as_ref().map(contacts_from_value).unwrap_or_default(),
-        description: raw.description.clone().map(|d| d.into_description()).unwrap_or_default(),
+        description: raw
+            .description
+            .clone()
+            .map(|d| d.into_description())
+            .unwrap_or_default(),
         key,
         raw,
-        origin: Origin { file: rel.to_string(), doc },
+        origin: Origin {
+            file: rel.to_string(),
+            doc,
+        },
     })
 }
 
@@ -200,7 +317,14 @@ pub fn contact(s: &raw::SupportChannel) -> Option<Contact> {
             extra.insert(k.to_string(), Value::String(v.clone()));
         }
     }
-    Some(Contact { channel, url: s.url.clone(), tool: s.tool.clone(), scope: s.scope.clone(), description: s.description.clone(), extra })
+    Some(Contact {
+        channel,
+        url: s.url.clone(),
+        tool: s.tool.clone(),
+        scope: s.scope.clone(),
+        description: s.description.clone(),
+        extra,
+    })
 }
 
 fn insert_unique_product(mesh: &mut Mesh, p: Product, diags: &mut Diagnostics) {
@@ -224,7 +348,10 @@ fn insert_unique_contract(mesh: &mut Mesh, c: Contract, diags: &mut Diagnostics)
 fn duplicate(diags: &mut Diagnostics, what: &str, id: &str, first: &Origin, second: &Origin) {
     let (p1, p2) = (first.doc.pos("/id"), second.doc.pos("/id"));
     let msg = |other: &Origin, pos: crate::diag::Pos| {
-        format!("duplicate {what} id `{id}`: also defined at {}:{}:{}", other.file, pos.line, pos.column)
+        format!(
+            "duplicate {what} id `{id}`: also defined at {}:{}:{}",
+            other.file, pos.line, pos.column
+        )
     };
     let hint = "ids must be unique across the mesh: rename one, or bump the version of a contract";
     diags.push(Diagnostic::error("id.duplicate", &first.file, p1, msg(second, p2)).with_hint(hint));
@@ -235,8 +362,20 @@ fn page(rel: &str, front_doc: YamlDoc, body: String, body_line: u32, diags: &mut
     let front: raw::FrontMatter = typed(rel, &front_doc, diags)?;
     let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".md");
     let slug = super::slugify(front.id.as_deref().unwrap_or(stem));
-    let title = front.title.clone().or_else(|| front.name.clone()).unwrap_or_else(|| stem.replace('-', " "));
-    Some(Page { file: rel.to_string(), slug, title, front, front_doc, body, body_line })
+    let title = front
+        .title
+        .clone()
+        .or_else(|| front.name.clone())
+        .unwrap_or_else(|| stem.replace('-', " "));
+    Some(Page {
+        file: rel.to_string(),
+        slug,
+        title,
+        front,
+        front_doc,
+        body,
+        body_line,
+    })
 }
 
 fn add_page(mesh: &mut Mesh, section: Section, page: Page, diags: &mut Diagnostics) {
@@ -266,16 +405,32 @@ fn add_page(mesh: &mut Mesh, section: Section, page: Page, diags: &mut Diagnosti
 /// and `sales`, `Über` and `uber`) collide on the page name.
 fn same_page_id(diags: &mut Diagnostics, what: &str, first: &Page, second: &Page) {
     let written = |p: &Page| p.written_id().to_string();
-    let at = |p: &Page| if p.front.id.is_some() { p.front_doc.pos("/id") } else { crate::diag::Pos::new(1, 1) };
+    let at = |p: &Page| {
+        if p.front.id.is_some() {
+            p.front_doc.pos("/id")
+        } else {
+            crate::diag::Pos::new(1, 1)
+        }
+    };
     let (rule, hint) = if written(first) == written(second) {
-        ("id.duplicate", "ids must be unique across the mesh: rename one of the files (or its `id:`)")
+        (
+            "id.duplicate",
+            "ids must be unique across the mesh: rename one of the files (or its `id:`)",
+        )
     } else {
         ("id.page-collision", "page names are ids lower-cased and transliterated to ASCII: rename one file, or set `id:` in its front matter, so they differ after that")
     };
     for (this, other) in [(first, second), (second, first)] {
         let pos = at(other);
-        let msg = format!("{what} `{}` and {what} `{}` ({}:{}:{}) would share the page `{what}s/{}.html`",
-            written(this), written(other), other.file, pos.line, pos.column, this.slug);
+        let msg = format!(
+            "{what} `{}` and {what} `{}` ({}:{}:{}) would share the page `{what}s/{}.html`",
+            written(this),
+            written(other),
+            other.file,
+            pos.line,
+            pos.column,
+            this.slug
+        );
         diags.push(Diagnostic::new(Severity::Error, rule, &this.file, at(this), msg).with_hint(hint));
     }
 }
@@ -315,13 +470,22 @@ fn team_from_page(page: Page) -> Team {
 /// `chat:` is either a channel name or `{channel, url}`.
 fn chat_contact(v: &Value) -> Option<Contact> {
     match v {
-        Value::String(s) => Some(Contact { channel: s.clone(), url: None, tool: Some("chat".into()), scope: None, description: None, extra: Default::default() }),
-        Value::Object(_) => serde_json::from_value::<raw::SupportChannel>(v.clone()).ok().and_then(|s| {
-            contact(&s).map(|mut c| {
-                c.tool.get_or_insert_with(|| "chat".into());
-                c
-            })
+        Value::String(s) => Some(Contact {
+            channel: s.clone(),
+            url: None,
+            tool: Some("chat".into()),
+            scope: None,
+            description: None,
+            extra: Default::default(),
         }),
+        Value::Object(_) => serde_json::from_value::<raw::SupportChannel>(v.clone())
+            .ok()
+            .and_then(|s| {
+                contact(&s).map(|mut c| {
+                    c.tool.get_or_insert_with(|| "chat".into());
+                    c
+                })
+            }),
         _ => None,
     }
 }
@@ -338,18 +502,30 @@ fn link_teams_and_domains(mesh: &mut Mesh) {
     }
     for c in mesh.contracts.values() {
         if let (Some(id), Some(t)) = (&c.team, &c.raw.team) {
-            blocks.push((id.clone(), t.clone().into_block(), c.contacts.clone(), Some(c.origin.file.clone())));
+            blocks.push((
+                id.clone(),
+                t.clone().into_block(),
+                c.contacts.clone(),
+                Some(c.origin.file.clone()),
+            ));
         }
     }
     for (id, block, support, file) in blocks {
         merge_team_block(mesh, id, block, support, file);
     }
-    let named: Vec<String> = mesh.products.values().filter_map(|p| p.domain.clone())
+    let named: Vec<String> = mesh
+        .products
+        .values()
+        .filter_map(|p| p.domain.clone())
         .chain(mesh.contracts.values().filter_map(|c| c.domain.clone()))
         .chain(mesh.teams.values().filter_map(|t| t.domain.clone()))
         .collect();
     for id in named {
-        mesh.domains.entry(id.clone()).or_insert_with(|| Domain { name: id.clone(), id, ..Default::default() });
+        mesh.domains.entry(id.clone()).or_insert_with(|| Domain {
+            name: id.clone(),
+            id,
+            ..Default::default()
+        });
     }
 }
 
@@ -362,7 +538,10 @@ fn merge_team_block(mesh: &mut Mesh, id: String, block: raw::TeamBlock, support:
     });
     let has_page = team.page.is_some();
     for m in block.members {
-        let known = team.members.iter().any(|k| k.username.is_some() && k.username == m.username);
+        let known = team
+            .members
+            .iter()
+            .any(|k| k.username.is_some() && k.username == m.username);
         if !known && !has_page {
             team.members.push(m);
         }
@@ -398,9 +577,15 @@ fn build_indexes(mesh: &mut Mesh) {
         }
     }
     for c in mesh.contracts.values() {
-        idx.contract_versions.entry(c.key.id.clone()).or_default().push(c.key.clone());
+        idx.contract_versions
+            .entry(c.key.id.clone())
+            .or_default()
+            .push(c.key.clone());
         if let Some(d) = &c.domain {
-            idx.contracts_by_domain.entry(d.clone()).or_default().push(c.key.clone());
+            idx.contracts_by_domain
+                .entry(d.clone())
+                .or_default()
+                .push(c.key.clone());
         }
     }
     for versions in idx.contract_versions.values_mut() {
@@ -420,7 +605,10 @@ fn push_unique(list: &mut Vec<String>, id: &str) {
 /// Orders versions numerically where they are dotted numbers (`1.10.0` after `1.9.0`).
 pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
     let parts = |s: &str| -> Vec<(u64, String)> {
-        s.trim_start_matches('v').split(['.', '-']).map(|p| (p.parse().unwrap_or(0), p.to_string())).collect()
+        s.trim_start_matches('v')
+            .split(['.', '-'])
+            .map(|p| (p.parse().unwrap_or(0), p.to_string()))
+            .collect()
     };
     parts(a).cmp(&parts(b))
 }

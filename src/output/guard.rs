@@ -21,10 +21,20 @@ pub fn resolve_target(root: &Path, out: &Path) -> anyhow::Result<PathBuf> {
     let target = absolute(out)?;
     let root = std::fs::canonicalize(root).with_context(|| format!("reading the mesh root {}", root.display()))?;
     let shown = out.display();
-    let advice = format!("choose a new or empty directory, e.g. --output {}", root.join("public").display());
+    let advice = format!(
+        "choose a new or empty directory, e.g. --output {}",
+        root.join("public").display()
+    );
     if root.starts_with(&target) {
-        let what = if root == target { "the mesh root" } else { "a directory that contains the mesh" };
-        bail!("refusing to write the site to {shown}: it is {what} ({}), which meshport never replaces; {advice}", target.display());
+        let what = if root == target {
+            "the mesh root"
+        } else {
+            "a directory that contains the mesh"
+        };
+        bail!(
+            "refusing to write the site to {shown}: it is {what} ({}), which meshport never replaces; {advice}",
+            target.display()
+        );
     }
     for source in ["content", "templates", "static", "root"] {
         if target.starts_with(root.join(source)) {
@@ -39,10 +49,16 @@ pub fn resolve_target(root: &Path, out: &Path) -> anyhow::Result<PathBuf> {
             bail!("refusing to write the site to {shown}: it is the git repository's top level or contains it ({}); {advice}", top.display());
         }
     }
-    for (what, place) in [("your home directory", home()), ("the working directory", std::env::current_dir().ok())] {
+    for (what, place) in [
+        ("your home directory", home()),
+        ("the working directory", std::env::current_dir().ok()),
+    ] {
         if let Some(place) = place.and_then(|p| std::fs::canonicalize(p).ok()) {
             if place.starts_with(&target) {
-                bail!("refusing to write the site to {shown}: it is {what} ({}) or contains it; {advice}", place.display());
+                bail!(
+                    "refusing to write the site to {shown}: it is {what} ({}) or contains it; {advice}",
+                    place.display()
+                );
             }
         }
     }
@@ -85,12 +101,21 @@ fn looks_like_an_old_site(dir: &Path) -> bool {
 }
 
 fn plural(n: usize) -> String {
-    if n == 1 { "1 entry".into() } else { format!("{n} entries") }
+    if n == 1 {
+        "1 entry".into()
+    } else {
+        format!("{n} entries")
+    }
 }
 
 /// At most ten names, then a count, so a message stays readable.
 fn shorten(names: &[String]) -> String {
-    let mut shown = names.iter().take(10).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    let mut shown = names
+        .iter()
+        .take(10)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     if names.len() > 10 {
         shown.push_str(&format!(" and {} more", names.len() - 10));
     }
@@ -102,18 +127,28 @@ fn shorten(names: &[String]) -> String {
 /// directory, so the checks judge the place that would really be replaced. `..` after a missing directory is refused
 /// rather than guessed at.
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    let joined = std::env::current_dir().context("reading the working directory")?.join(path);
+    let joined = std::env::current_dir()
+        .context("reading the working directory")?
+        .join(path);
     let mut existing = joined.as_path();
     let mut rest = Vec::new();
     while std::fs::symlink_metadata(existing).is_err() {
-        let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else { break };
+        let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+            break;
+        };
         rest.push(name);
         existing = parent;
     }
     let mut out = std::fs::canonicalize(existing).with_context(|| format!("reading {}", existing.display()))?;
     for name in rest.into_iter().rev() {
-        if matches!(Path::new(name).components().next(), Some(Component::ParentDir | Component::CurDir)) {
-            bail!("--output {}: `..` or `.` after a directory that does not exist; pass a plain path", path.display());
+        if matches!(
+            Path::new(name).components().next(),
+            Some(Component::ParentDir | Component::CurDir)
+        ) {
+            bail!(
+                "--output {}: `..` or `.` after a directory that does not exist; pass a plain path",
+                path.display()
+            );
         }
         out.push(name);
     }
@@ -121,7 +156,9 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
 }
 
 fn git_top_level(root: &Path) -> Option<PathBuf> {
-    root.ancestors().find(|dir| dir.join(".git").exists()).map(Path::to_path_buf)
+    root.ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 fn home() -> Option<PathBuf> {
@@ -143,11 +180,21 @@ mod tests {
     fn the_mesh_its_ancestors_and_sources_are_refused() {
         let tmp = mesh();
         let root = tmp.path().join("mesh");
-        for out in [root.clone(), tmp.path().to_path_buf(), root.join("content"), root.join("content/products/x"), root.join("static/site"), PathBuf::from("/")] {
+        for out in [
+            root.clone(),
+            tmp.path().to_path_buf(),
+            root.join("content"),
+            root.join("content/products/x"),
+            root.join("static/site"),
+            PathBuf::from("/"),
+        ] {
             let err = resolve_target(&root, &out).unwrap_err().to_string();
             assert!(err.starts_with("refusing"), "{}: {err}", out.display());
         }
-        assert_eq!(resolve_target(&root, &root.join("public")).unwrap(), std::fs::canonicalize(&root).unwrap().join("public"));
+        assert_eq!(
+            resolve_target(&root, &root.join("public")).unwrap(),
+            std::fs::canonicalize(&root).unwrap().join("public")
+        );
     }
 
     #[test]
@@ -166,12 +213,20 @@ mod tests {
         std::fs::create_dir(&out).unwrap();
         assert_eq!(inspect(&out).unwrap(), Existing::Empty);
         std::fs::write(out.join("index.html"), "").unwrap();
-        assert!(inspect(&out).unwrap_err().to_string().contains("meshport did not write it"));
-        Manifest::new(["index.html".to_string()].into(), true).write(&out).unwrap();
+        assert!(inspect(&out)
+            .unwrap_err()
+            .to_string()
+            .contains("meshport did not write it"));
+        Manifest::new(["index.html".to_string()].into(), true)
+            .write(&out)
+            .unwrap();
         assert_eq!(inspect(&out).unwrap(), Existing::Owned);
         std::fs::write(out.join("CNAME"), "").unwrap();
         assert!(inspect(&out).unwrap_err().to_string().contains("`CNAME`"));
         std::fs::write(tmp.path().join("file"), "").unwrap();
-        assert!(inspect(&tmp.path().join("file")).unwrap_err().to_string().contains("a file of that name"));
+        assert!(inspect(&tmp.path().join("file"))
+            .unwrap_err()
+            .to_string()
+            .contains("a file of that name"));
     }
 }

@@ -24,7 +24,12 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn new(files: BTreeSet<String>, complete: bool) -> Manifest {
-        Manifest { generator: "meshport".into(), version: env!("CARGO_PKG_VERSION").into(), complete, files }
+        Manifest {
+            generator: "meshport".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            complete,
+            files,
+        }
     }
 
     /// The marker of `dir`, if it has one of meshport's: `Ok(None)` when there is none, or
@@ -40,7 +45,9 @@ impl Manifest {
             return Ok(None);
         }
         let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        Ok(serde_json::from_slice::<Manifest>(&bytes).ok().filter(|m| m.generator == "meshport"))
+        Ok(serde_json::from_slice::<Manifest>(&bytes)
+            .ok()
+            .filter(|m| m.generator == "meshport"))
     }
 
     pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
@@ -56,14 +63,22 @@ impl Manifest {
     pub fn unknown_entries(&self, dir: &Path) -> anyhow::Result<Vec<String>> {
         let dirs: BTreeSet<&str> = self.files.iter().flat_map(|f| ancestors(f)).collect();
         let mut unknown = Vec::new();
-        let mut walk = walkdir::WalkDir::new(dir).min_depth(1).follow_links(false).sort_by_file_name().into_iter();
+        let mut walk = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter();
         while let Some(entry) = walk.next() {
             let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
             let rel = relative(dir, entry.path());
             if rel == MARKER {
                 continue;
             }
-            let known = if entry.file_type().is_dir() { dirs.contains(rel.as_str()) } else { self.files.contains(&rel) };
+            let known = if entry.file_type().is_dir() {
+                dirs.contains(rel.as_str())
+            } else {
+                self.files.contains(&rel)
+            };
             if !known {
                 if entry.file_type().is_dir() {
                     walk.skip_current_dir();
@@ -82,7 +97,10 @@ fn ancestors(file: &str) -> impl Iterator<Item = &str> {
 
 pub fn relative(dir: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(dir).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Deletes a directory meshport wrote: the files its manifest lists, the marker, then the
@@ -155,7 +173,9 @@ mod tests {
         std::fs::create_dir_all(d.join("a/deep")).unwrap();
         std::fs::write(d.join("a/deep/x.html"), "").unwrap();
         std::fs::write(d.join("a/mine.txt"), "").unwrap();
-        Manifest::new(files(&["a/deep/x.html", "gone.html"]), true).write(&d).unwrap();
+        Manifest::new(files(&["a/deep/x.html", "gone.html"]), true)
+            .write(&d)
+            .unwrap();
         let left = remove_owned(&d).unwrap();
         assert!(d.join("a/mine.txt").exists());
         assert!(!d.join("a/deep").exists());

@@ -79,7 +79,9 @@ impl Sink for MemorySink {
 /// Refuses any path that could leave the output directory.
 fn safe_join(dir: &Path, rel: &str) -> anyhow::Result<PathBuf> {
     let rel_path = Path::new(rel);
-    let ok = rel_path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    let ok = rel_path
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
     if !ok || rel.is_empty() {
         bail!("refusing to write `{rel}`: not a plain relative path");
     }

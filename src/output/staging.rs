@@ -39,8 +39,15 @@ impl Staging {
     /// after an interrupted build and opens an empty staging directory.
     pub fn begin(root: &Path, out: &Path) -> anyhow::Result<Staging> {
         let target = guard::resolve_target(root, out)?;
-        let parent = target.parent().context("the output directory has no parent")?.to_path_buf();
-        let name = target.file_name().context("the output directory has no name")?.to_string_lossy().into_owned();
+        let parent = target
+            .parent()
+            .context("the output directory has no parent")?
+            .to_path_buf();
+        let name = target
+            .file_name()
+            .context("the output directory has no name")?
+            .to_string_lossy()
+            .into_owned();
         std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
         let lock = Lock::take(&parent.join(format!(".{name}.meshport-lock")), &target)?;
         let mut staging = Staging {
@@ -74,11 +81,17 @@ impl Staging {
             return Ok(notes);
         }
         if Manifest::read(&self.old)?.is_none() {
-            bail!("{} exists but meshport did not write it (no {MARKER} marker); move it away and build again", self.old.display());
+            bail!(
+                "{} exists but meshport did not write it (no {MARKER} marker); move it away and build again",
+                self.old.display()
+            );
         }
         if std::fs::symlink_metadata(&self.target).is_err() {
             std::fs::rename(&self.old, &self.target).with_context(|| format!("restoring {}", self.target.display()))?;
-            notes.push(format!("restored the previous site into {} after an interrupted build", self.target.display()));
+            notes.push(format!(
+                "restored the previous site into {} after an interrupted build",
+                self.target.display()
+            ));
         } else {
             notes.extend(left_behind(remove_owned(&self.old)?));
         }
@@ -100,7 +113,12 @@ impl Staging {
             notes.extend(left_behind(remove_owned(&self.old)?));
         }
         self.lock.take().map(Lock::release);
-        Ok(Committed { target: self.target.clone(), files: count, pages, notes })
+        Ok(Committed {
+            target: self.target.clone(),
+            files: count,
+            pages,
+            notes,
+        })
     }
 
     /// Returns whether a previous site was moved aside (to `old`).
@@ -110,8 +128,11 @@ impl Staging {
         let shown = self.target.display();
         match existing {
             Existing::Absent => {}
-            Existing::Empty => std::fs::remove_dir(&self.target).with_context(|| format!("replacing the empty {shown}"))?,
-            Existing::Owned => std::fs::rename(&self.target, &self.old).with_context(|| format!("moving the previous {shown} aside"))?,
+            Existing::Empty => {
+                std::fs::remove_dir(&self.target).with_context(|| format!("replacing the empty {shown}"))?
+            }
+            Existing::Owned => std::fs::rename(&self.target, &self.old)
+                .with_context(|| format!("moving the previous {shown} aside"))?,
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.target) {
             if existing == Existing::Owned {
@@ -168,7 +189,10 @@ impl Drop for Staging {
 }
 
 fn left_behind(paths: Vec<PathBuf>) -> Vec<String> {
-    paths.into_iter().map(|p| format!("left {} in place: it holds files meshport did not write", p.display())).collect()
+    paths
+        .into_iter()
+        .map(|p| format!("left {} in place: it holds files meshport did not write", p.display()))
+        .collect()
 }
 
 fn is_empty_dir(dir: &Path) -> bool {
@@ -185,16 +209,30 @@ struct Lock {
 impl Lock {
     fn take(path: &Path, target: &Path) -> anyhow::Result<Lock> {
         for _ in 0..10 {
-            let file = File::options().create(true).truncate(false).write(true).open(path).with_context(|| format!("creating the lock {}", path.display()))?;
+            let file = File::options()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(path)
+                .with_context(|| format!("creating the lock {}", path.display()))?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(std::fs::TryLockError::WouldBlock) => {
-                    bail!("another meshport build is writing {} (it holds {}); wait for it to finish", target.display(), path.display())
+                    bail!(
+                        "another meshport build is writing {} (it holds {}); wait for it to finish",
+                        target.display(),
+                        path.display()
+                    )
                 }
-                Err(std::fs::TryLockError::Error(e)) => return Err(e).with_context(|| format!("locking {}", path.display())),
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("locking {}", path.display()))
+                }
             }
             if same_file(&file, path) {
-                return Ok(Lock { file, path: path.to_path_buf() });
+                return Ok(Lock {
+                    file,
+                    path: path.to_path_buf(),
+                });
             }
         }
         bail!("could not lock {}: it keeps being replaced", path.display())

@@ -40,7 +40,10 @@ fn replaces_its_own_site_and_nothing_stays_beside_it() {
     assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"two");
     assert!(!out.join("old").exists());
     assert_eq!(Manifest::read(&out).unwrap().unwrap().files.len(), 1);
-    let beside: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let beside: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(beside.len(), 2, "only content/ and public/ remain: {beside:?}");
     drop(tmp);
 }
@@ -51,7 +54,9 @@ fn a_foreign_directory_is_refused_and_kept() {
     let out = root.join("public");
     std::fs::create_dir_all(out.join(".git")).unwrap();
     std::fs::write(out.join("CNAME"), "docs.example").unwrap();
-    let err = write_site(&site(&[("index.html", "x")]), &root, &out).unwrap_err().to_string();
+    let err = write_site(&site(&[("index.html", "x")]), &root, &out)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("meshport did not write it"), "{err}");
     assert_eq!(std::fs::read(out.join("CNAME")).unwrap(), b"docs.example");
     assert!(!root.join(".public.meshport-staging").exists());
@@ -63,7 +68,9 @@ fn a_file_added_to_the_site_blocks_the_next_build() {
     let out = root.join("public");
     write_site(&site(&[("index.html", "one")]), &root, &out).unwrap();
     std::fs::write(out.join("CNAME"), "docs.example").unwrap();
-    let err = write_site(&site(&[("index.html", "two")]), &root, &out).unwrap_err().to_string();
+    let err = write_site(&site(&[("index.html", "two")]), &root, &out)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("`CNAME`"), "{err}");
     assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"one");
 }
@@ -76,10 +83,16 @@ fn an_interrupted_swap_is_restored_not_deleted() {
     // Killed between the two renames: the previous site sits aside, a staging dir beside it.
     std::fs::rename(&out, root.join(".public.meshport-old")).unwrap();
     std::fs::create_dir(root.join(".public.meshport-staging")).unwrap();
-    Manifest::new(Default::default(), false).write(&root.join(".public.meshport-staging")).unwrap();
+    Manifest::new(Default::default(), false)
+        .write(&root.join(".public.meshport-staging"))
+        .unwrap();
     let staging = Staging::begin(&root, &out).unwrap();
     assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"previous");
-    assert!(staging.notes.iter().any(|n| n.contains("restored")), "{:?}", staging.notes);
+    assert!(
+        staging.notes.iter().any(|n| n.contains("restored")),
+        "{:?}",
+        staging.notes
+    );
     drop(staging);
     assert!(!root.join(".public.meshport-old").exists());
     assert!(!root.join(".public.meshport-staging").exists());
@@ -135,7 +148,9 @@ fn plant(dir: &Path, files: &[&str], marker: Option<&[&str]>) {
         std::fs::write(p, f.as_bytes()).unwrap();
     }
     if let Some(listed) = marker {
-        Manifest::new(listed.iter().map(|s| s.to_string()).collect(), true).write(dir).unwrap();
+        Manifest::new(listed.iter().map(|s| s.to_string()).collect(), true)
+            .write(dir)
+            .unwrap();
     }
 }
 
@@ -143,7 +158,11 @@ fn plant_target(out: &Path, t: Target) {
     match t {
         Target::Absent => {}
         Target::Empty => std::fs::create_dir(out).unwrap(),
-        Target::Owned => plant(out, &["index.html", "a/b.html"], Some(&["index.html", "a/b.html", "gone.html"])),
+        Target::Owned => plant(
+            out,
+            &["index.html", "a/b.html"],
+            Some(&["index.html", "a/b.html", "gone.html"]),
+        ),
         Target::OwnedPlusForeign => plant(out, &["index.html", "a/mine.txt"], Some(&["index.html"])),
         Target::Foreign => plant(out, &["notes.txt", ".git/HEAD"], None),
         Target::OldRelease => plant(out, &["index.html", "api/products.json"], None),
@@ -162,7 +181,10 @@ fn plant_leftover(dir: &Path, l: Leftover) {
 fn owner<'a>(path: &str, before: &'a BTreeMap<String, Option<Vec<u8>>>) -> Option<&'a str> {
     let mut candidates: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
     candidates.push(path);
-    candidates.into_iter().find(|d| before.contains_key(&format!("{d}/{MARKER}"))).and_then(|d| before.get_key_value(d).map(|(k, _)| k.as_str()))
+    candidates
+        .into_iter()
+        .find(|d| before.contains_key(&format!("{d}/{MARKER}")))
+        .and_then(|d| before.get_key_value(d).map(|(k, _)| k.as_str()))
 }
 
 proptest! {

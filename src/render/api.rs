@@ -31,7 +31,10 @@ pub fn add(ctx: &Ctx, site: &dyn Sink) {
         site.add(Urls::api_for(url), to_bytes(&full));
         summaries.push(summary);
     }
-    site.add("api/products.json".into(), to_bytes(&json!({"version": 1, "products": summaries})));
+    site.add(
+        "api/products.json".into(),
+        to_bytes(&json!({"version": 1, "products": summaries})),
+    );
     let mut contracts = Vec::new();
     for c in mesh.contracts.values() {
         let url = ctx.urls.contract(&c.key).unwrap_or_default();
@@ -46,7 +49,10 @@ pub fn add(ctx: &Ctx, site: &dyn Sink) {
         site.add(Urls::api_for(url), to_bytes(&full));
         contracts.push(summary);
     }
-    site.add("api/contracts.json".into(), to_bytes(&json!({"version": 1, "contracts": contracts})));
+    site.add(
+        "api/contracts.json".into(),
+        to_bytes(&json!({"version": 1, "contracts": contracts})),
+    );
     super::lineage::api(ctx, site);
 }
 
@@ -57,7 +63,11 @@ pub const SITEMAP_URLS: usize = 50_000;
 /// Every page except 404, as absolute URLs under the configured base URL: `sitemap.xml`, or
 /// past `SITEMAP_URLS` pages a sitemap index `sitemap.xml` naming `sitemap-1.xml` ….
 pub fn sitemap(ctx: &Ctx, jobs: &[PageJob], site: &dyn Sink) {
-    let mut urls: Vec<&str> = jobs.iter().filter(|j| j.section != "404").map(|j| j.url.as_str()).collect();
+    let mut urls: Vec<&str> = jobs
+        .iter()
+        .filter(|j| j.section != "404")
+        .map(|j| j.url.as_str())
+        .collect();
     urls.sort();
     for (path, xml) in sitemap_files(&ctx.mesh.config.base_url, &urls, SITEMAP_URLS) {
         site.add(path, xml.into_bytes());
@@ -80,7 +90,10 @@ fn sitemap_files(base: &str, urls: &[&str], limit: usize) -> Vec<(String, String
     let mut files = Vec::new();
     for (n, chunk) in urls.chunks(limit).enumerate() {
         let name = format!("sitemap-{}.xml", n + 1);
-        index.push_str(&format!("  <sitemap><loc>{}</loc></sitemap>\n", esc(&format!("{base}{name}"))));
+        index.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            esc(&format!("{base}{name}"))
+        ));
         files.push((name, urlset(chunk)));
     }
     index.push_str("</sitemapindex>\n");

@@ -1,9 +1,9 @@
 //! Contract views: schema tables (nested fields flattened with their depth), quality rules,
 //! SLA, servers with a "how to consume" snippet, and the full contract page.
 
+use super::paging::schema_paging;
 use super::values::{extra_html, key_values, scalar_text};
 use super::views::*;
-use super::paging::schema_paging;
 use super::{Ctx, PageJob};
 use crate::highlight::Highlighter;
 use crate::markdown::render_inline;
@@ -17,7 +17,10 @@ const PII_CLASSES: &[&str] = &["pii", "personal", "sensitive"];
 /// order), as output ports show it on a product page; the rest is on the contract's pages.
 pub fn detail(ctx: &Ctx, c: &Contract, max_fields: usize) -> ContractDetail {
     let total = field_count(c);
-    let objects = schema_pages(c, max_fields.max(1), 1).into_iter().next().unwrap_or_default();
+    let objects = schema_pages(c, max_fields.max(1), 1)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     let shown = objects.iter().map(|o| o.fields.len()).sum();
     ContractDetail {
         link: ctx.contract_link(&c.key),
@@ -32,7 +35,11 @@ pub fn detail(ctx: &Ctx, c: &Contract, max_fields: usize) -> ContractDetail {
 }
 
 fn sla(c: &Contract) -> Vec<KeyValues> {
-    c.raw.sla_properties.iter().map(|s| key_values(s, &["property"], "SLA property")).collect()
+    c.raw
+        .sla_properties
+        .iter()
+        .map(|s| key_values(s, &["property"], "SLA property"))
+        .collect()
 }
 
 fn opt_md(s: &Option<String>) -> String {
@@ -41,7 +48,11 @@ fn opt_md(s: &Option<String>) -> String {
 
 /// Every field of the contract, nested ones included.
 pub fn field_count(c: &Contract) -> usize {
-    c.raw.schema.iter().map(|o| crate::lineage::graph::property_count(&o.properties)).sum()
+    c.raw
+        .schema
+        .iter()
+        .map(|o| crate::lineage::graph::property_count(&o.properties))
+        .sum()
 }
 
 /// The schema split into pages of `size` fields, at most `max_pages` of them (`usize::MAX`:
@@ -96,7 +107,11 @@ fn continued(mut head: SchemaObjectView) -> SchemaObjectView {
 }
 
 fn object(o: &raw::SchemaObject, index: usize) -> SchemaObjectView {
-    let name = o.name.clone().or_else(|| o.physical_name.clone()).unwrap_or_else(|| format!("object {}", index + 1));
+    let name = o
+        .name
+        .clone()
+        .or_else(|| o.physical_name.clone())
+        .unwrap_or_else(|| format!("object {}", index + 1));
     SchemaObjectView {
         anchor: format!("schema-{}", crate::model::slugify(&name)),
         name,
@@ -115,7 +130,10 @@ fn object(o: &raw::SchemaObject, index: usize) -> SchemaObjectView {
 }
 
 fn quality(rules: &[Value]) -> Vec<KeyValues> {
-    rules.iter().map(|q| key_values(q, &["name", "metric", "rule", "type"], "quality rule")).collect()
+    rules
+        .iter()
+        .map(|q| key_values(q, &["name", "metric", "rule", "type"], "quality rule"))
+        .collect()
 }
 
 /// Depth-first, parents before children, so a table shows the nesting by indentation; at most
@@ -124,7 +142,11 @@ fn flatten(p: &raw::Property, depth: usize, parent: &str, out: &mut Vec<FieldVie
     if out.len() >= room {
         return;
     }
-    let name = p.name.clone().or_else(|| p.physical_name.clone()).unwrap_or_else(|| "(unnamed)".into());
+    let name = p
+        .name
+        .clone()
+        .or_else(|| p.physical_name.clone())
+        .unwrap_or_else(|| "(unnamed)".into());
     let path = format!("{parent}.{name}");
     out.push(field(p, depth, name, path.clone()));
     for child in &p.properties {
@@ -172,7 +194,9 @@ fn field(p: &raw::Property, depth: usize, name: String, path: String) -> FieldVi
 fn server(c: &Contract, s: &Value, index: usize) -> ServerView {
     let get = |k: &str| s.get(k).filter(|v| !v.is_null()).map(scalar_text);
     ServerView {
-        name: get("server").or_else(|| get("id")).unwrap_or_else(|| format!("server {}", index + 1)),
+        name: get("server")
+            .or_else(|| get("id"))
+            .unwrap_or_else(|| format!("server {}", index + 1)),
         server_type: get("type"),
         environment: get("environment"),
         properties: key_values(s, &["server"], "server"),
@@ -183,7 +207,12 @@ fn server(c: &Contract, s: &Value, index: usize) -> ServerView {
 /// A starting point for reading the contract's first object from this server, by server type.
 fn consume_snippet(c: &Contract, s: &Value) -> Option<(&'static str, String)> {
     let get = |k: &str| s.get(k).filter(|v| !v.is_null()).map(scalar_text);
-    let object = c.raw.schema.first().and_then(|o| o.physical_name.clone().or_else(|| o.name.clone())).unwrap_or_else(|| "<table>".into());
+    let object = c
+        .raw
+        .schema
+        .first()
+        .and_then(|o| o.physical_name.clone().or_else(|| o.name.clone()))
+        .unwrap_or_else(|| "<table>".into());
     let kind = get("type")?.to_lowercase();
     let qualified = |parts: &[Option<String>]| {
         let mut v: Vec<String> = parts.iter().flatten().cloned().collect();
@@ -191,30 +220,68 @@ fn consume_snippet(c: &Contract, s: &Value) -> Option<(&'static str, String)> {
         v.join(".")
     };
     let snippet = match kind.as_str() {
-        "postgres" | "postgresql" | "mysql" | "sqlserver" | "oracle" | "redshift" | "snowflake" | "trino" | "presto" | "duckdb" | "synapse" | "vertica" => {
-            ("sql", format!("-- {}\nSELECT *\nFROM {}\nLIMIT 100;", connection_comment(&kind, &get), qualified(&[get("database"), get("schema")])))
-        }
-        "databricks" => ("sql", format!("SELECT *\nFROM {}\nLIMIT 100;", qualified(&[get("catalog"), get("schema")]))),
-        "bigquery" => ("sql", format!("SELECT *\nFROM `{}`\nLIMIT 100;", qualified(&[get("project"), get("dataset")]))),
+        "postgres" | "postgresql" | "mysql" | "sqlserver" | "oracle" | "redshift" | "snowflake" | "trino"
+        | "presto" | "duckdb" | "synapse" | "vertica" => (
+            "sql",
+            format!(
+                "-- {}\nSELECT *\nFROM {}\nLIMIT 100;",
+                connection_comment(&kind, &get),
+                qualified(&[get("database"), get("schema")])
+            ),
+        ),
+        "databricks" => (
+            "sql",
+            format!(
+                "SELECT *\nFROM {}\nLIMIT 100;",
+                qualified(&[get("catalog"), get("schema")])
+            ),
+        ),
+        "bigquery" => (
+            "sql",
+            format!(
+                "SELECT *\nFROM `{}`\nLIMIT 100;",
+                qualified(&[get("project"), get("dataset")])
+            ),
+        ),
         "kafka" | "pubsub" | "kinesis" => {
             let topic = get("topic").unwrap_or_else(|| object.clone());
             let host = get("host").unwrap_or_else(|| "<bootstrap-server>".into());
             ("bash", format!("kafka-console-consumer --bootstrap-server {host} \\\n  --topic {topic} --from-beginning --max-messages 10"))
         }
         "s3" | "gcs" | "azure" | "local" | "sftp" => {
-            let location = get("location").or_else(|| get("path")).unwrap_or_else(|| "<location>".into());
+            let location = get("location")
+                .or_else(|| get("path"))
+                .unwrap_or_else(|| "<location>".into());
             let format = get("format").unwrap_or_else(|| "parquet".into()).to_lowercase();
-            let reader = match format.as_str() { "csv" => "read_csv", "json" => "read_json", "delta" => "read_parquet", _ => "read_parquet" };
-            ("python", format!("import pandas as pd\n\ndf = pd.{reader}(\"{location}\")\nprint(df.head())"))
+            let reader = match format.as_str() {
+                "csv" => "read_csv",
+                "json" => "read_json",
+                "delta" => "read_parquet",
+                _ => "read_parquet",
+            };
+            (
+                "python",
+                format!("import pandas as pd\n\ndf = pd.{reader}(\"{location}\")\nprint(df.head())"),
+            )
         }
-        "api" | "http" | "https" => ("bash", format!("curl -sS '{}'", get("location").or_else(|| get("host")).unwrap_or_else(|| "<url>".into()))),
+        "api" | "http" | "https" => (
+            "bash",
+            format!(
+                "curl -sS '{}'",
+                get("location")
+                    .or_else(|| get("host"))
+                    .unwrap_or_else(|| "<url>".into())
+            ),
+        ),
         _ => return None,
     };
     Some(snippet)
 }
 
 fn connection_comment(kind: &str, get: &dyn Fn(&str) -> Option<String>) -> String {
-    let host = get("host").or_else(|| get("account")).unwrap_or_else(|| "<host>".into());
+    let host = get("host")
+        .or_else(|| get("account"))
+        .unwrap_or_else(|| "<host>".into());
     match get("port") {
         Some(port) => format!("{kind} at {host}:{port}"),
         None => format!("{kind} at {host}"),
@@ -244,7 +311,12 @@ pub fn jobs<'a>(ctx: &'a Ctx, c: &'a Contract) -> Vec<PageJob<'a>> {
     for (i, objects) in schema_pages(c, size, usize::MAX).into_iter().enumerate().skip(1) {
         let i = i - 1;
         let pager = paging.pager(i + 2, total);
-        let page = SchemaPageView { contract: link.clone(), status: c.status.clone(), objects, pager };
+        let page = SchemaPageView {
+            contract: link.clone(),
+            status: c.status.clone(),
+            objects,
+            pager,
+        };
         jobs.push(PageJob::new(paging.url(i + 2), "schema.html", "contracts").with("schema", page));
     }
     jobs
@@ -283,7 +355,10 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
         domain: c.domain.as_deref().map(|d| ctx.domain_link(d)),
         product,
         team: c.team.as_deref().map(|t| ctx.team_summary(t)),
-        members: team_block.as_ref().map(|b| b.members.iter().map(super::member).collect()).unwrap_or_default(),
+        members: team_block
+            .as_ref()
+            .map(|b| b.members.iter().map(super::member).collect())
+            .unwrap_or_default(),
         tags: c.raw.tags.clone(),
         purpose_html: opt_md(&d.purpose),
         usage_html: opt_md(&d.usage),
@@ -296,8 +371,16 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
         producers_total,
         consumers,
         consumers_total,
-        other_versions: ctx.mesh.index.contract_versions.get(&c.key.id).into_iter().flatten()
-            .filter(|k| **k != c.key).map(|k| ctx.contract_link(k)).collect(),
+        other_versions: ctx
+            .mesh
+            .index
+            .contract_versions
+            .get(&c.key.id)
+            .into_iter()
+            .flatten()
+            .filter(|k| **k != c.key)
+            .map(|k| ctx.contract_link(k))
+            .collect(),
         lineage_svg: super::lineage::svg(ctx.lineage.contract(&c.key)),
         lineage_note: super::lineage::note(ctx.lineage.contract(&c.key)),
         field_lineage,
@@ -334,7 +417,18 @@ mod tests {
     fn layout(pages: &[Vec<SchemaObjectView>]) -> Vec<Vec<String>> {
         pages
             .iter()
-            .map(|page| page.iter().map(|o| format!("{}{}:{}", o.name, if o.continued { "+" } else { "" }, o.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(","))).collect())
+            .map(|page| {
+                page.iter()
+                    .map(|o| {
+                        format!(
+                            "{}{}:{}",
+                            o.name,
+                            if o.continued { "+" } else { "" },
+                            o.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(",")
+                        )
+                    })
+                    .collect()
+            })
             .collect()
     }
 
@@ -344,10 +438,26 @@ mod tests {
         let c = mesh.contracts.values().next().unwrap();
         assert_eq!(field_count(c), 9);
         let pages = schema_pages(c, 3, usize::MAX);
-        assert_eq!(layout(&pages), [vec!["a:a1,a1c,a2"], vec!["a+:a3", "b:", "c:c1,c2"], vec!["c+:c3,c4,c5"]]);
-        assert!(pages[0][0].description_html.contains("First"), "the object's description on its first page");
-        assert!(pages[1][0].description_html.is_empty(), "not repeated where it continues");
-        assert_eq!(layout(&schema_pages(c, 3, 1)), [vec!["a:a1,a1c,a2"]], "only the pages asked for");
-        assert_eq!(layout(&schema_pages(c, 100, usize::MAX)), [vec!["a:a1,a1c,a2,a3", "b:", "c:c1,c2,c3,c4,c5"]]);
+        assert_eq!(
+            layout(&pages),
+            [vec!["a:a1,a1c,a2"], vec!["a+:a3", "b:", "c:c1,c2"], vec!["c+:c3,c4,c5"]]
+        );
+        assert!(
+            pages[0][0].description_html.contains("First"),
+            "the object's description on its first page"
+        );
+        assert!(
+            pages[1][0].description_html.is_empty(),
+            "not repeated where it continues"
+        );
+        assert_eq!(
+            layout(&schema_pages(c, 3, 1)),
+            [vec!["a:a1,a1c,a2"]],
+            "only the pages asked for"
+        );
+        assert_eq!(
+            layout(&schema_pages(c, 100, usize::MAX)),
+            [vec!["a:a1,a1c,a2,a3", "b:", "c:c1,c2,c3,c4,c5"]]
+        );
     }
 }

@@ -28,9 +28,16 @@ impl Ctx<'_> {
     /// Recent commits touching a product's descriptor or the contracts of its output ports.
     pub fn product_history(&self, p: &Product) -> Vec<ChangeView> {
         let Some(git) = self.git else { return Vec::new() };
-        let contracts = p.outputs.iter().filter_map(|port| port.contract.as_ref()).filter_map(|k| self.mesh.contracts.get(k));
+        let contracts = p
+            .outputs
+            .iter()
+            .filter_map(|port| port.contract.as_ref())
+            .filter_map(|k| self.mesh.contracts.get(k));
         let files = std::iter::once(p.origin.file.as_str()).chain(contracts.map(|c| c.origin.file.as_str()));
-        git.history(files, HISTORY_LEN).into_iter().map(|c| self.change_view(c)).collect()
+        git.history(files, HISTORY_LEN)
+            .into_iter()
+            .map(|c| self.change_view(c))
+            .collect()
     }
 
     fn change_view(&self, c: &FileChange) -> ChangeView {
@@ -38,7 +45,12 @@ impl Ctx<'_> {
             date: c.date.clone(),
             author: c.author.clone(),
             commit: c.commit.clone(),
-            commit_url: self.mesh.config.repository.as_ref().and_then(|r| r.commit_url(&c.commit_id)),
+            commit_url: self
+                .mesh
+                .config
+                .repository
+                .as_ref()
+                .and_then(|r| r.commit_url(&c.commit_id)),
             subject: c.subject.clone(),
         }
     }

@@ -31,7 +31,14 @@ pub fn rule_view(r: &Rule) -> RuleView {
 fn rule_view_by_id(id: &str) -> RuleView {
     match rules::find(id) {
         Some(r) => rule_view(r),
-        None => RuleView { id: id.to_string(), severity: String::new(), scope: "custom".into(), summary: "Custom rule of this mesh.".into(), hint: String::new(), url: RULES_URL.into() },
+        None => RuleView {
+            id: id.to_string(),
+            severity: String::new(),
+            scope: "custom".into(),
+            summary: "Custom rule of this mesh.".into(),
+            hint: String::new(),
+            url: RULES_URL.into(),
+        },
     }
 }
 
@@ -41,19 +48,45 @@ fn anchor(id: &str) -> String {
 
 pub fn product_score(s: Option<&ProductScore>) -> ScoreView {
     let Some(s) = s else {
-        return ScoreView { score: 100, passed: Vec::new(), failed: Vec::new(), errors: 0, warnings: 0 };
+        return ScoreView {
+            score: 100,
+            passed: Vec::new(),
+            failed: Vec::new(),
+            errors: 0,
+            warnings: 0,
+        };
     };
     ScoreView {
         score: s.score,
-        passed: s.passed.iter().filter_map(|id| rules::find(id)).map(rule_view).collect(),
-        failed: s.failed.iter().map(|f| FailedRuleView { rule: rule_view_by_id(&f.rule), severity: f.severity.to_string(), findings: f.findings }).collect(),
+        passed: s
+            .passed
+            .iter()
+            .filter_map(|id| rules::find(id))
+            .map(rule_view)
+            .collect(),
+        failed: s
+            .failed
+            .iter()
+            .map(|f| FailedRuleView {
+                rule: rule_view_by_id(&f.rule),
+                severity: f.severity.to_string(),
+                findings: f.findings,
+            })
+            .collect(),
         errors: s.errors,
         warnings: s.warnings,
     }
 }
 
 fn domain_score(ctx: &Ctx, d: &DomainScore, rank: usize) -> DomainScoreView {
-    DomainScoreView { domain: ctx.domain_link(&d.domain), rank, score: d.score, products: d.products, errors: d.errors, warnings: d.warnings }
+    DomainScoreView {
+        domain: ctx.domain_link(&d.domain),
+        rank,
+        score: d.score,
+        products: d.products,
+        errors: d.errors,
+        warnings: d.warnings,
+    }
 }
 
 pub fn domain_scorecard(ctx: &Ctx, domain: &str) -> Option<DomainScoreView> {
@@ -87,28 +120,42 @@ fn pages_by_file<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Link> {
 /// Every product's score row, lowest score first.
 fn product_rows(ctx: &Ctx) -> Vec<ProductScoreRow> {
     let sc = ctx.scorecard;
-    let mut products: Vec<ProductScoreRow> = sc.products.values().map(|p| ProductScoreRow {
-        product: ctx.product_link(&p.product),
-        domain: ctx.mesh.products[&p.product].domain.as_deref().map(|d| ctx.domain_link(d)),
-        score: p.score,
-        errors: p.errors,
-        warnings: p.warnings,
-    }).collect();
-    products.sort_by(|a, b| a.score.cmp(&b.score).then_with(|| a.product.title.cmp(&b.product.title)));
+    let mut products: Vec<ProductScoreRow> = sc
+        .products
+        .values()
+        .map(|p| ProductScoreRow {
+            product: ctx.product_link(&p.product),
+            domain: ctx.mesh.products[&p.product]
+                .domain
+                .as_deref()
+                .map(|d| ctx.domain_link(d)),
+            score: p.score,
+            errors: p.errors,
+            warnings: p.warnings,
+        })
+        .collect();
+    products.sort_by(|a, b| {
+        a.score
+            .cmp(&b.score)
+            .then_with(|| a.product.title.cmp(&b.product.title))
+    });
     products
 }
 
 fn finding_rows(ctx: &Ctx) -> Vec<OpenFinding> {
     let pages = pages_by_file(ctx);
-    ctx.diags.iter().map(|d| OpenFinding {
-        severity: d.severity.to_string(),
-        rule: rule_view_by_id(&d.rule),
-        file: d.file.clone(),
-        line: d.line,
-        column: d.column,
-        message: d.message.clone(),
-        page: pages.get(d.file.as_str()).cloned(),
-    }).collect()
+    ctx.diags
+        .iter()
+        .map(|d| OpenFinding {
+            severity: d.severity.to_string(),
+            rule: rule_view_by_id(&d.rule),
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            page: pages.get(d.file.as_str()).cloned(),
+        })
+        .collect()
 }
 
 /// Open findings per rule, most first: what the mesh should fix first.
@@ -121,7 +168,11 @@ fn rule_counts(ctx: &Ctx) -> Vec<RuleCountView> {
     }
     let mut rows: Vec<RuleCountView> = counts
         .into_iter()
-        .map(|(id, (severity, findings))| RuleCountView { rule: rule_view_by_id(id), severity: severity.to_string(), findings })
+        .map(|(id, (severity, findings))| RuleCountView {
+            rule: rule_view_by_id(id),
+            severity: severity.to_string(),
+            findings,
+        })
         .collect();
     rows.sort_by(|a, b| b.findings.cmp(&a.findings).then_with(|| a.rule.id.cmp(&b.rule.id)));
     rows
@@ -132,19 +183,29 @@ fn rule_counts(ctx: &Ctx) -> Vec<RuleCountView> {
 fn scorecard_jobs(ctx: &Ctx) -> Vec<PageJob<'static>> {
     let sc = ctx.scorecard;
     let size = ctx.mesh.config.pages.size;
-    let products = Paging::new(format!("{GOVERNANCE_URL}#products"), "scorecard/products", size).split(product_rows(ctx));
-    let findings = Paging::new(format!("{GOVERNANCE_URL}#open-findings"), "scorecard/findings", size).split(finding_rows(ctx));
+    let products =
+        Paging::new(format!("{GOVERNANCE_URL}#products"), "scorecard/products", size).split(product_rows(ctx));
+    let findings =
+        Paging::new(format!("{GOVERNANCE_URL}#open-findings"), "scorecard/findings", size).split(finding_rows(ctx));
     let mut jobs = Vec::new();
     let mut products = products.into_iter();
     let mut findings = findings.into_iter();
-    let (first_products, first_findings) = (products.next().expect("one page at least"), findings.next().expect("one page at least"));
+    let (first_products, first_findings) = (
+        products.next().expect("one page at least"),
+        findings.next().expect("one page at least"),
+    );
     use crate::diag::Severity;
     let (policies, required_tags) = policy_rows(ctx);
     let view = GovernanceView {
         score: sc.score,
         policies,
         required_tags,
-        domains: sc.domains.iter().enumerate().map(|(i, d)| domain_score(ctx, d, i + 1)).collect(),
+        domains: sc
+            .domains
+            .iter()
+            .enumerate()
+            .map(|(i, d)| domain_score(ctx, d, i + 1))
+            .collect(),
         products: first_products.rows,
         products_pager: first_products.pager,
         rules: rule_counts(ctx),
@@ -156,11 +217,21 @@ fn scorecard_jobs(ctx: &Ctx) -> Vec<PageJob<'static>> {
     };
     jobs.push(PageJob::new(GOVERNANCE_URL, "scorecard.html", "scorecard").with("governance", view));
     for page in products {
-        let list = ScorecardListView { heading: "Products, lowest score first".into(), pager: page.pager, products: page.rows, findings: Vec::new() };
+        let list = ScorecardListView {
+            heading: "Products, lowest score first".into(),
+            pager: page.pager,
+            products: page.rows,
+            findings: Vec::new(),
+        };
         jobs.push(PageJob::new(page.url, "scorecard_list.html", "scorecard").with("list", list));
     }
     for page in findings {
-        let list = ScorecardListView { heading: "Open findings".into(), pager: page.pager, products: Vec::new(), findings: page.rows };
+        let list = ScorecardListView {
+            heading: "Open findings".into(),
+            pager: page.pager,
+            products: Vec::new(),
+            findings: page.rows,
+        };
         jobs.push(PageJob::new(page.url, "scorecard_list.html", "scorecard").with("list", list));
     }
     jobs

@@ -2,10 +2,10 @@
 //! impact list of a product, field-level rows of a contract, the mesh map page and
 //! `api/lineage.json`.
 
+use super::paging::field_url;
 use super::views::*;
 use super::{Ctx, PageJob};
 use crate::lineage::graph::{domain_links, field_edges};
-use super::paging::field_url;
 use crate::lineage::{Drawing, MAP_URL};
 use crate::model::{slugify, Contract, NodeRef};
 use crate::output::Sink;
@@ -22,7 +22,9 @@ pub fn note(d: Option<&Drawing>) -> Option<String> {
 /// Transitively downstream products: the nearest `IMPACT_SHOWN`, the owner teams of all of
 /// them and how many there are per hop.
 pub fn impact(ctx: &Ctx, id: &str) -> ImpactSummary {
-    let Some(imp) = ctx.lineage.impact(id) else { return ImpactSummary::default() };
+    let Some(imp) = ctx.lineage.impact(id) else {
+        return ImpactSummary::default();
+    };
     let products = imp
         .products
         .iter()
@@ -38,10 +40,26 @@ pub fn impact(ctx: &Ctx, id: &str) -> ImpactSummary {
     let teams = imp
         .teams
         .iter()
-        .map(|(team, n)| ImpactTeamView { team: team.as_deref().map(|t| ctx.team_summary(t)), products: *n })
+        .map(|(team, n)| ImpactTeamView {
+            team: team.as_deref().map(|t| ctx.team_summary(t)),
+            products: *n,
+        })
         .collect();
-    let hops = imp.hops.iter().enumerate().map(|(i, n)| HopCount { hops: i + 1, products: *n }).collect();
-    ImpactSummary { products, total: imp.total, teams, hops }
+    let hops = imp
+        .hops
+        .iter()
+        .enumerate()
+        .map(|(i, n)| HopCount {
+            hops: i + 1,
+            products: *n,
+        })
+        .collect();
+    ImpactSummary {
+        products,
+        total: imp.total,
+        teams,
+        hops,
+    }
 }
 
 /// What a product page shows of its impact.
@@ -83,13 +101,25 @@ pub fn map_job<'a>(ctx: &'a Ctx) -> PageJob<'a> {
     let mesh = ctx.mesh;
     let domain_links = domain_links(mesh)
         .into_iter()
-        .map(|((a, b), links)| DomainLinkView { from: ctx.domain_link(&a), to: ctx.domain_link(&b), links })
+        .map(|((a, b), links)| DomainLinkView {
+            from: ctx.domain_link(&a),
+            to: ctx.domain_link(&b),
+            links,
+        })
         .collect();
-    let externals: Vec<_> = mesh.edges.iter().filter_map(|e| match &e.from {
-        NodeRef::External(cid) => Some((cid, e)),
-        NodeRef::Product(_) => None,
-    }).collect();
-    let external = externals.iter().take(mesh.config.pages.size).map(|(cid, e)| external_link(ctx, cid, e)).collect();
+    let externals: Vec<_> = mesh
+        .edges
+        .iter()
+        .filter_map(|e| match &e.from {
+            NodeRef::External(cid) => Some((cid, e)),
+            NodeRef::Product(_) => None,
+        })
+        .collect();
+    let external = externals
+        .iter()
+        .take(mesh.config.pages.size)
+        .map(|(cid, e)| external_link(ctx, cid, e))
+        .collect();
     let view = MapView {
         domains_svg: svg(ctx.lineage.map_domains()),
         domains_note: note(ctx.lineage.map_domains()),
@@ -109,10 +139,24 @@ pub fn map_job<'a>(ctx: &'a Ctx) -> PageJob<'a> {
 fn external_link(ctx: &Ctx, cid: &str, e: &crate::model::Edge) -> LineageLink {
     let contract = match ctx.mesh.find_contract(cid, e.version.as_deref()) {
         Some(k) => ctx.contract_link(k),
-        None => Link { title: cid.to_string(), url: None },
+        None => Link {
+            title: cid.to_string(),
+            url: None,
+        },
     };
-    let owner = ctx.mesh.products.get(&e.to).and_then(|p| p.team.as_deref()).map(|t| ctx.team_link(t));
-    LineageLink { node: ctx.product_link(&e.to), kind: "product".into(), contract, version: e.version.clone(), owner }
+    let owner = ctx
+        .mesh
+        .products
+        .get(&e.to)
+        .and_then(|p| p.team.as_deref())
+        .map(|t| ctx.team_link(t));
+    LineageLink {
+        node: ctx.product_link(&e.to),
+        kind: "product".into(),
+        contract,
+        version: e.version.clone(),
+        owner,
+    }
 }
 
 /// `api/lineage.json`: every node and edge of the mesh's lineage graph.
@@ -151,7 +195,8 @@ pub fn api(ctx: &Ctx, site: &dyn Sink) {
             json!({"from": from, "to": e.to, "contractId": e.contract_id, "version": e.version})
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&json!({"version": 1, "nodes": nodes, "edges": edges})).expect("JSON values always serialise");
+    let mut text = serde_json::to_string_pretty(&json!({"version": 1, "nodes": nodes, "edges": edges}))
+        .expect("JSON values always serialise");
     text.push('\n');
     site.add("api/lineage.json".into(), text.into_bytes());
 }

@@ -77,7 +77,15 @@ pub struct ListContext {
 /// The whole product catalogue, a page of `[pages] size` rows each, grouped by domain.
 pub fn catalogue(ctx: &Ctx) -> Vec<PageJob<'static>> {
     let rows: Vec<ProductRow> = ctx.mesh.products.values().map(|p| product_row(ctx, p)).collect();
-    let list = ListContext { heading: "Data products".into(), parent: None, groups: domain_groups(ctx, |d| ctx.mesh.index.products_by_domain.get(d).map_or(0, Vec::len), "products") };
+    let list = ListContext {
+        heading: "Data products".into(),
+        parent: None,
+        groups: domain_groups(
+            ctx,
+            |d| ctx.mesh.index.products_by_domain.get(d).map_or(0, Vec::len),
+            "products",
+        ),
+    };
     let paging = Paging::new("products/index.html", "products", page_size(ctx));
     product_pages(&paging, rows, &list, true)
 }
@@ -106,12 +114,25 @@ pub fn product_pages(paging: &Paging, rows: Vec<ProductRow>, list: &ListContext,
 /// Every contract version, paged like the catalogue.
 pub fn contract_index(ctx: &Ctx) -> Vec<PageJob<'static>> {
     let rows: Vec<ContractRow> = ctx.mesh.contracts.keys().map(|k| contract_row(ctx, k)).collect();
-    let list = ListContext { heading: "Data contracts".into(), parent: None, groups: domain_groups(ctx, |d| ctx.mesh.index.contracts_by_domain.get(d).map_or(0, Vec::len), "contracts") };
+    let list = ListContext {
+        heading: "Data contracts".into(),
+        parent: None,
+        groups: domain_groups(
+            ctx,
+            |d| ctx.mesh.index.contracts_by_domain.get(d).map_or(0, Vec::len),
+            "contracts",
+        ),
+    };
     let paging = Paging::new("contracts/index.html", "contracts", page_size(ctx));
     contract_pages(&paging, rows, &list, true)
 }
 
-pub fn contract_pages(paging: &Paging, rows: Vec<ContractRow>, list: &ListContext, first: bool) -> Vec<PageJob<'static>> {
+pub fn contract_pages(
+    paging: &Paging,
+    rows: Vec<ContractRow>,
+    list: &ListContext,
+    first: bool,
+) -> Vec<PageJob<'static>> {
     let statuses = distinct(&rows, |r| Some(r.status.clone()));
     let domains = distinct(&rows, |r| r.domain.as_ref().map(|d| d.title.clone()));
     let pages = paging.split(rows).into_iter().filter(|p| first || p.pager.page > 1);
@@ -153,26 +174,53 @@ pub struct SubList<T> {
 }
 
 pub fn product_sublist(ctx: &Ctx, page_url: &str, rows: Vec<ProductRow>, list: ListContext) -> SubList<ProductRow> {
-    let paging = Paging::new(format!("{page_url}#products"), dir_of(page_url, "products"), page_size(ctx));
+    let paging = Paging::new(
+        format!("{page_url}#products"),
+        dir_of(page_url, "products"),
+        page_size(ctx),
+    );
     let first: Vec<ProductRow> = rows.iter().take(paging.size).cloned().collect();
     let pager = paging.pager(1, rows.len());
-    let jobs = if pager.pages > 1 { product_pages(&paging, rows, &list, false) } else { Vec::new() };
-    SubList { rows: first, pager, jobs }
+    let jobs = if pager.pages > 1 {
+        product_pages(&paging, rows, &list, false)
+    } else {
+        Vec::new()
+    };
+    SubList {
+        rows: first,
+        pager,
+        jobs,
+    }
 }
 
 pub fn contract_sublist(ctx: &Ctx, page_url: &str, rows: Vec<ContractRow>, list: ListContext) -> SubList<ContractRow> {
-    let paging = Paging::new(format!("{page_url}#contracts"), dir_of(page_url, "contracts"), page_size(ctx));
+    let paging = Paging::new(
+        format!("{page_url}#contracts"),
+        dir_of(page_url, "contracts"),
+        page_size(ctx),
+    );
     let first: Vec<ContractRow> = rows.iter().take(paging.size).cloned().collect();
     let pager = paging.pager(1, rows.len());
-    let jobs = if pager.pages > 1 { contract_pages(&paging, rows, &list, false) } else { Vec::new() };
-    SubList { rows: first, pager, jobs }
+    let jobs = if pager.pages > 1 {
+        contract_pages(&paging, rows, &list, false)
+    } else {
+        Vec::new()
+    };
+    SubList {
+        rows: first,
+        pager,
+        jobs,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn first_sentence_spans_lines() {
-        assert_eq!(super::first_sentence("One row per\nparcel. Second one."), "One row per parcel.");
+        assert_eq!(
+            super::first_sentence("One row per\nparcel. Second one."),
+            "One row per parcel."
+        );
         assert_eq!(super::first_sentence("No stop"), "No stop");
     }
 }

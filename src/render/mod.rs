@@ -46,8 +46,16 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn product_link(&self, id: &str) -> Link {
-        let title = self.mesh.products.get(id).map(|p| p.name.clone()).unwrap_or_else(|| id.to_string());
-        Link { title, url: self.urls.product(id).map(str::to_string) }
+        let title = self
+            .mesh
+            .products
+            .get(id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_string());
+        Link {
+            title,
+            url: self.urls.product(id).map(str::to_string),
+        }
     }
 
     /// ODCS `dataProduct` names a product by id or by name.
@@ -59,23 +67,45 @@ impl<'a> Ctx<'a> {
         // product by name rather than id.
         match self.mesh.products.values().find(|p| p.name == s) {
             Some(p) => self.product_link(&p.id),
-            None => Link { title: s.to_string(), url: None },
+            None => Link {
+                title: s.to_string(),
+                url: None,
+            },
         }
     }
 
     pub fn contract_link(&self, key: &ContractKey) -> Link {
         let name = self.mesh.contracts.get(key).map(|c| c.name.as_str()).unwrap_or(&key.id);
-        Link { title: format!("{name} {}", key.version), url: self.urls.contract(key).map(str::to_string) }
+        Link {
+            title: format!("{name} {}", key.version),
+            url: self.urls.contract(key).map(str::to_string),
+        }
     }
 
     pub fn domain_link(&self, id: &str) -> Link {
-        let title = self.mesh.domains.get(id).map(|d| d.name.clone()).unwrap_or_else(|| id.to_string());
-        Link { title, url: self.urls.domain(id).map(str::to_string) }
+        let title = self
+            .mesh
+            .domains
+            .get(id)
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| id.to_string());
+        Link {
+            title,
+            url: self.urls.domain(id).map(str::to_string),
+        }
     }
 
     pub fn team_link(&self, id: &str) -> Link {
-        let title = self.mesh.teams.get(id).map(|t| t.name.clone()).unwrap_or_else(|| id.to_string());
-        Link { title, url: self.urls.team(id).map(str::to_string) }
+        let title = self
+            .mesh
+            .teams
+            .get(id)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| id.to_string());
+        Link {
+            title,
+            url: self.urls.team(id).map(str::to_string),
+        }
     }
 
     pub fn team_summary(&self, id: &str) -> TeamSummary {
@@ -84,7 +114,9 @@ impl<'a> Ctx<'a> {
             link: self.team_link(id),
             email: team.and_then(|t| t.email.clone()),
             oncall: team.and_then(|t| t.oncall.clone()),
-            contacts: team.map(|t| t.contacts.iter().map(contact).collect()).unwrap_or_default(),
+            contacts: team
+                .map(|t| t.contacts.iter().map(contact).collect())
+                .unwrap_or_default(),
         }
     }
 
@@ -131,7 +163,11 @@ impl<'a> Ctx<'a> {
             api_url: Urls::api_for(page_url),
             raw_html: crate::highlight::yaml_source(shown),
             raw_lines: text.lines().count(),
-            raw_lines_shown: if shown.len() < text.len() { shown.lines().count() } else { text.lines().count() },
+            raw_lines_shown: if shown.len() < text.len() {
+                shown.lines().count()
+            } else {
+                text.lines().count()
+            },
             findings: self.findings(file),
             finding_counts: self.finding_counts(file),
         }
@@ -158,7 +194,11 @@ pub fn member(m: &raw::Member) -> MemberView {
         extra.insert("tags".into(), serde_json::json!(m.tags));
     }
     MemberView {
-        name: m.name.clone().or_else(|| m.username.clone()).unwrap_or_else(|| "(unnamed)".into()),
+        name: m
+            .name
+            .clone()
+            .or_else(|| m.username.clone())
+            .unwrap_or_else(|| "(unnamed)".into()),
         username: m.username.clone(),
         role: m.role.clone(),
         email: m.email.clone(),
@@ -174,7 +214,10 @@ pub fn member(m: &raw::Member) -> MemberView {
 pub fn description_extra(d: &raw::Description) -> String {
     let mut extra = d.extra.clone();
     if !d.authoritative_definitions.is_empty() {
-        extra.insert("authoritativeDefinitions".into(), serde_json::json!(d.authoritative_definitions));
+        extra.insert(
+            "authoritativeDefinitions".into(),
+            serde_json::json!(d.authoritative_definitions),
+        );
     }
     if !d.custom_properties.is_empty() {
         extra.insert("customProperties".into(), serde_json::json!(d.custom_properties));
@@ -221,17 +264,27 @@ pub struct PageJob<'a> {
 
 impl<'a> PageJob<'a> {
     pub fn new(url: impl Into<String>, template: &'static str, section: &'static str) -> Self {
-        PageJob { url: url.into(), template, section, vars: Vec::new(), lazy: Vec::new() }
+        PageJob {
+            url: url.into(),
+            template,
+            section,
+            vars: Vec::new(),
+            lazy: Vec::new(),
+        }
     }
 
     pub fn with(mut self, name: &'static str, value: impl Serialize) -> Self {
-        self.vars.push((name, serde_json::to_value(value).expect("views always serialise")));
+        self.vars
+            .push((name, serde_json::to_value(value).expect("views always serialise")));
         self
     }
 
     /// A context entry built only when the page renders.
     pub fn with_lazy<T: Serialize>(mut self, name: &'static str, build: impl Fn() -> T + Send + Sync + 'a) -> Self {
-        self.lazy.push((name, Box::new(move || serde_json::to_value(build()).expect("views always serialise"))));
+        self.lazy.push((
+            name,
+            Box::new(move || serde_json::to_value(build()).expect("views always serialise")),
+        ));
         self
     }
 }
@@ -251,7 +304,12 @@ impl Derived {
     pub fn build(mesh: &Mesh, diags: &Diagnostics, layouts: &crate::lineage::LayoutCache) -> Derived {
         let urls = Urls::build(mesh);
         let lineage = crate::lineage::Lineage::build(mesh, &urls, layouts);
-        Derived { lineage, scorecard: crate::check::score::compute(mesh, diags), fields: search::FieldIndex::build(mesh), urls }
+        Derived {
+            lineage,
+            scorecard: crate::check::score::compute(mesh, diags),
+            fields: search::FieldIndex::build(mesh),
+            urls,
+        }
     }
 }
 
@@ -264,9 +322,27 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(mesh: &'a Mesh, diags: &'a Diagnostics, git: Option<&'a crate::git::GitFacts>, templates: &'a Templates, derived: &'a Derived) -> Self {
-        let ctx = Ctx { mesh, urls: &derived.urls, diags, lineage: &derived.lineage, scorecard: &derived.scorecard, git };
-        Renderer { ctx, fields: &derived.fields, templates, site_view: pages::site_view(mesh) }
+    pub fn new(
+        mesh: &'a Mesh,
+        diags: &'a Diagnostics,
+        git: Option<&'a crate::git::GitFacts>,
+        templates: &'a Templates,
+        derived: &'a Derived,
+    ) -> Self {
+        let ctx = Ctx {
+            mesh,
+            urls: &derived.urls,
+            diags,
+            lineage: &derived.lineage,
+            scorecard: &derived.scorecard,
+            git,
+        };
+        Renderer {
+            ctx,
+            fields: &derived.fields,
+            templates,
+            site_view: pages::site_view(mesh),
+        }
     }
 
     /// Every page of the site, in a stable order; views are built only when a page renders.
@@ -306,7 +382,12 @@ impl<'a> Renderer<'a> {
 
     /// Renders the whole site into `sink`, each page handed over as soon as it is rendered,
     /// while the search index compiles on its own thread.
-    pub fn render_all(&self, root: &Path, sink: &dyn Sink, progress: &(dyn Fn(usize, usize) + Sync)) -> anyhow::Result<()> {
+    pub fn render_all(
+        &self,
+        root: &Path,
+        sink: &dyn Sink,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> anyhow::Result<()> {
         let records = self.records();
         let jobs = self.jobs(&records);
         let index = search::start(records);
@@ -325,7 +406,14 @@ impl<'a> Renderer<'a> {
 }
 
 /// Renders the whole site into `sink` (see `Renderer::render_all`).
-pub fn render_site(mesh: &Mesh, diags: &Diagnostics, templates: &Templates, root: &Path, git: Option<&crate::git::GitFacts>, sink: &dyn Sink) -> anyhow::Result<()> {
+pub fn render_site(
+    mesh: &Mesh,
+    diags: &Diagnostics,
+    templates: &Templates,
+    root: &Path,
+    git: Option<&crate::git::GitFacts>,
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
     let derived = Derived::build(mesh, diags, &crate::lineage::LayoutCache::with_limit(0));
     Renderer::new(mesh, diags, git, templates, &derived).render_all(root, sink, &|_, _| {})
 }

@@ -1,9 +1,9 @@
 //! The list of pages to render and the views of the non-descriptor pages: home, catalogues,
 //! domains, teams, guides and governance documents.
 
+use super::lists::{self, contract_row, product_row, ListContext};
 use super::values::extra_html;
 use super::views::*;
-use super::lists::{self, contract_row, product_row, ListContext};
 use super::{contact, contract, member, product, Ctx, PageJob};
 use crate::markdown;
 use crate::model::{Mesh, NodeRef, Page, Product};
@@ -33,9 +33,21 @@ pub fn jobs<'a>(ctx: &'a Ctx) -> Vec<PageJob<'a>> {
     jobs.extend(mesh.products.values().flat_map(|p| product::jobs(ctx, p)));
     jobs.extend(lists::contract_index(ctx));
     jobs.extend(mesh.contracts.values().flat_map(|c| contract::jobs(ctx, c)));
-    jobs.push(list_job("domains/index.html", "domains.html", "domains", "Domains", domain_items(ctx)));
+    jobs.push(list_job(
+        "domains/index.html",
+        "domains.html",
+        "domains",
+        "Domains",
+        domain_items(ctx),
+    ));
     jobs.extend(mesh.domains.keys().flat_map(|id| domain_jobs(ctx, id)));
-    jobs.push(list_job("teams/index.html", "teams.html", "teams", "Teams", team_items(ctx)));
+    jobs.push(list_job(
+        "teams/index.html",
+        "teams.html",
+        "teams",
+        "Teams",
+        team_items(ctx),
+    ));
     jobs.extend(mesh.teams.keys().flat_map(|id| team_jobs(ctx, id)));
     jobs.extend(doc_jobs(ctx, &mesh.guides, "guides", "Guides"));
     jobs.extend(doc_jobs(ctx, &mesh.governance, "governance", "Governance"));
@@ -44,8 +56,17 @@ pub fn jobs<'a>(ctx: &'a Ctx) -> Vec<PageJob<'a>> {
     jobs
 }
 
-fn list_job(url: &str, template: &'static str, section: &'static str, title: &str, items: Vec<ListItem>) -> PageJob<'static> {
-    PageJob::new(url, template, section).with("title", title).with("items", items).with("intro", "")
+fn list_job(
+    url: &str,
+    template: &'static str,
+    section: &'static str,
+    title: &str,
+    items: Vec<ListItem>,
+) -> PageJob<'static> {
+    PageJob::new(url, template, section)
+        .with("title", title)
+        .with("items", items)
+        .with("intro", "")
 }
 
 fn status_mix<'a>(products: impl Iterator<Item = &'a Product>) -> Vec<StatusCount> {
@@ -53,7 +74,10 @@ fn status_mix<'a>(products: impl Iterator<Item = &'a Product>) -> Vec<StatusCoun
     for p in products {
         *counts.entry(p.status.clone()).or_default() += 1;
     }
-    counts.into_iter().map(|(status, count)| StatusCount { status, count }).collect()
+    counts
+        .into_iter()
+        .map(|(status, count)| StatusCount { status, count })
+        .collect()
 }
 
 fn home(ctx: &Ctx) -> HomeView {
@@ -65,17 +89,30 @@ fn home(ctx: &Ctx) -> HomeView {
         contracts: mesh.index.contracts_by_domain.get(id).map_or(0, Vec::len),
     });
     HomeView {
-        title: mesh.home.as_ref().map(|p| p.title.clone()).unwrap_or_else(|| mesh.config.title.clone()),
+        title: mesh
+            .home
+            .as_ref()
+            .map(|p| p.title.clone())
+            .unwrap_or_else(|| mesh.config.title.clone()),
         body_html: body,
         domains: domains.collect(),
         status_mix: status_mix(mesh.products.values()),
         guides: mesh.guides.iter().map(|g| doc_link(ctx, g)).collect(),
-        recent: mesh.products.values().filter(|p| p.status == "active").take(12).map(|p| product_row(ctx, p)).collect(),
+        recent: mesh
+            .products
+            .values()
+            .filter(|p| p.status == "active")
+            .take(12)
+            .map(|p| product_row(ctx, p))
+            .collect(),
     }
 }
 
 fn doc_link(ctx: &Ctx, page: &Page) -> Link {
-    Link { title: page.title.clone(), url: ctx.urls.doc(&page.file).map(str::to_string) }
+    Link {
+        title: page.title.clone(),
+        url: ctx.urls.doc(&page.file).map(str::to_string),
+    }
 }
 
 /// Renders a page body; relative links to `.md` files point at the rendered `.html` pages,
@@ -108,23 +145,43 @@ fn rewrite_md_links(html: &str) -> String {
 
 fn page_source(ctx: &Ctx, page: &Page) -> PageSource {
     let (last_change, change_note) = ctx.last_change(&page.file);
-    PageSource { file: page.file.clone(), edit_url: ctx.edit_url(&page.file), last_change, change_note, extra_html: extra_html(&page.front.extra) }
+    PageSource {
+        file: page.file.clone(),
+        edit_url: ctx.edit_url(&page.file),
+        last_change,
+        change_note,
+        extra_html: extra_html(&page.front.extra),
+    }
 }
 
 fn domain_items(ctx: &Ctx) -> Vec<ListItem> {
-    ctx.mesh.domains.values().map(|d| ListItem {
-        link: ctx.domain_link(&d.id),
-        description: d.description.clone(),
-        meta: vec![format!("{} products", ctx.mesh.index.products_by_domain.get(&d.id).map_or(0, Vec::len))],
-    }).collect()
+    ctx.mesh
+        .domains
+        .values()
+        .map(|d| ListItem {
+            link: ctx.domain_link(&d.id),
+            description: d.description.clone(),
+            meta: vec![format!(
+                "{} products",
+                ctx.mesh.index.products_by_domain.get(&d.id).map_or(0, Vec::len)
+            )],
+        })
+        .collect()
 }
 
 fn team_items(ctx: &Ctx) -> Vec<ListItem> {
-    ctx.mesh.teams.values().map(|t| ListItem {
-        link: ctx.team_link(&t.id),
-        description: t.description.clone(),
-        meta: vec![format!("{} products", ctx.mesh.index.products_by_team.get(&t.id).map_or(0, Vec::len))],
-    }).collect()
+    ctx.mesh
+        .teams
+        .values()
+        .map(|t| ListItem {
+            link: ctx.team_link(&t.id),
+            description: t.description.clone(),
+            meta: vec![format!(
+                "{} products",
+                ctx.mesh.index.products_by_team.get(&t.id).map_or(0, Vec::len)
+            )],
+        })
+        .collect()
 }
 
 fn products_of<'a>(ctx: &'a Ctx, ids: Option<&'a Vec<String>>) -> impl Iterator<Item = &'a Product> + 'a {
@@ -143,9 +200,34 @@ fn domain_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob<'static>> {
     let ids = mesh.index.products_by_domain.get(id);
     let parent = Some(ctx.domain_link(id));
     let rows = products_of(ctx, ids).map(|p| product_row(ctx, p)).collect();
-    let products = lists::product_sublist(ctx, &url, rows, ListContext { heading: format!("Data products of {}", d.name), parent: parent.clone(), groups: Vec::new() });
-    let rows = mesh.index.contracts_by_domain.get(id).into_iter().flatten().map(|k| contract_row(ctx, k)).collect();
-    let contracts = lists::contract_sublist(ctx, &url, rows, ListContext { heading: format!("Data contracts of {}", d.name), parent, groups: Vec::new() });
+    let products = lists::product_sublist(
+        ctx,
+        &url,
+        rows,
+        ListContext {
+            heading: format!("Data products of {}", d.name),
+            parent: parent.clone(),
+            groups: Vec::new(),
+        },
+    );
+    let rows = mesh
+        .index
+        .contracts_by_domain
+        .get(id)
+        .into_iter()
+        .flatten()
+        .map(|k| contract_row(ctx, k))
+        .collect();
+    let contracts = lists::contract_sublist(
+        ctx,
+        &url,
+        rows,
+        ListContext {
+            heading: format!("Data contracts of {}", d.name),
+            parent,
+            groups: Vec::new(),
+        },
+    );
     let links = cross_domain_links(ctx, id);
     let shown = CROSS_LINKS_SHOWN;
     let view = DomainView {
@@ -160,7 +242,12 @@ fn domain_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob<'static>> {
         products_pager: products.pager,
         contracts: contracts.rows,
         contracts_pager: contracts.pager,
-        teams: mesh.teams.values().filter(|t| t.domain.as_deref() == Some(id)).map(|t| ctx.team_link(&t.id)).collect(),
+        teams: mesh
+            .teams
+            .values()
+            .filter(|t| t.domain.as_deref() == Some(id))
+            .map(|t| ctx.team_link(&t.id))
+            .collect(),
         upstream_total: links.up.len(),
         downstream_total: links.down.len(),
         exchanges: links.exchanges,
@@ -192,12 +279,37 @@ fn cross_domain_links(ctx: &Ctx, domain: &str) -> CrossLinks {
     let domain_of = |id: &str| mesh.products.get(id).and_then(|p| p.domain.as_deref());
     let link = |node: &NodeRef, e: &crate::model::Edge| {
         let (node_link, kind, owner) = match node {
-            NodeRef::Product(id) => (ctx.product_link(id), "product", mesh.products.get(id).and_then(|p| p.team.as_deref()).map(|t| ctx.team_link(t))),
-            NodeRef::External(cid) => (Link { title: format!("External source ({cid})"), url: None }, "external", None),
+            NodeRef::Product(id) => (
+                ctx.product_link(id),
+                "product",
+                mesh.products
+                    .get(id)
+                    .and_then(|p| p.team.as_deref())
+                    .map(|t| ctx.team_link(t)),
+            ),
+            NodeRef::External(cid) => (
+                Link {
+                    title: format!("External source ({cid})"),
+                    url: None,
+                },
+                "external",
+                None,
+            ),
         };
-        let contract = mesh.find_contract(&e.contract_id, e.version.as_deref()).map(|k| ctx.contract_link(k))
-            .unwrap_or(Link { title: e.contract_id.clone(), url: None });
-        LineageLink { node: node_link, kind: kind.into(), contract, version: e.version.clone(), owner }
+        let contract = mesh
+            .find_contract(&e.contract_id, e.version.as_deref())
+            .map(|k| ctx.contract_link(k))
+            .unwrap_or(Link {
+                title: e.contract_id.clone(),
+                url: None,
+            });
+        LineageLink {
+            node: node_link,
+            kind: kind.into(),
+            contract,
+            version: e.version.clone(),
+            owner,
+        }
     };
     let mut counts: BTreeMap<Option<&str>, (usize, usize)> = BTreeMap::new();
     let (mut up, mut down) = (Vec::new(), Vec::new());
@@ -215,7 +327,14 @@ fn cross_domain_links(ctx: &Ctx, domain: &str) -> CrossLinks {
             down.push(link(&NodeRef::Product(e.to.clone()), e));
         }
     }
-    let exchanges = counts.into_iter().map(|(d, (upstream, downstream))| ExchangeView { domain: d.map(|d| ctx.domain_link(d)), upstream, downstream }).collect();
+    let exchanges = counts
+        .into_iter()
+        .map(|(d, (upstream, downstream))| ExchangeView {
+            domain: d.map(|d| ctx.domain_link(d)),
+            upstream,
+            downstream,
+        })
+        .collect();
     CrossLinks { up, down, exchanges }
 }
 
@@ -224,8 +343,14 @@ fn team_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob<'static>> {
     let mesh = ctx.mesh;
     let t = &mesh.teams[id];
     let url = ctx.urls.team(id).unwrap_or_default().to_string();
-    let rows = products_of(ctx, mesh.index.products_by_team.get(id)).map(|p| product_row(ctx, p)).collect();
-    let list = ListContext { heading: format!("Data products of {}", t.name), parent: Some(ctx.team_link(id)), groups: Vec::new() };
+    let rows = products_of(ctx, mesh.index.products_by_team.get(id))
+        .map(|p| product_row(ctx, p))
+        .collect();
+    let list = ListContext {
+        heading: format!("Data products of {}", t.name),
+        parent: Some(ctx.team_link(id)),
+        groups: Vec::new(),
+    };
     let products = lists::product_sublist(ctx, &url, rows, list);
     let view = TeamView {
         id: id.to_string(),
@@ -240,7 +365,12 @@ fn team_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob<'static>> {
         body_html: t.page.as_ref().map(|p| body_html(p).html).unwrap_or_default(),
         products: products.rows,
         products_pager: products.pager,
-        domains_owned: mesh.domains.values().filter(|d| d.owner.as_deref() == Some(id)).map(|d| ctx.domain_link(&d.id)).collect(),
+        domains_owned: mesh
+            .domains
+            .values()
+            .filter(|d| d.owner.as_deref() == Some(id))
+            .map(|d| ctx.domain_link(&d.id))
+            .collect(),
         source: t.page.as_ref().map(|p| page_source(ctx, p)),
     };
     let mut jobs = vec![PageJob::new(url, "team.html", "teams").with("team", view)];
@@ -249,13 +379,21 @@ fn team_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob<'static>> {
 }
 
 fn doc_jobs<'a>(ctx: &'a Ctx, pages: &'a [Page], section: &'static str, title: &str) -> Vec<PageJob<'a>> {
-    let items: Vec<ListItem> = pages.iter().map(|p| ListItem {
-        link: doc_link(ctx, p),
-        description: p.front.description.clone(),
-        meta: [p.front.kind.clone(), p.front.status.clone(), p.front.date.clone()].into_iter().flatten().collect(),
-    }).collect();
+    let items: Vec<ListItem> = pages
+        .iter()
+        .map(|p| ListItem {
+            link: doc_link(ctx, p),
+            description: p.front.description.clone(),
+            meta: [p.front.kind.clone(), p.front.status.clone(), p.front.date.clone()]
+                .into_iter()
+                .flatten()
+                .collect(),
+        })
+        .collect();
     let mut jobs = vec![PageJob::new(format!("{section}/index.html"), "docs.html", section)
-        .with("title", title).with("items", items).with("intro", "")];
+        .with("title", title)
+        .with("items", items)
+        .with("intro", "")];
     for p in pages {
         let url = ctx.urls.doc(&p.file).unwrap_or_default();
         jobs.push(PageJob::new(url, "doc.html", section).with_lazy("doc", move || doc_view(ctx, p, section)));
@@ -274,7 +412,15 @@ fn doc_view(ctx: &Ctx, p: &Page, section: &str) -> DocView {
         date: p.front.date.clone(),
         section: section.to_string(),
         body_html: rendered.html,
-        toc: rendered.toc.into_iter().map(|t| TocView { level: t.level, id: t.id, title: t.title }).collect(),
+        toc: rendered
+            .toc
+            .into_iter()
+            .map(|t| TocView {
+                level: t.level,
+                id: t.id,
+                title: t.title,
+            })
+            .collect(),
         source: page_source(ctx, p),
     }
 }
@@ -286,6 +432,9 @@ mod tests {
     #[test]
     fn md_links_point_at_html() {
         let html = r#"<a href="guides/a.md#x">a</a> <a href="https://h/b.md">b</a> <a href="c.md">c</a>"#;
-        assert_eq!(rewrite_md_links(html), r#"<a href="guides/a.html#x">a</a> <a href="https://h/b.md">b</a> <a href="c.html">c</a>"#);
+        assert_eq!(
+            rewrite_md_links(html),
+            r#"<a href="guides/a.html#x">a</a> <a href="https://h/b.md">b</a> <a href="c.html">c</a>"#
+        );
     }
 }

@@ -28,7 +28,11 @@ pub struct Paged<T> {
 
 impl Paging {
     pub fn new(first: impl Into<String>, dir: impl Into<String>, size: usize) -> Paging {
-        Paging { first: first.into(), dir: dir.into(), size: size.max(1) }
+        Paging {
+            first: first.into(),
+            dir: dir.into(),
+            size: size.max(1),
+        }
     }
 
     /// The URL of page `n` (from 1).
@@ -56,7 +60,11 @@ impl Paging {
         let mut links = Vec::new();
         let mut last = 0;
         for n in (1..=pages).filter(|n| shown(*n)) {
-            links.push(PagerLink { number: n, url: (n != page).then(|| self.url(n)), gap: n > last + 1 });
+            links.push(PagerLink {
+                number: n,
+                url: (n != page).then(|| self.url(n)),
+                gap: n > last + 1,
+            });
             last = n;
         }
         PagerView {
@@ -78,7 +86,11 @@ impl Paging {
         let mut rest = rows.into_iter();
         for page in 1..=self.pages(total) {
             let rows: Vec<T> = rest.by_ref().take(self.size).collect();
-            out.push(Paged { url: self.url(page), pager: self.pager(page, total), rows });
+            out.push(Paged {
+                url: self.url(page),
+                pager: self.pager(page, total),
+                rows,
+            });
         }
         out
     }
@@ -129,7 +141,17 @@ mod tests {
     use super::*;
 
     fn numbers(p: &PagerView) -> Vec<String> {
-        p.links.iter().map(|l| format!("{}{}{}", if l.gap { "…" } else { "" }, l.number, if l.url.is_none() { "*" } else { "" })).collect()
+        p.links
+            .iter()
+            .map(|l| {
+                format!(
+                    "{}{}{}",
+                    if l.gap { "…" } else { "" },
+                    l.number,
+                    if l.url.is_none() { "*" } else { "" }
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -147,7 +169,10 @@ mod tests {
         let p = Paging::new("a.html", "a", 10);
         let v = p.pager(6, 200);
         assert_eq!(numbers(&v), ["1", "…4", "5", "6*", "7", "8", "…20"]);
-        assert_eq!((v.from, v.to, v.prev.as_deref(), v.next.as_deref()), (51, 60, Some("a/page/5.html"), Some("a/page/7.html")));
+        assert_eq!(
+            (v.from, v.to, v.prev.as_deref(), v.next.as_deref()),
+            (51, 60, Some("a/page/5.html"), Some("a/page/7.html"))
+        );
         assert_eq!(numbers(&p.pager(1, 35)), ["1*", "2", "3", "4"]);
         let last = p.pager(4, 35);
         assert_eq!((last.from, last.to, last.next), (31, 35, None));
@@ -156,9 +181,18 @@ mod tests {
 
     #[test]
     fn field_urls_follow_the_schema_pages() {
-        assert_eq!(field_url("contracts/c-1.html", 4, 5, "field-t-a"), "contracts/c-1.html#field-t-a");
-        assert_eq!(field_url("contracts/c-1.html", 5, 5, "field-t-b"), "contracts/c-1/page/2.html#field-t-b");
-        assert_eq!(schema_paging("contracts/c-1.html", 5).url(1), "contracts/c-1.html#schema");
+        assert_eq!(
+            field_url("contracts/c-1.html", 4, 5, "field-t-a"),
+            "contracts/c-1.html#field-t-a"
+        );
+        assert_eq!(
+            field_url("contracts/c-1.html", 5, 5, "field-t-b"),
+            "contracts/c-1/page/2.html#field-t-b"
+        );
+        assert_eq!(
+            schema_paging("contracts/c-1.html", 5).url(1),
+            "contracts/c-1.html#schema"
+        );
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! The product page view: everything in the descriptor, its output ports' contracts, lineage
 //! neighbours and owners.
 
-use super::values::extra_html;
-use super::views::*;
 use super::lists;
 use super::paging::{ports_paging, PORT_SECTIONS};
+use super::values::extra_html;
+use super::views::*;
 use super::{contract, Ctx, PageJob};
 use crate::markdown::render_inline;
 use crate::model::{raw, ContractKey, Edge, NodeRef, Port, Product};
@@ -36,14 +36,26 @@ fn all_ports_shown(p: &Product) -> bool {
 /// `products/<slug>/ports.html` and its further pages: every port, input ports first.
 fn ports_jobs(ctx: &Ctx, p: &Product) -> Vec<PageJob<'static>> {
     let url = ctx.urls.product(&p.id).unwrap_or_default();
-    let inputs = p.inputs.iter().zip(&p.raw.input_ports).map(|(port, raw)| input_port(ctx, port, raw));
-    let outputs = p.outputs.iter().zip(&p.raw.output_ports).map(|(port, raw)| output_port(ctx, port, raw, None));
+    let inputs = p
+        .inputs
+        .iter()
+        .zip(&p.raw.input_ports)
+        .map(|(port, raw)| input_port(ctx, port, raw));
+    let outputs = p
+        .outputs
+        .iter()
+        .zip(&p.raw.output_ports)
+        .map(|(port, raw)| output_port(ctx, port, raw, None));
     let product = ctx.product_link(&p.id);
     let pages = ports_paging(url, lists::page_size(ctx)).split(inputs.chain(outputs).collect());
     pages
         .into_iter()
         .map(|page| {
-            let ports = PortsPageView { product: product.clone(), pager: page.pager, ports: page.rows };
+            let ports = PortsPageView {
+                product: product.clone(),
+                pager: page.pager,
+                ports: page.rows,
+            };
             PageJob::new(page.url, "ports.html", "products").with("ports", ports)
         })
         .collect()
@@ -74,15 +86,35 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
         usage_html: md(&d.usage),
         limitations_html: md(&d.limitations),
         description_extra_html: super::description_extra(d),
-        inputs: p.inputs.iter().zip(&p.raw.input_ports).take(INPUT_ROWS).map(|(port, raw)| input_port(ctx, port, raw)).collect(),
+        inputs: p
+            .inputs
+            .iter()
+            .zip(&p.raw.input_ports)
+            .take(INPUT_ROWS)
+            .map(|(port, raw)| input_port(ctx, port, raw))
+            .collect(),
         inputs_total: p.inputs.len(),
         outputs: output_sections(ctx, p),
         outputs_total: p.outputs.len(),
         ports_url: (!all_shown).then(|| ports_paging(&url, shown).first),
-        support: p.raw.support.iter().filter_map(crate::model::contact_of).map(|c| super::contact(&c)).collect(),
-        upstream: upstream.iter().take(shown).map(|e| lineage_link(ctx, e, &e.from)).collect(),
+        support: p
+            .raw
+            .support
+            .iter()
+            .filter_map(crate::model::contact_of)
+            .map(|c| super::contact(&c))
+            .collect(),
+        upstream: upstream
+            .iter()
+            .take(shown)
+            .map(|e| lineage_link(ctx, e, &e.from))
+            .collect(),
         upstream_total: upstream.len(),
-        downstream: downstream.iter().take(shown).map(|e| lineage_link(ctx, e, &NodeRef::Product(e.to.clone()))).collect(),
+        downstream: downstream
+            .iter()
+            .take(shown)
+            .map(|e| lineage_link(ctx, e, &NodeRef::Product(e.to.clone())))
+            .collect(),
         downstream_total: downstream.len(),
         lineage_svg: super::lineage::svg(ctx.lineage.product(&p.id)),
         lineage_note: super::lineage::note(ctx.lineage.product(&p.id)),
@@ -112,7 +144,13 @@ fn output_sections(ctx: &Ctx, p: &Product) -> Vec<PortView> {
         let detail = match contract {
             Some(c) if !shown.contains_key(&c.key) => {
                 let anchor = format!("#out-{}", crate::model::slugify(&port.name));
-                shown.insert(&c.key, Link { title: port.name.clone(), url: Some(anchor) });
+                shown.insert(
+                    &c.key,
+                    Link {
+                        title: port.name.clone(),
+                        url: Some(anchor),
+                    },
+                );
                 let d = contract::detail(ctx, c, room);
                 room = room.saturating_sub(d.fields_shown);
                 Some(d)
@@ -120,7 +158,12 @@ fn output_sections(ctx: &Ctx, p: &Product) -> Vec<PortView> {
             _ => None,
         };
         let mut view = output_port(ctx, port, raw, detail);
-        view.detail_shown_under = port.contract.as_ref().and_then(|k| shown.get(k)).filter(|first| first.title != port.name).cloned();
+        view.detail_shown_under = port
+            .contract
+            .as_ref()
+            .and_then(|k| shown.get(k))
+            .filter(|first| first.title != port.name)
+            .cloned();
         out.push(view);
     }
     out
@@ -135,7 +178,10 @@ fn port_base(ctx: &Ctx, port: &Port, prefix: &str, extra: &raw::Extra) -> PortVi
         description_html: String::new(),
         contract_id: port.contract_id.clone(),
         contract: port.contract.as_ref().map(|k| ctx.contract_link(k)).or_else(|| {
-            port.contract_id.as_ref().map(|id| Link { title: id.clone(), url: None })
+            port.contract_id.as_ref().map(|id| Link {
+                title: id.clone(),
+                url: None,
+            })
         }),
         input_contracts: Vec::new(),
         extra_html: extra_html(extra),
@@ -161,7 +207,11 @@ fn output_port(ctx: &Ctx, port: &Port, raw: &raw::OutputPort, detail: Option<Con
     let mut view = port_base(ctx, port, "out", &extra);
     view.port_type = raw.port_type.clone();
     view.description_html = raw.description.as_deref().map(render_inline).unwrap_or_default();
-    view.input_contracts = raw.input_contracts.iter().map(|ic| input_contract_link(ctx, ic)).collect();
+    view.input_contracts = raw
+        .input_contracts
+        .iter()
+        .map(|ic| input_contract_link(ctx, ic))
+        .collect();
     view.direction = "output".into();
     view.detail = detail;
     view
@@ -173,7 +223,11 @@ fn input_contract_link(ctx: &Ctx, ic: &raw::InputContract) -> Link {
         Some(v) => format!("{id} {v}"),
         None => id.clone(),
     };
-    let url = ctx.mesh.find_contract(&id, ic.version.as_deref()).and_then(|k| ctx.urls.contract(k)).map(str::to_string);
+    let url = ctx
+        .mesh
+        .find_contract(&id, ic.version.as_deref())
+        .and_then(|k| ctx.urls.contract(k))
+        .map(str::to_string);
     Link { title, url }
 }
 
@@ -181,7 +235,10 @@ fn lineage_link(ctx: &Ctx, e: &Edge, node: &NodeRef) -> LineageLink {
     let contract_key = ctx.mesh.find_contract(&e.contract_id, e.version.as_deref());
     let contract = match contract_key {
         Some(k) => ctx.contract_link(k),
-        None => Link { title: e.contract_id.clone(), url: None },
+        None => Link {
+            title: e.contract_id.clone(),
+            url: None,
+        },
     };
     match node {
         NodeRef::Product(id) => LineageLink {
@@ -189,10 +246,18 @@ fn lineage_link(ctx: &Ctx, e: &Edge, node: &NodeRef) -> LineageLink {
             kind: "product".into(),
             contract,
             version: e.version.clone(),
-            owner: ctx.mesh.products.get(id).and_then(|p| p.team.as_deref()).map(|t| ctx.team_link(t)),
+            owner: ctx
+                .mesh
+                .products
+                .get(id)
+                .and_then(|p| p.team.as_deref())
+                .map(|t| ctx.team_link(t)),
         },
         NodeRef::External(cid) => LineageLink {
-            node: Link { title: format!("External source ({cid})"), url: contract.url.clone() },
+            node: Link {
+                title: format!("External source ({cid})"),
+                url: contract.url.clone(),
+            },
             kind: "external".into(),
             contract,
             version: e.version.clone(),

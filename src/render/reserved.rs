@@ -31,7 +31,10 @@ pub const GENERATED: &[(&str, &str)] = &[
 /// `Index.html` and `index.html` are one file).
 fn generated(site_path: &str) -> Option<(&'static str, &'static str)> {
     let top = site_path.split('/').next().unwrap_or(site_path);
-    GENERATED.iter().copied().find(|(name, _)| name.eq_ignore_ascii_case(top))
+    GENERATED
+        .iter()
+        .copied()
+        .find(|(name, _)| name.eq_ignore_ascii_case(top))
 }
 
 /// Whether a site path belongs to meshport's own pages, so a `root/` file may not take it.
@@ -49,12 +52,26 @@ pub fn root_collision(rel: &str) -> Option<Diagnostic> {
     } else {
         format!("`{rel}` would replace `{name}`, {what} meshport generates")
     };
-    Some(Diagnostic::error("static.root-collision", rel, Pos::new(1, 1), message)
-        .with_hint(format!("rename or move the file: meshport owns {} at the site root", owned_names())))
+    Some(
+        Diagnostic::error("static.root-collision", rel, Pos::new(1, 1), message).with_hint(format!(
+            "rename or move the file: meshport owns {} at the site root",
+            owned_names()
+        )),
+    )
 }
 
 fn owned_names() -> String {
-    GENERATED.iter().map(|(n, _)| if n.contains('.') { format!("`{n}`") } else { format!("`{n}/`") }).collect::<Vec<_>>().join(", ")
+    GENERATED
+        .iter()
+        .map(|(n, _)| {
+            if n.contains('.') {
+                format!("`{n}`")
+            } else {
+                format!("`{n}/`")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -64,11 +81,20 @@ mod tests {
     #[test]
     fn root_files_may_not_take_generated_names() {
         let d = root_collision("root/index.html").unwrap();
-        assert_eq!((d.rule.as_str(), d.file.as_str()), ("static.root-collision", "root/index.html"));
+        assert_eq!(
+            (d.rule.as_str(), d.file.as_str()),
+            ("static.root-collision", "root/index.html")
+        );
         assert!(d.message.contains("`index.html`, the home page"), "{}", d.message);
         let d = root_collision("root/Products/extra.html").unwrap();
         assert!(d.message.contains("inside `products/`"), "{}", d.message);
-        for free in ["root/CNAME", "root/robots.txt", "root/.well-known/security.txt", "root/index.htm", "root/productsx/a"] {
+        for free in [
+            "root/CNAME",
+            "root/robots.txt",
+            "root/.well-known/security.txt",
+            "root/index.htm",
+            "root/productsx/a",
+        ] {
             assert!(root_collision(free).is_none(), "{free}");
         }
     }

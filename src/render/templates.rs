@@ -36,14 +36,19 @@ impl Templates {
             all.push((format!("builtin/{name}"), text));
         }
         all.extend(user_templates(root)?);
-        tera.add_raw_templates(all).map_err(|e| anyhow!("templates do not compile:\n{e}"))?;
+        tera.add_raw_templates(all)
+            .map_err(|e| anyhow!("templates do not compile:\n{e}"))?;
         Ok(Templates { tera })
     }
 
     pub fn render_page(&self, job: &PageJob, site: &super::views::SiteView) -> anyhow::Result<String> {
         let mut ctx = Context::new();
         ctx.insert("site", site);
-        let root = if job.section == "404" { site_path(&site.base_url) } else { root_prefix(&job.url) };
+        let root = if job.section == "404" {
+            site_path(&site.base_url)
+        } else {
+            root_prefix(&job.url)
+        };
         ctx.insert("root", &root);
         ctx.insert("page_url", &job.url);
         ctx.insert("section", job.section);
@@ -67,7 +72,10 @@ impl Templates {
             let file = BuiltinStatic::get(&name).expect("embedded file listed by iter");
             site.add(format!("static/{name}"), file.data.into_owned());
         }
-        site.add("static/syntax.css".to_string(), crate::highlight::stylesheet().into_bytes());
+        site.add(
+            "static/syntax.css".to_string(),
+            crate::highlight::stylesheet().into_bytes(),
+        );
         for (rel, bytes) in folder_files(root, Folder::Static)? {
             site.add(format!("static/{rel}"), bytes);
         }

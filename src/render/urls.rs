@@ -41,18 +41,27 @@ impl Allocator {
 
 fn section<K: Ord + Clone>(dir: &str, keys: impl Iterator<Item = (K, String)>) -> BTreeMap<K, String> {
     let mut alloc = Allocator(BTreeSet::new());
-    keys.map(|(k, wanted)| (k, format!("{dir}/{}.html", alloc.take(&wanted)))).collect()
+    keys.map(|(k, wanted)| (k, format!("{dir}/{}.html", alloc.take(&wanted))))
+        .collect()
 }
 
 impl Urls {
     pub fn build(mesh: &Mesh) -> Urls {
         Urls {
             products: section("products", mesh.products.keys().map(|id| (id.clone(), id.clone()))),
-            contracts: section("contracts", mesh.contracts.keys().map(|k| (k.clone(), format!("{}-{}", k.id, k.version)))),
+            contracts: section(
+                "contracts",
+                mesh.contracts
+                    .keys()
+                    .map(|k| (k.clone(), format!("{}-{}", k.id, k.version))),
+            ),
             domains: section("domains", mesh.domains.keys().map(|id| (id.clone(), id.clone()))),
             teams: section("teams", mesh.teams.keys().map(|id| (id.clone(), id.clone()))),
             guides: section("guides", mesh.guides.iter().map(|p| (p.file.clone(), p.slug.clone()))),
-            governance: section("governance", mesh.governance.iter().map(|p| (p.file.clone(), p.slug.clone()))),
+            governance: section(
+                "governance",
+                mesh.governance.iter().map(|p| (p.file.clone(), p.slug.clone())),
+            ),
         }
     }
 
@@ -70,7 +79,10 @@ impl Urls {
     }
     /// A guide or governance doc, by its source file.
     pub fn doc(&self, file: &str) -> Option<&str> {
-        self.guides.get(file).or_else(|| self.governance.get(file)).map(String::as_str)
+        self.guides
+            .get(file)
+            .or_else(|| self.governance.get(file))
+            .map(String::as_str)
     }
 
     /// The JSON API path for a page URL: `products/x.html` → `api/products/x.json`.

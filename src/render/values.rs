@@ -14,11 +14,15 @@ pub use crate::highlight::escape_html as esc;
 /// `javascript:`, `data:`, `vbscript:` and every other scheme are refused.
 pub fn safe_url(url: &str) -> Option<String> {
     let trimmed = url.trim();
-    let cleaned: String = trimmed.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect();
+    let cleaned: String = trimmed
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
     let lower = cleaned.to_ascii_lowercase();
     let scheme_end = lower.find(':');
     let first_sep = lower.find(['/', '?', '#']);
-    let has_scheme = matches!((scheme_end, first_sep), (Some(c), Some(s)) if c < s) || (scheme_end.is_some() && first_sep.is_none());
+    let has_scheme =
+        matches!((scheme_end, first_sep), (Some(c), Some(s)) if c < s) || (scheme_end.is_some() && first_sep.is_none());
     if !has_scheme {
         return (!trimmed.is_empty()).then(|| trimmed.to_string());
     }
@@ -75,7 +79,9 @@ pub fn value_html(v: &Value) -> String {
 }
 
 fn is_property_pair(v: &Value) -> bool {
-    v.as_object().is_some_and(|m| m.contains_key("property") && m.keys().all(|k| k == "property" || k == "value" || k == "description"))
+    v.as_object().is_some_and(|m| {
+        m.contains_key("property") && m.keys().all(|k| k == "property" || k == "value" || k == "description")
+    })
 }
 
 fn property_table(items: &[Value]) -> String {
@@ -83,8 +89,15 @@ fn property_table(items: &[Value]) -> String {
     for i in items {
         let prop = i.get("property").map(scalar_text).unwrap_or_default();
         let value = i.get("value").map(value_html).unwrap_or_else(|| "—".into());
-        let desc = i.get("description").map(|d| format!("<div class=\"muted\">{}</div>", value_html(d))).unwrap_or_default();
-        let _ = write!(out, "<tr><td><code>{}</code>{desc}</td><td>{value}</td></tr>", esc(&prop));
+        let desc = i
+            .get("description")
+            .map(|d| format!("<div class=\"muted\">{}</div>", value_html(d)))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code>{desc}</td><td>{value}</td></tr>",
+            esc(&prop)
+        );
     }
     out.push_str("</tbody></table>");
     out
@@ -113,9 +126,15 @@ pub fn key_values(v: &Value, title_keys: &[&str], fallback: &str) -> KeyValues {
     let items = match v {
         Value::Object(map) => map
             .iter()
-            .map(|(k, val)| KeyValue { key: k.clone(), value_html: value_html(val) })
+            .map(|(k, val)| KeyValue {
+                key: k.clone(),
+                value_html: value_html(val),
+            })
             .collect(),
-        other => vec![KeyValue { key: "value".into(), value_html: value_html(other) }],
+        other => vec![KeyValue {
+            key: "value".into(),
+            value_html: value_html(other),
+        }],
     };
     KeyValues { title, items }
 }
@@ -157,7 +176,11 @@ mod tests {
 
     #[test]
     fn key_values_title() {
-        let kv = key_values(&json!({"metric": "nullValues", "mustBe": 0}), &["name", "metric"], "rule");
+        let kv = key_values(
+            &json!({"metric": "nullValues", "mustBe": 0}),
+            &["name", "metric"],
+            "rule",
+        );
         assert_eq!(kv.title, "nullValues");
         assert_eq!(kv.items.len(), 2);
     }

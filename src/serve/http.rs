@@ -16,7 +16,10 @@ use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 
 pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new().route(EVENTS_PATH, get(events)).fallback(page).with_state(shared)
+    Router::new()
+        .route(EVENTS_PATH, get(events))
+        .fallback(page)
+        .with_state(shared)
 }
 
 /// What a request path names in the site.
@@ -31,7 +34,11 @@ enum Lookup {
 fn lookup(site: &dyn Served, request_path: &str) -> Lookup {
     let decoded = percent_decode(request_path);
     let rel = decoded.trim_start_matches('/');
-    let candidate = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+    let candidate = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
     if site.get(&candidate).is_some() {
         return Lookup::File(candidate);
     }
@@ -60,7 +67,12 @@ fn same_site_location(rel: &str) -> String {
 
 async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
-        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], "read-only preview server\n").into_response();
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+            "read-only preview server\n",
+        )
+            .into_response();
     }
     let snap = shared.current();
     let Some(site) = snap.site.as_deref() else {
@@ -71,7 +83,11 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
     match lookup(site, uri.path()) {
         Lookup::File(path) => match site.get(&path) {
             Some(Ok(bytes)) => {
-                let body = if is_html(&path) { decorate(&bytes, &snap) } else { bytes.to_vec() };
+                let body = if is_html(&path) {
+                    decorate(&bytes, &snap)
+                } else {
+                    bytes.to_vec()
+                };
                 file_response(StatusCode::OK, &path, body)
             }
             Some(Err(reason)) => render_failure(&path, &reason, &snap),
@@ -88,8 +104,15 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
 /// A page whose template failed: the reason on the page, as `build` would print it.
 fn render_failure(path: &str, reason: &str, snap: &Snapshot) -> Response {
     let problem = overlay::failure(path, "render", reason.to_string());
-    let html = format!("<!doctype html><title>render failed</title>{}", overlay::panel(&[problem], false));
-    file_response(StatusCode::INTERNAL_SERVER_ERROR, "x.html", decorate(html.as_bytes(), snap))
+    let html = format!(
+        "<!doctype html><title>render failed</title>{}",
+        overlay::panel(&[problem], false)
+    );
+    file_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "x.html",
+        decorate(html.as_bytes(), snap),
+    )
 }
 
 /// The reload script on every page, the findings panel while the latest rebuild failed.
@@ -115,7 +138,10 @@ fn is_html(path: &str) -> bool {
 
 /// Content types of what the portal and a mesh's `static/` hold.
 fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -148,7 +174,11 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -167,7 +197,9 @@ fn percent_decode(s: &str) -> String {
 async fn events(State(shared): State<Arc<Shared>>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before reading the generation, so no rebuild falls between the two.
     let rx = shared.subscribe();
-    let hello = Event::default().event("hello").data(shared.current().generation.to_string());
+    let hello = Event::default()
+        .event("hello")
+        .data(shared.current().generation.to_string());
     let shutdown = shared.shutdown_signal();
     let updates = stream::unfold((rx, shutdown, shared), |(mut rx, mut shutdown, shared)| async move {
         let generation = tokio::select! {
@@ -192,7 +224,12 @@ mod tests {
 
     fn site() -> Site {
         let mut s = Site::default();
-        for p in ["index.html", "products/index.html", "products/a b.html", "static/style.css"] {
+        for p in [
+            "index.html",
+            "products/index.html",
+            "products/a b.html",
+            "static/style.css",
+        ] {
             s.add(p.into(), b"x".to_vec());
         }
         s
@@ -204,7 +241,10 @@ mod tests {
         assert_eq!(lookup(&s, "/"), Lookup::File("index.html".into()));
         assert_eq!(lookup(&s, "/products/"), Lookup::File("products/index.html".into()));
         assert_eq!(lookup(&s, "/products"), Lookup::Redirect("/products/".into()));
-        assert_eq!(lookup(&s, "/products/a%20b.html"), Lookup::File("products/a b.html".into()));
+        assert_eq!(
+            lookup(&s, "/products/a%20b.html"),
+            Lookup::File("products/a b.html".into())
+        );
         assert_eq!(lookup(&s, "/static/style.css"), Lookup::File("static/style.css".into()));
         assert_eq!(lookup(&s, "/nope.html"), Lookup::NotFound);
         assert_eq!(lookup(&s, "/../index.html"), Lookup::NotFound);
@@ -228,11 +268,17 @@ mod tests {
             ("/a%20b", "/a%20b/"),
         ];
         for (request, location) in cases {
-            let Lookup::Redirect(to) = lookup(&s, request) else { panic!("{request}: no redirect") };
+            let Lookup::Redirect(to) = lookup(&s, request) else {
+                panic!("{request}: no redirect")
+            };
             assert_eq!(to, location, "{request}");
             assert!(!to.starts_with("//") && !to.starts_with("/\\"), "{request} → {to}");
         }
-        assert_eq!(lookup(&s, "//evil.example"), Lookup::NotFound, "no folder there, so no redirect");
+        assert_eq!(
+            lookup(&s, "//evil.example"),
+            Lookup::NotFound,
+            "no folder there, so no redirect"
+        );
     }
 
     #[test]

@@ -66,18 +66,23 @@ impl LiveSite {
     }
 
     /// Compiles the search index on its own thread; `done` hears how long it took.
-    pub fn index_in_background(self: &Arc<Self>, done: impl FnOnce(std::time::Duration, anyhow::Result<()>) + Send + 'static) {
+    pub fn index_in_background(
+        self: &Arc<Self>,
+        done: impl FnOnce(std::time::Duration, anyhow::Result<()>) + Send + 'static,
+    ) {
         let live = Arc::clone(self);
-        let spawned = std::thread::Builder::new().name("meshport-search".into()).spawn(move || {
-            lower_priority();
-            let started = std::time::Instant::now();
-            let sink = MemorySink::default();
-            let result = crate::render::search::start(live.records().to_vec()).finish(&sink);
-            if result.is_ok() {
-                *live.search.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(sink.into_site()));
-            }
-            done(started.elapsed(), result);
-        });
+        let spawned = std::thread::Builder::new()
+            .name("meshport-search".into())
+            .spawn(move || {
+                lower_priority();
+                let started = std::time::Instant::now();
+                let sink = MemorySink::default();
+                let result = crate::render::search::start(live.records().to_vec()).finish(&sink);
+                if result.is_ok() {
+                    *live.search.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(sink.into_site()));
+                }
+                done(started.elapsed(), result);
+            });
         if let Err(e) = spawned {
             eprintln!("warning: search is not available in this preview: cannot start its thread ({e})");
         }
@@ -95,7 +100,11 @@ impl LiveSite {
     /// Renders one page of the current mesh.
     fn render(&self, index: usize) -> anyhow::Result<Vec<u8>> {
         let renderer = self.site.renderer();
-        let records = if self.pages.get(SEARCH_PAGE) == Some(&index) { self.records() } else { &[] };
+        let records = if self.pages.get(SEARCH_PAGE) == Some(&index) {
+            self.records()
+        } else {
+            &[]
+        };
         let jobs = renderer.jobs(records);
         renderer.render(&jobs[index])
     }
@@ -128,7 +137,10 @@ impl Served for LiveSite {
                 Ok(b) => Arc::from(b),
                 Err(e) => return Some(Err(format!("{e:#}"))),
             };
-            self.rendered.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), bytes.clone());
+            self.rendered
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path.to_string(), bytes.clone());
             return Some(Ok(bytes));
         }
         let search = self.search.read().unwrap_or_else(|e| e.into_inner());
@@ -169,7 +181,10 @@ mod tests {
     }
 
     fn products(root: &Path) -> Vec<std::path::PathBuf> {
-        let mut v: Vec<_> = std::fs::read_dir(root.join("content/products")).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut v: Vec<_> = std::fs::read_dir(root.join("content/products"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         v.sort();
         v
     }
@@ -177,7 +192,8 @@ mod tests {
     fn apply(root: &Path, e: &Edit) {
         let files = products(root);
         let pick = |i: usize| files.get(i % files.len().max(1)).cloned();
-        let rewrite = |p: &Path, f: &dyn Fn(String) -> String| std::fs::write(p, f(std::fs::read_to_string(p).unwrap())).unwrap();
+        let rewrite =
+            |p: &Path, f: &dyn Fn(String) -> String| std::fs::write(p, f(std::fs::read_to_string(p).unwrap())).unwrap();
         match e {
             Edit::Purpose(i, n) => pick(*i).into_iter().for_each(|p| rewrite(&p, &|t| t.replacen("purpose: ", &format!("purpose: Edit {n}. "), 1))),
             Edit::BreakYaml(i) => pick(*i).into_iter().for_each(|p| rewrite(&p, &|t| t + "broken: [\n")),

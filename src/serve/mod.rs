@@ -18,8 +18,8 @@ pub mod watch;
 pub use rebuild::{rebuild, Report};
 pub use state::{Published, Served};
 
-use anyhow::{anyhow, Context};
 use crate::source::ReadCache;
+use anyhow::{anyhow, Context};
 use state::Shared;
 use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -39,7 +39,10 @@ pub struct Options {
 
 /// Serves until Ctrl-C (exit 0). Errors: the port is taken, the root is not a mesh.
 pub fn run(opts: &Options) -> anyhow::Result<i32> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
     runtime.block_on(serve(opts))?;
     // Dropping the runtime would wait for the rebuild thread's blocking work; the caller
     // exits the process right after this returns.
@@ -51,7 +54,10 @@ async fn serve(opts: &Options) -> anyhow::Result<()> {
     let listener = bind(SocketAddr::new(opts.bind, opts.port)).await?;
     let local = listener.local_addr().context("reading the bound address")?;
     let url = browser_url(local);
-    let root = opts.root.canonicalize().with_context(|| format!("mesh root {} does not exist", opts.root.display()))?;
+    let root = opts
+        .root
+        .canonicalize()
+        .with_context(|| format!("mesh root {} does not exist", opts.root.display()))?;
     // Watch before the first build, so a save during it still triggers a rebuild.
     let (tx, changes) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let watcher = watch::Watcher::start(&root, tx)?;
@@ -61,7 +67,9 @@ async fn serve(opts: &Options) -> anyhow::Result<()> {
     let layouts = Arc::new(crate::lineage::LayoutCache::default());
     let first = {
         let (root, url, cache, layouts) = (root.clone(), url.clone(), cache.clone(), layouts.clone());
-        tokio::task::spawn_blocking(move || rebuild(&root, &url, &cache, &layouts)).await.context("the first build panicked")??
+        tokio::task::spawn_blocking(move || rebuild(&root, &url, &cache, &layouts))
+            .await
+            .context("the first build panicked")??
     };
     let mut printed = String::new();
     rebuild::print(&first, &mut printed);
@@ -69,10 +77,21 @@ async fn serve(opts: &Options) -> anyhow::Result<()> {
     let live = first.live.clone();
     let shared = Arc::new(Shared::new(first.result, stop_rx.clone()));
     index_when_ready(live.clone());
-    let rebuilder = Rebuilder { root: root.clone(), url: url.clone(), changes, watcher, printed, cache, layouts, live };
+    let rebuilder = Rebuilder {
+        root: root.clone(),
+        url: url.clone(),
+        changes,
+        watcher,
+        printed,
+        cache,
+        layouts,
+        live,
+    };
     rebuilder.spawn(shared.clone())?;
     if !opts.bind.is_loopback() {
-        eprintln!("warning: listening on {local}: the portal and every descriptor in it are reachable from the network");
+        eprintln!(
+            "warning: listening on {local}: the portal and every descriptor in it are reachable from the network"
+        );
     }
     println!("Serving {url}");
     println!("watching {} for changes; press Ctrl-C to stop", root.display());
@@ -136,7 +155,10 @@ impl Rebuilder {
                     }
                     self.watcher.refresh(&changed);
                     // File names come from the repository: no escape sequence reaches the terminal.
-                    println!("changed: {}", crate::diag::escape_controls(&describe_changes(&self.root, &changed)));
+                    println!(
+                        "changed: {}",
+                        crate::diag::escape_controls(&describe_changes(&self.root, &changed))
+                    );
                     let started = Instant::now();
                     let report = rebuild(&self.root, &self.url, &self.cache, &self.layouts)
                         .unwrap_or_else(|e| rebuild::unreadable(&self.root, &e, started.elapsed()));
@@ -250,8 +272,14 @@ mod tests {
     #[test]
     fn change_lists_stay_short() {
         let root = Path::new("/m");
-        let paths: Vec<PathBuf> = ["a", "b", "c", "d", "e"].iter().map(|n| root.join("content").join(n)).collect();
+        let paths: Vec<PathBuf> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(|n| root.join("content").join(n))
+            .collect();
         assert_eq!(describe_changes(root, &paths[..2]), "content/a, content/b");
-        assert_eq!(describe_changes(root, &paths), "content/a, content/b, content/c and 2 more");
+        assert_eq!(
+            describe_changes(root, &paths),
+            "content/a, content/b, content/c and 2 more"
+        );
     }
 }

@@ -42,7 +42,13 @@ pub fn problems_of(diags: &Diagnostics) -> Vec<Problem> {
 
 /// A failure of the tool rather than a finding in a file: `location` names what failed.
 pub fn failure(location: &str, rule: &str, message: String) -> Problem {
-    Problem { location: location.to_string(), severity: Severity::Error, rule: rule.to_string(), message, hint: None }
+    Problem {
+        location: location.to_string(),
+        severity: Severity::Error,
+        rule: rule.to_string(),
+        message,
+        hint: None,
+    }
 }
 
 const STYLE: &str = "#meshport-overlay-x{display:none}\
@@ -84,7 +90,11 @@ pub fn panel(problems: &[Problem], serving_old: bool) -> String {
 }
 
 fn problem_item(p: &Problem) -> String {
-    let hint = p.hint.as_deref().map(|h| format!("<span class=\"mp-hint\">help: {}</span>", esc(h))).unwrap_or_default();
+    let hint = p
+        .hint
+        .as_deref()
+        .map(|h| format!("<span class=\"mp-hint\">help: {}</span>", esc(h)))
+        .unwrap_or_default();
     format!(
         "<li><code>{}</code> <span class=\"mp-{}\">{}[{}]</span> {}{hint}</li>",
         esc(&p.location),
@@ -120,7 +130,9 @@ fn rfind_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if hay.len() < needle.len() {
         return None;
     }
-    (0..=hay.len() - needle.len()).rev().find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+    (0..=hay.len() - needle.len())
+        .rev()
+        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// The whole page while no build has succeeded yet; the overlay is injected into it like
@@ -146,7 +158,10 @@ mod tests {
     fn panel_escapes_and_lists_errors_first() {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::warning("w.rule", "a.yaml", Pos::new(1, 1), "warn"));
-        d.push(Diagnostic::error("yaml.syntax", "b.yaml", Pos::new(3, 7), "bad <script>alert(1)</script>").with_hint("fix & retry"));
+        d.push(
+            Diagnostic::error("yaml.syntax", "b.yaml", Pos::new(3, 7), "bad <script>alert(1)</script>")
+                .with_hint("fix & retry"),
+        );
         d.finish();
         let problems = problems_of(&d);
         assert_eq!(problems[0].location, "b.yaml:3:7");

@@ -8,10 +8,10 @@ use super::live::LiveSite;
 use super::overlay::{self, Problem};
 use super::state::Published;
 use crate::cmd::human_report;
-use crate::site::{Site, Loaded};
-use crate::lineage::LayoutCache;
-use crate::source::ReadCache;
 use crate::diag::escape_controls;
+use crate::lineage::LayoutCache;
+use crate::site::{Loaded, Site};
+use crate::source::ReadCache;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,34 +36,69 @@ pub fn rebuild(root: &Path, base_url: &str, cache: &ReadCache, layouts: &LayoutC
     let mut loaded = crate::site::load_cached(root, Some(base_url), Some(cache))?;
     let loaded_in = started.elapsed();
     let git = crate::cmd::read_git(root, &mut loaded);
-    let findings = if loaded.diags.is_empty() { String::new() } else { human_report(&loaded) };
+    let findings = if loaded.diags.is_empty() {
+        String::new()
+    } else {
+        human_report(&loaded)
+    };
     let summary = loaded.diags.summary();
-    let report = |result, live, pages, summary: String| Report { result, live, elapsed: started.elapsed(), findings: findings.clone(), summary, pages };
+    let report = |result, live, pages, summary: String| Report {
+        result,
+        live,
+        elapsed: started.elapsed(),
+        findings: findings.clone(),
+        summary,
+        pages,
+    };
     if loaded.diags.has_errors() {
-        return Ok(report(Published::Failed(overlay::problems_of(&loaded.diags)), None, 0, summary));
+        return Ok(report(
+            Published::Failed(overlay::problems_of(&loaded.diags)),
+            None,
+            0,
+            summary,
+        ));
     }
     // A theme that does not compile is the tool's failure in `build`; here the user is
     // editing templates/, so it is shown like a finding.
     let failed = |rule: &str, e: anyhow::Error| {
         let problem = overlay::failure("templates/", rule, format!("{e:#}"));
-        report(Published::Failed(vec![problem]), None, 0, format!("{rule} failed; {summary}"))
+        report(
+            Published::Failed(vec![problem]),
+            None,
+            0,
+            format!("{rule} failed; {summary}"),
+        )
     };
     let before_site = started.elapsed();
     let made = live_site(root, loaded, git, layouts);
     // For benchmarks: where a rebuild's time goes.
     if std::env::var_os("MESHPORT_SERVE_TIMINGS").is_some() {
-        eprintln!("rebuild: load+check {loaded_in:.2?}, git+findings {:.2?}, lineage+API+records {:.2?}", before_site - loaded_in, started.elapsed() - before_site);
+        eprintln!(
+            "rebuild: load+check {loaded_in:.2?}, git+findings {:.2?}, lineage+API+records {:.2?}",
+            before_site - loaded_in,
+            started.elapsed() - before_site
+        );
     }
     match made {
         Ok(live) => {
             let pages = live.page_count();
-            Ok(report(Published::Good(live.clone()), Some(live), pages, summary.clone()))
+            Ok(report(
+                Published::Good(live.clone()),
+                Some(live),
+                pages,
+                summary.clone(),
+            ))
         }
         Err(e) => Ok(failed("templates", e)),
     }
 }
 
-fn live_site(root: &Path, loaded: Loaded, git: Option<Arc<crate::git::GitFacts>>, layouts: &LayoutCache) -> anyhow::Result<Arc<LiveSite>> {
+fn live_site(
+    root: &Path,
+    loaded: Loaded,
+    git: Option<Arc<crate::git::GitFacts>>,
+    layouts: &LayoutCache,
+) -> anyhow::Result<Arc<LiveSite>> {
     let site = Site::prepare(root, loaded, git, layouts)?;
     Ok(Arc::new(LiveSite::new(site)?))
 }
@@ -71,7 +106,14 @@ fn live_site(root: &Path, loaded: Loaded, git: Option<Arc<crate::git::GitFacts>>
 /// A rebuild that could not even load the mesh, as a result the server can show.
 pub fn unreadable(root: &Path, error: &anyhow::Error, elapsed: Duration) -> Report {
     let problem: Problem = overlay::failure(&root.display().to_string(), "serve.load", format!("{error:#}"));
-    Report { result: Published::Failed(vec![problem]), live: None, elapsed, findings: String::new(), summary: "the mesh could not be read".into(), pages: 0 }
+    Report {
+        result: Published::Failed(vec![problem]),
+        live: None,
+        elapsed,
+        findings: String::new(),
+        summary: "the mesh could not be read".into(),
+        pages: 0,
+    }
 }
 
 /// Prints the outcome: findings (only when they differ from the previous build's, so an
@@ -91,7 +133,10 @@ pub fn print(report: &Report, previous_findings: &mut String) {
                     eprintln!("{location}: {}[{}]: {message}", p.severity, p.rule);
                 }
             }
-            println!("rebuild failed in {ms} ms ({}); serving the last good build with the findings overlaid", report.summary);
+            println!(
+                "rebuild failed in {ms} ms ({}); serving the last good build with the findings overlaid",
+                report.summary
+            );
         }
     }
 }
@@ -103,7 +148,13 @@ mod tests {
     #[test]
     fn missing_content_is_an_error_not_a_panel() {
         let tmp = tempfile::tempdir().unwrap();
-        assert!(rebuild(tmp.path(), "http://127.0.0.1:1/", &ReadCache::default(), &LayoutCache::default()).is_err());
+        assert!(rebuild(
+            tmp.path(),
+            "http://127.0.0.1:1/",
+            &ReadCache::default(),
+            &LayoutCache::default()
+        )
+        .is_err());
     }
 
     #[test]
@@ -112,7 +163,13 @@ mod tests {
         std::fs::create_dir_all(tmp.path().join("content")).unwrap();
         std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
         std::fs::write(tmp.path().join("templates/home.html"), "{% if %}").unwrap();
-        let report = rebuild(tmp.path(), "http://127.0.0.1:1/", &ReadCache::default(), &LayoutCache::default()).unwrap();
+        let report = rebuild(
+            tmp.path(),
+            "http://127.0.0.1:1/",
+            &ReadCache::default(),
+            &LayoutCache::default(),
+        )
+        .unwrap();
         match report.result {
             Published::Failed(p) => assert_eq!(p[0].rule, "templates"),
             Published::Good(_) => panic!("a broken template must fail the rebuild"),

@@ -44,8 +44,16 @@ pub struct Shared {
 impl Shared {
     pub fn new(first: Published, shutdown: watch::Receiver<bool>) -> Shared {
         let (reload, _) = broadcast::channel(16);
-        let empty = Snapshot { site: None, overlay: None, generation: 0 };
-        let shared = Shared { snapshot: RwLock::new(Arc::new(empty)), reload, shutdown };
+        let empty = Snapshot {
+            site: None,
+            overlay: None,
+            generation: 0,
+        };
+        let shared = Shared {
+            snapshot: RwLock::new(Arc::new(empty)),
+            reload,
+            shutdown,
+        };
         shared.publish(first);
         shared
     }
@@ -61,10 +69,18 @@ impl Shared {
         let mut slot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
         let generation = slot.generation + 1;
         let next = match result {
-            Published::Good(site) => Snapshot { site: Some(site), overlay: None, generation },
+            Published::Good(site) => Snapshot {
+                site: Some(site),
+                overlay: None,
+                generation,
+            },
             Published::Failed(problems) => {
                 let panel = overlay::panel(&problems, slot.site.is_some());
-                Snapshot { site: slot.site.clone(), overlay: Some(panel.into()), generation }
+                Snapshot {
+                    site: slot.site.clone(),
+                    overlay: Some(panel.into()),
+                    generation,
+                }
             }
         };
         *slot = Arc::new(next);

@@ -39,7 +39,11 @@ impl Watcher {
         debouncer
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| anyhow::anyhow!("cannot watch {}: {e}", root.display()))?;
-        let mut watcher = Watcher { debouncer, root: root.to_path_buf(), watched: BTreeSet::new() };
+        let mut watcher = Watcher {
+            debouncer,
+            root: root.to_path_buf(),
+            watched: BTreeSet::new(),
+        };
         watcher.refresh(&[]);
         Ok(watcher)
     }
@@ -97,7 +101,15 @@ mod tests {
     #[test]
     fn filters_editor_noise_and_output() {
         let root = Path::new("/m");
-        let yes = ["/m/meshport.toml", "/m/content/products/a.odps.yaml", "/m/templates/base.html", "/m/static/x.css", "/m/content", "/m/root/CNAME", "/m/root/.well-known/security.txt"];
+        let yes = [
+            "/m/meshport.toml",
+            "/m/content/products/a.odps.yaml",
+            "/m/templates/base.html",
+            "/m/static/x.css",
+            "/m/content",
+            "/m/root/CNAME",
+            "/m/root/.well-known/security.txt",
+        ];
         for p in yes {
             assert!(is_relevant(root, Path::new(p)), "{p} should trigger a rebuild");
         }

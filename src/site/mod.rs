@@ -5,8 +5,8 @@
 
 use crate::config::Config;
 use crate::diag::{render_human, Diagnostic, Diagnostics};
-use crate::model::Mesh;
 use crate::lineage::LayoutCache;
+use crate::model::Mesh;
 use crate::output::Sink;
 use crate::render::{Derived, Renderer, Templates};
 use crate::source::{ReadCache, SourceTree};
@@ -26,14 +26,31 @@ impl Site {
     /// Prepares a checked mesh for rendering: templates and what pages derive from the mesh.
     /// A theme that does not compile is an error here.
     /// `layouts` keeps lineage layouts across the rebuilds of `serve`.
-    pub fn prepare(root: &Path, loaded: Loaded, git: Option<Arc<crate::git::GitFacts>>, layouts: &LayoutCache) -> anyhow::Result<Site> {
+    pub fn prepare(
+        root: &Path,
+        loaded: Loaded,
+        git: Option<Arc<crate::git::GitFacts>>,
+        layouts: &LayoutCache,
+    ) -> anyhow::Result<Site> {
         let templates = Templates::load(root)?;
         let derived = Derived::build(&loaded.mesh, &loaded.diags, layouts);
-        Ok(Site { root: root.to_path_buf(), loaded, git, templates, derived })
+        Ok(Site {
+            root: root.to_path_buf(),
+            loaded,
+            git,
+            templates,
+            derived,
+        })
     }
 
     pub fn renderer(&self) -> Renderer<'_> {
-        Renderer::new(&self.loaded.mesh, &self.loaded.diags, self.git.as_deref(), &self.templates, &self.derived)
+        Renderer::new(
+            &self.loaded.mesh,
+            &self.loaded.diags,
+            self.git.as_deref(),
+            &self.templates,
+            &self.derived,
+        )
     }
 
     /// Every page and file of the site into `sink`; `progress` hears (pages done, pages).
@@ -59,10 +76,19 @@ pub fn load_cached(root: &Path, base_url: Option<&str>, cache: Option<&ReadCache
         anyhow::bail!("mesh root {} is not a directory", root.display());
     }
     if !root.join("content").is_dir() {
-        anyhow::bail!("{} has no content/ directory: run meshport in a mesh repository (or pass --root)", root.display());
+        anyhow::bail!(
+            "{} has no content/ directory: run meshport in a mesh repository (or pass --root)",
+            root.display()
+        );
     }
     let (config_text, unreadable) = crate::config::read_text(root);
-    load_tree_from(&crate::source::DirTree::new(root), config_text, unreadable, base_url, cache)
+    load_tree_from(
+        &crate::source::DirTree::new(root),
+        config_text,
+        unreadable,
+        base_url,
+        cache,
+    )
 }
 
 /// The same pipeline over any source tree (a directory, or files read from a git revision),

@@ -43,9 +43,18 @@ pub fn findings(rel: &str, text: &str) -> Vec<Diagnostic> {
         }
         if let Some(what) = name(c).filter(|_| reported_line != line) {
             reported_line = line;
-            out.push(Diagnostic::warning("source.bidi", rel, Pos::new(line, column),
-                format!("U+{:04X} {what}: the text after it displays in another order than it is stored", c as u32))
-                .with_hint("remove the character; right-to-left text needs no explicit override"));
+            out.push(
+                Diagnostic::warning(
+                    "source.bidi",
+                    rel,
+                    Pos::new(line, column),
+                    format!(
+                        "U+{:04X} {what}: the text after it displays in another order than it is stored",
+                        c as u32
+                    ),
+                )
+                .with_hint("remove the character; right-to-left text needs no explicit override"),
+            );
         }
         column += 1;
     }
@@ -59,8 +68,10 @@ mod tests {
     #[test]
     fn each_line_with_a_control_is_reported_at_it() {
         let text = "id: a\r\ndescription: \"ok \u{202E}evil\u{2066}\"\rname: b\u{2069}\n";
-        let found: Vec<(u32, u32, bool)> = findings("f.yaml", text).iter()
-            .map(|d| (d.line, d.column, d.message.starts_with("U+202E RIGHT-TO-LEFT OVERRIDE"))).collect();
+        let found: Vec<(u32, u32, bool)> = findings("f.yaml", text)
+            .iter()
+            .map(|d| (d.line, d.column, d.message.starts_with("U+202E RIGHT-TO-LEFT OVERRIDE")))
+            .collect();
         assert_eq!(found, [(2, 18, true), (3, 8, false)]);
     }
 

@@ -71,7 +71,9 @@ fn read_opened(file: File, limit: u64) -> Result<Vec<u8>, ReadError> {
     let meta = file.metadata().map_err(io_error)?;
     check_regular(&meta.file_type())?;
     let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io_error)?;
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(meta.len().max(bytes.len() as u64)));
     }
@@ -92,7 +94,10 @@ pub(crate) mod tests {
 
     /// Makes a FIFO with the system's `mkfifo` (tests only).
     pub(crate) fn mkfifo(path: &Path) {
-        let status = std::process::Command::new("mkfifo").arg(path).status().expect("run mkfifo");
+        let status = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .expect("run mkfifo");
         assert!(status.success(), "mkfifo {}", path.display());
     }
 
@@ -100,7 +105,8 @@ pub(crate) mod tests {
     fn within_10s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || tx.send(f()));
-        rx.recv_timeout(Duration::from_secs(10)).expect("reading must not block")
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("reading must not block")
     }
 
     #[test]
@@ -130,7 +136,10 @@ pub(crate) mod tests {
         std::fs::write(&file, "0123456789").unwrap();
         assert_eq!(read_regular(&file, 10).unwrap(), b"0123456789");
         assert_eq!(read_regular(&file, 9), Err(ReadError::TooLarge(10)));
-        assert_eq!(read_regular(dir.path(), 9), Err(ReadError::Other("is a directory, not a file".into())));
+        assert_eq!(
+            read_regular(dir.path(), 9),
+            Err(ReadError::Other("is a directory, not a file".into()))
+        );
         assert_eq!(read_regular(&dir.path().join("missing"), 9), Err(ReadError::NotFound));
     }
 

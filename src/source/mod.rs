@@ -4,18 +4,18 @@
 //! Nothing here stops at the first problem: every unreadable or unrecognised file becomes a
 //! finding and the walk goes on.
 
-pub mod files;
 pub mod bidi;
+pub mod files;
 pub mod frontmatter;
 pub mod walk;
 pub mod yaml;
 
 use crate::diag::{rel_path, Diagnostic, Diagnostics, Pos};
-use walk::{special_file_finding, symlink_finding, Folder};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use walk::{special_file_finding, symlink_finding, Folder};
 pub use yaml::YamlDoc;
 
 /// Files larger than this are refused: descriptors are kilobytes, and an accidental data dump
@@ -38,7 +38,12 @@ pub enum Document {
     Contract(YamlDoc),
     /// `governance/policies.yaml`: read by the governance rules.
     Policies(YamlDoc),
-    Page { section: Section, front: YamlDoc, body: String, body_line: u32 },
+    Page {
+        section: Section,
+        front: YamlDoc,
+        body: String,
+        body_line: u32,
+    },
 }
 
 /// One recognised file.
@@ -114,7 +119,9 @@ pub struct DirTree {
 
 impl DirTree {
     pub fn new(root: &Path) -> Self {
-        DirTree { root: root.to_path_buf() }
+        DirTree {
+            root: root.to_path_buf(),
+        }
     }
 }
 
@@ -164,7 +171,10 @@ impl SourceTree for MemTree {
         for link in self.links.iter().filter(|l| l.starts_with("content/")) {
             diags.push(symlink_finding(link));
         }
-        let mut out: Vec<String> = self.files.keys().chain(self.too_large.keys())
+        let mut out: Vec<String> = self
+            .files
+            .keys()
+            .chain(self.too_large.keys())
             .filter(|rel| rel.starts_with("content/") && is_content_path(rel))
             .cloned()
             .collect();
@@ -210,7 +220,9 @@ pub fn load_tree_cached(tree: &dyn SourceTree, cache: Option<&ReadCache>) -> Sou
     let mut set = SourceSet::default();
     let paths = tree.content_files(&mut set.diags);
     tree.site_folder_findings(&mut set.diags);
-    let previous = cache.map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner()))).unwrap_or_default();
+    let previous = cache
+        .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())))
+        .unwrap_or_default();
     let outcomes: Vec<(String, Outcome, Option<Arc<(String, Outcome)>>)> = paths
         .par_iter()
         .map(|rel| {
@@ -237,7 +249,12 @@ pub fn load_tree_cached(tree: &dyn SourceTree, cache: Option<&ReadCache>) -> Sou
 
 /// Reads one file; with `caching`, the parse is reused when `previous` has the same text, and
 /// what to keep for the next load is returned beside the outcome.
-fn read_reusing(tree: &dyn SourceTree, rel: &str, previous: Option<&Arc<(String, Outcome)>>, caching: bool) -> (Outcome, Option<Arc<(String, Outcome)>>) {
+fn read_reusing(
+    tree: &dyn SourceTree,
+    rel: &str,
+    previous: Option<&Arc<(String, Outcome)>>,
+    caching: bool,
+) -> (Outcome, Option<Arc<(String, Outcome)>>) {
     let ext = match content_ext(rel) {
         Ok(ext) => ext,
         Err(outcome) => return (outcome, None),
@@ -277,7 +294,12 @@ fn add_outcome(set: &mut SourceSet, rel: String, outcome: Outcome) {
 
 /// The lower-cased extension of a file meshport reads; `Err` with what to do with the others.
 fn content_ext(rel: &str) -> Result<String, Outcome> {
-    let ext = rel.rsplit_once('.').map(|(_, e)| e).filter(|e| !e.contains('/')).unwrap_or("").to_ascii_lowercase();
+    let ext = rel
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .filter(|e| !e.contains('/'))
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if matches!(ext.as_str(), "rego" | "yaml" | "yml" | "json" | "md") {
         return Ok(ext);
     }
@@ -289,7 +311,10 @@ fn parse_text(rel: &str, ext: &str, text: String) -> Outcome {
         return Outcome::Text(text);
     }
     let result = if ext == "md" {
-        frontmatter::read_page(rel, &text).map(|doc| SourceFile { rel: rel.to_string(), doc })
+        frontmatter::read_page(rel, &text).map(|doc| SourceFile {
+            rel: rel.to_string(),
+            doc,
+        })
     } else {
         read_descriptor(rel, &text)
     };
@@ -307,15 +332,24 @@ const OTHER_PAGE_EXTENSIONS: &[&str] = &["markdown", "mdown", "mkd", "mkdn", "md
 /// under content/ are left alone silently.
 fn not_read(rel: &str, ext: &str) -> Option<Diagnostic> {
     let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
-    let unrecognised = |message: String, hint: &str| Some(Diagnostic::warning("source.unrecognised", rel, Pos::new(1, 1), message).with_hint(hint));
+    let unrecognised = |message: String, hint: &str| {
+        Some(Diagnostic::warning("source.unrecognised", rel, Pos::new(1, 1), message).with_hint(hint))
+    };
     if matches!(ext, "html" | "htm") {
-        return unrecognised(format!("HTML file `.{ext}` under content/ is not rendered or published"),
-            "write the page in Markdown (`.md`), or put the file under static/, which is published as is");
+        return unrecognised(
+            format!("HTML file `.{ext}` under content/ is not rendered or published"),
+            "write the page in Markdown (`.md`), or put the file under static/, which is published as is",
+        );
     }
     if OTHER_PAGE_EXTENSIONS.contains(&ext) {
-        return unrecognised(format!("Markdown file with extension `.{ext}` was not rendered: pages are `.md` files"), "rename the file to end in `.md`");
+        return unrecognised(
+            format!("Markdown file with extension `.{ext}` was not rendered: pages are `.md` files"),
+            "rename the file to end in `.md`",
+        );
     }
-    let descriptor_like = [".odps", ".odcs", ".yaml", ".yml", ".md"].iter().any(|part| name.contains(&format!("{part}.")) || name.ends_with(part));
+    let descriptor_like = [".odps", ".odcs", ".yaml", ".yml", ".md"]
+        .iter()
+        .any(|part| name.contains(&format!("{part}.")) || name.ends_with(part));
     if descriptor_like {
         return unrecognised(format!("`{name}` looks like a descriptor or page by its name, but files ending in `.{ext}` are not read"),
             "name descriptors `*.odps.yaml` or `*.odcs.yaml` (`.yml` and `.json` work too) and pages `*.md`; remove leftover copies");
@@ -333,8 +367,7 @@ fn read_text(tree: &dyn SourceTree, rel: &str) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let pos = crate::config::byte_pos(std::str::from_utf8(valid).unwrap_or(""), valid.len());
-        Diagnostic::error("source.encoding", rel, pos, "file is not valid UTF-8")
-            .with_hint("save the file as UTF-8")
+        Diagnostic::error("source.encoding", rel, pos, "file is not valid UTF-8").with_hint("save the file as UTF-8")
     })
 }
 
@@ -345,27 +378,44 @@ pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> 
             .with_hint("fix the YAML syntax at this position (indent with spaces, quote values containing `: `)")
     })?;
     let kind = doc.value.get("kind").and_then(|k| k.as_str()).unwrap_or("");
-    let file = |doc| Ok(SourceFile { rel: rel.to_string(), doc });
+    let file = |doc| {
+        Ok(SourceFile {
+            rel: rel.to_string(),
+            doc,
+        })
+    };
     if !doc.value.is_object() {
         let what = match &doc.value {
             serde_json::Value::Null => "empty",
             serde_json::Value::Array(_) => "a list",
             _ => "a single value",
         };
-        return Err(Diagnostic::error("descriptor.not-mapping", rel, doc.pos(""),
-            format!("a descriptor must be a YAML mapping, this file is {what}"))
-            .with_hint("start the file with `apiVersion:`, `kind:` and `id:` keys"));
+        return Err(Diagnostic::error(
+            "descriptor.not-mapping",
+            rel,
+            doc.pos(""),
+            format!("a descriptor must be a YAML mapping, this file is {what}"),
+        )
+        .with_hint("start the file with `apiVersion:`, `kind:` and `id:` keys"));
     }
     match kind {
         "DataProduct" => file(Document::Product(doc)),
         "DataContract" => file(Document::Contract(doc)),
         _ if rel.ends_with("governance/policies.yaml") => file(Document::Policies(doc)),
-        "" => Err(Diagnostic::warning("source.unrecognised", rel, Pos::new(1, 1),
-            "YAML file without `kind` is not a descriptor and was not rendered")
-            .with_hint("add `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS), or move the file out of content/")),
-        other => Err(Diagnostic::error("descriptor.kind", rel, doc.pos("/kind"),
-            format!("unknown kind `{other}`"))
-            .with_hint("use `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS)")),
+        "" => Err(Diagnostic::warning(
+            "source.unrecognised",
+            rel,
+            Pos::new(1, 1),
+            "YAML file without `kind` is not a descriptor and was not rendered",
+        )
+        .with_hint("add `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS), or move the file out of content/")),
+        other => Err(Diagnostic::error(
+            "descriptor.kind",
+            rel,
+            doc.pos("/kind"),
+            format!("unknown kind `{other}`"),
+        )
+        .with_hint("use `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS)")),
     }
 }
 
@@ -386,7 +436,10 @@ mod tests {
     #[test]
     fn memory_tree_filters_and_reports_like_the_walk() {
         let mut t = tree(&[
-            ("content/products/a.odps.yaml", b"apiVersion: v1.0.0\nkind: DataProduct\nid: a\n"),
+            (
+                "content/products/a.odps.yaml",
+                b"apiVersion: v1.0.0\nkind: DataProduct\nid: a\n",
+            ),
             ("content/products/a.odps.yaml~", b"junk: ["),
             ("content/.hidden/b.odps.yaml", b"junk: ["),
             ("content/products/.#c.odps.yaml", b"junk: ["),
@@ -395,17 +448,21 @@ mod tests {
             ("content/products/latin1.odps.yaml", b"id: caf\xe9\n"),
         ]);
         t.links.push("content/products/link.odps.yaml".into());
-        t.too_large.insert("content/products/dump.json".into(), MAX_FILE_BYTES + 1);
+        t.too_large
+            .insert("content/products/dump.json".into(), MAX_FILE_BYTES + 1);
         let set = load_tree(&t);
         let files: Vec<&str> = set.files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(files, ["content/products/a.odps.yaml"]);
         let mut rules: Vec<(&str, &str)> = set.diags.iter().map(|d| (d.rule.as_str(), d.file.as_str())).collect();
         rules.sort();
-        assert_eq!(rules, [
-            ("source.encoding", "content/products/latin1.odps.yaml"),
-            ("source.symlink", "content/products/link.odps.yaml"),
-            ("source.too-large", "content/products/dump.json"),
-        ]);
+        assert_eq!(
+            rules,
+            [
+                ("source.encoding", "content/products/latin1.odps.yaml"),
+                ("source.symlink", "content/products/link.odps.yaml"),
+                ("source.too-large", "content/products/dump.json"),
+            ]
+        );
         assert!(!set.texts.contains_key("README.md"));
     }
 

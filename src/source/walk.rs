@@ -76,7 +76,10 @@ fn by_name(folder: Folder, depth: usize, name: &str) -> ByName {
 pub fn is_editor_file(name: &str) -> bool {
     // Vim names swap files `.x.swp`, then `.swo`, `.swn` … down to `.swa`, and `.x.swx`.
     let b = name.as_bytes();
-    let vim_swap = (b.len() > 5 && b[0] == b'.' && &b[b.len() - 4..b.len() - 1] == b".sw" && (b'a'..=b'p').contains(&b[b.len() - 1]))
+    let vim_swap = (b.len() > 5
+        && b[0] == b'.'
+        && &b[b.len() - 4..b.len() - 1] == b".sw"
+        && (b'a'..=b'p').contains(&b[b.len() - 1]))
         || (name.starts_with('.') && name.ends_with(".swx"));
     name.ends_with('~')
         || vim_swap
@@ -99,7 +102,9 @@ pub fn is_site_path(parts: &[&str]) -> bool {
     match parts {
         [crate::config::FILE_NAME] => true,
         [first, rest @ ..] => Folder::named(first).is_some_and(|folder| {
-            rest.iter().enumerate().all(|(i, name)| by_name(folder, i + 1, name) == ByName::Keep)
+            rest.iter()
+                .enumerate()
+                .all(|(i, name)| by_name(folder, i + 1, name) == ByName::Keep)
         }),
         [] => false,
     }
@@ -129,25 +134,37 @@ pub fn list(root: &Path, folder: Folder) -> Listing {
         Err(_) => return out,
     }
     let mut unpublished = Vec::new();
-    let walker = walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
-        let name = e.file_name().to_str().unwrap_or("");
-        match by_name(folder, e.depth(), name) {
-            _ if e.depth() == 0 => true,
-            ByName::Keep => true,
-            ByName::Skip => false,
-            ByName::Unpublished => {
-                unpublished.push(e.path().to_path_buf());
-                false
+    let walker = walkdir::WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_str().unwrap_or("");
+            match by_name(folder, e.depth(), name) {
+                _ if e.depth() == 0 => true,
+                ByName::Keep => true,
+                ByName::Skip => false,
+                ByName::Unpublished => {
+                    unpublished.push(e.path().to_path_buf());
+                    false
+                }
             }
-        }
-    });
+        });
     for entry in walker {
         match entry {
             Ok(e) if e.depth() == 0 => {}
             Ok(e) => classify(root, e, &mut out),
             Err(e) => {
-                let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| folder.name().to_string());
-                out.diags.push(Diagnostic::error("source.unreadable", &rel, Pos::new(1, 1), e.to_string()));
+                let rel = e
+                    .path()
+                    .map(|p| rel_path(root, p))
+                    .unwrap_or_else(|| folder.name().to_string());
+                out.diags.push(Diagnostic::error(
+                    "source.unreadable",
+                    &rel,
+                    Pos::new(1, 1),
+                    e.to_string(),
+                ));
             }
         }
     }
@@ -164,7 +181,8 @@ fn classify(root: &Path, entry: walkdir::DirEntry, out: &mut Listing) {
     } else if file_type.is_file() {
         out.files.push(entry.into_path());
     } else if let Some(kind) = special_kind(&file_type) {
-        out.diags.push(special_file_finding(&rel_path(root, entry.path()), kind));
+        out.diags
+            .push(special_file_finding(&rel_path(root, entry.path()), kind));
     }
 }
 
@@ -176,12 +194,21 @@ pub fn symlink_finding(rel: &str) -> Diagnostic {
 /// A FIFO, socket or device where meshport reads files: never opened (reading a FIFO waits
 /// for a writer forever; a device may never end).
 pub fn special_file_finding(rel: &str, kind: &str) -> Diagnostic {
-    Diagnostic::error("source.special-file", rel, Pos::new(1, 1), format!("{kind}, not a regular file: it was not opened"))
-        .with_hint("remove it from the mesh, or put a regular file in its place; meshport reads only regular files")
+    Diagnostic::error(
+        "source.special-file",
+        rel,
+        Pos::new(1, 1),
+        format!("{kind}, not a regular file: it was not opened"),
+    )
+    .with_hint("remove it from the mesh, or put a regular file in its place; meshport reads only regular files")
 }
 
 fn unpublished_note(folder: Folder, rel: &str) -> Diagnostic {
-    let exception = if folder == Folder::Root { " (root/.well-known/ is the one hidden folder published)" } else { "" };
+    let exception = if folder == Folder::Root {
+        " (root/.well-known/ is the one hidden folder published)"
+    } else {
+        ""
+    };
     Diagnostic::new(crate::diag::Severity::Info, "static.hidden", rel, Pos::new(1, 1),
         format!("hidden file or folder in {}/ is not published{exception}", folder.name()))
         .with_hint("hidden files (`.env`, `.git/`) are never copied into the site: remove it, or drop the leading dot if it should be published")
@@ -193,25 +220,73 @@ mod tests {
 
     #[test]
     fn editor_files_are_recognised_by_name() {
-        let editor = ["a.md~", ".a.md.swp", ".a.md.swo", ".a.md.swx", "4913", "#a.md#", ".#a.md", "~$a.docx", ".a.md.kate-swp", ".goutputstream-4XY2", "a.tmp", "a.md___jb_tmp___", "a.md___jb_old___", ".DS_Store", "._a.md"];
+        let editor = [
+            "a.md~",
+            ".a.md.swp",
+            ".a.md.swo",
+            ".a.md.swx",
+            "4913",
+            "#a.md#",
+            ".#a.md",
+            "~$a.docx",
+            ".a.md.kate-swp",
+            ".goutputstream-4XY2",
+            "a.tmp",
+            "a.md___jb_tmp___",
+            "a.md___jb_old___",
+            ".DS_Store",
+            "._a.md",
+        ];
         for name in editor {
             assert!(is_editor_file(name), "{name}");
         }
-        for name in ["a.md", "a.odps.yaml", ".swp", "swp.md", "a.odps.yaml.orig", ".env", "robots.txt"] {
+        for name in [
+            "a.md",
+            "a.odps.yaml",
+            ".swp",
+            "swp.md",
+            "a.odps.yaml.orig",
+            ".env",
+            "robots.txt",
+        ] {
             assert!(!is_editor_file(name), "{name}");
         }
     }
 
     #[test]
     fn site_paths_follow_the_walk() {
-        let yes = ["meshport.toml", "content", "content/products/a.odps.yaml", "static/app.css", "root/CNAME", "root/.well-known/security.txt", "templates/base.html"];
-        let no = ["README.md", "public/index.html", "content/.git/HEAD", "content/a.md~", "static/.env", "root/.meshport", "root/x/.well-known/a", "static/.well-known/a", "templates/.x.swp"];
+        let yes = [
+            "meshport.toml",
+            "content",
+            "content/products/a.odps.yaml",
+            "static/app.css",
+            "root/CNAME",
+            "root/.well-known/security.txt",
+            "templates/base.html",
+        ];
+        let no = [
+            "README.md",
+            "public/index.html",
+            "content/.git/HEAD",
+            "content/a.md~",
+            "static/.env",
+            "root/.meshport",
+            "root/x/.well-known/a",
+            "static/.well-known/a",
+            "templates/.x.swp",
+        ];
         let split = |p: &str| p.split('/').map(str::to_string).collect::<Vec<_>>();
         for p in yes {
-            assert!(is_site_path(&split(p).iter().map(String::as_str).collect::<Vec<_>>()), "{p}");
+            assert!(
+                is_site_path(&split(p).iter().map(String::as_str).collect::<Vec<_>>()),
+                "{p}"
+            );
         }
         for p in no {
-            assert!(!is_site_path(&split(p).iter().map(String::as_str).collect::<Vec<_>>()), "{p}");
+            assert!(
+                !is_site_path(&split(p).iter().map(String::as_str).collect::<Vec<_>>()),
+                "{p}"
+            );
         }
     }
 
@@ -220,7 +295,16 @@ mod tests {
     fn the_walk_reports_what_it_leaves_out() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for rel in ["static/app.css", "static/.env", "static/.git/config", "static/app.css~", "static/.app.css.swp", "root/CNAME", "root/.well-known/security.txt", "root/.meshport"] {
+        for rel in [
+            "static/app.css",
+            "static/.env",
+            "static/.git/config",
+            "static/app.css~",
+            "static/.app.css.swp",
+            "root/CNAME",
+            "root/.well-known/security.txt",
+            "root/.meshport",
+        ] {
             std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
             std::fs::write(root.join(rel), "x").unwrap();
         }
@@ -235,7 +319,15 @@ mod tests {
         let (files, diags) = got(Folder::Static);
         assert_eq!(files, ["static/app.css"]);
         let s = |a: &str, b: &str| (a.to_string(), b.to_string());
-        assert_eq!(diags, [s("source.symlink", "static/passwd"), s("source.special-file", "static/pipe"), s("static.hidden", "static/.env"), s("static.hidden", "static/.git")]);
+        assert_eq!(
+            diags,
+            [
+                s("source.symlink", "static/passwd"),
+                s("source.special-file", "static/pipe"),
+                s("static.hidden", "static/.env"),
+                s("static.hidden", "static/.git")
+            ]
+        );
         let (files, diags) = got(Folder::Root);
         assert_eq!(files, ["root/.well-known/security.txt", "root/CNAME"]);
         assert_eq!(diags, [s("static.hidden", "root/.meshport")]);

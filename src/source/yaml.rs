@@ -71,15 +71,17 @@ pub fn parse(src: &str) -> Result<YamlDoc, YamlError> {
         if e.info().contains("tab") {
             pos = first_tab(src, pos);
         }
-        YamlError { pos, message: e.info().to_string() }
+        YamlError {
+            pos,
+            message: e.info().to_string(),
+        }
     })?;
     let mut doc = YamlDoc::default();
     if docs.len() > 1 {
         let second = &docs[1].span.start;
         return Err(YamlError {
             pos: Pos::new(second.line() as u32, second.col() as u32 + 1),
-            message: "the file holds more than one YAML document; put one descriptor per file"
-                .to_string(),
+            message: "the file holds more than one YAML document; put one descriptor per file".to_string(),
         });
     }
     if let Some(root) = docs.first() {
@@ -124,7 +126,8 @@ fn convert(node: &MarkedYaml, pointer: &str, doc: &mut YamlDoc) -> Result<Value,
         YamlData::Tagged(_, inner) => convert(inner, pointer, doc),
         YamlData::Alias(_) | YamlData::BadValue => Err(YamlError {
             pos: marker_pos(node),
-            message: "this value could not be read (unresolved alias or a value that does not match its tag)".to_string(),
+            message: "this value could not be read (unresolved alias or a value that does not match its tag)"
+                .to_string(),
         }),
     }
 }
@@ -253,7 +256,10 @@ mod tests {
         let balanced = "a: ".to_string() + &"[".repeat(500) + &"]".repeat(500);
         // The parser's own recursion limit or ours: either way a finding, not a crash.
         let err = parse(&balanced).unwrap_err();
-        assert!(err.message.contains("nesting") || err.message.contains("recursion"), "{err:?}");
+        assert!(
+            err.message.contains("nesting") || err.message.contains("recursion"),
+            "{err:?}"
+        );
         let unclosed = "a: ".to_string() + &"[".repeat(500);
         assert!(parse(&unclosed).is_err());
     }
@@ -267,9 +273,10 @@ mod tests {
             map.push_str("k:\n");
         }
         // A 256 KiB stack, smaller than any worker thread's, proves no pass recurses per level.
-        let handle = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || {
-            (parse(&seq).unwrap_err().message, parse(&map).unwrap_err().message)
-        }).unwrap();
+        let handle = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || (parse(&seq).unwrap_err().message, parse(&map).unwrap_err().message))
+            .unwrap();
         let (a, b) = handle.join().unwrap();
         assert!(a.contains("nesting") && b.contains("nesting"), "{a} / {b}");
     }
@@ -297,7 +304,9 @@ mod tests {
         let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {
             let p = i - 1;
-            src.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+            src.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
         }
         assert!(parse(&src).is_err());
     }

@@ -22,10 +22,17 @@ const LATER_BUDGET: u64 = 50 * 1024;
 fn mesh_root() -> (PathBuf, String) {
     if let Some(dir) = std::env::var_os("MESHPORT_SEARCH_BENCH_MESH") {
         let dir = PathBuf::from(dir);
-        assert!(dir.join("content").is_dir(), "MESHPORT_SEARCH_BENCH_MESH={} has no content/", dir.display());
+        assert!(
+            dir.join("content").is_dir(),
+            "MESHPORT_SEARCH_BENCH_MESH={} has no content/",
+            dir.display()
+        );
         return (dir.clone(), format!("the mesh in {}", dir.display()));
     }
-    let n: usize = std::env::var("MESHPORT_SEARCH_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::var("MESHPORT_SEARCH_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("search-bench-mesh-{n}"));
     let _ = std::fs::remove_dir_all(&dir);
     bench_mesh::generate(&dir, n);
@@ -38,7 +45,9 @@ fn disk_usage(dir: &Path) -> (u64, usize) {
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
-        .fold((0, 0), |(bytes, files), e| (bytes + e.metadata().map(|m| m.len()).unwrap_or(0), files + 1))
+        .fold((0, 0), |(bytes, files), e| {
+            (bytes + e.metadata().map(|m| m.len()).unwrap_or(0), files + 1)
+        })
 }
 
 /// Runs `query` as one input event (as a paste would) in the header box, waits for its
@@ -46,20 +55,27 @@ fn disk_usage(dir: &Path) -> (u64, usize) {
 async fn one_query(b: &Browser, server: &Server, query: &str) -> (Vec<Hit>, usize) {
     let mark = server.mark();
     // Clearing data-state first means the next "ready" can only come from this query.
-    let script = "var q = document.querySelector('#site-search-q'); var l = document.querySelector('#site-search-results');\
+    let script =
+        "var q = document.querySelector('#site-search-q'); var l = document.querySelector('#site-search-results');\
         l.removeAttribute('data-state'); q.focus(); q.value = arguments[0];\
         q.dispatchEvent(new Event('input', { bubbles: true }));";
     b.js(script, vec![json!(query)]).await;
     let count = b
-        .wait_js("the query's results", "var l = document.querySelector('#site-search-results');\
-            return l.getAttribute('data-state') === 'ready' && l.querySelectorAll('li.search-result').length")
+        .wait_js(
+            "the query's results",
+            "var l = document.querySelector('#site-search-results');\
+            return l.getAttribute('data-state') === 'ready' && l.querySelectorAll('li.search-result').length",
+        )
         .await;
     harness::server_idle(server).await;
     (server.since(mark), count.as_u64().unwrap_or(0) as usize)
 }
 
 fn describe(hits: &[Hit]) -> String {
-    let mut lines: Vec<String> = hits.iter().map(|h| format!("    {:>9} B  {} {}", h.bytes, h.status, h.path)).collect();
+    let mut lines: Vec<String> = hits
+        .iter()
+        .map(|h| format!("    {:>9} B  {} {}", h.bytes, h.status, h.path))
+        .collect();
     lines.sort();
     lines.join("\n")
 }
@@ -77,28 +93,51 @@ fn search_bytes_at_benchmark_scale() {
     // (set by `build_site`): it compiles on its own thread while the pages render.
     let timing = printed.lines().find(|l| l.starts_with("search index:"));
     println!("  build says: {}", timing.unwrap_or("(no search index timing printed)"));
-    println!("  index on disk: {} KB in {index_files} files (pagefind/)", index_bytes / 1024);
+    println!(
+        "  index on disk: {} KB in {index_files} files (pagefind/)",
+        index_bytes / 1024
+    );
     assert!(index_files > 0, "the build wrote no pagefind/ bundle");
 
-    harness::run("search_bytes_at_benchmark_scale", Options::default(), async |b: &Browser| {
-        let server = Server::start(&site, PREFIX);
-        b.goto(&server.url("index.html")).await;
-        harness::server_idle(&server).await;
-        // A first query (it also loads the runtime), then later ones: two words that sit in
-        // different index chunks, and one word.
-        let queries = ["shipments", "refunds history", "invoices"];
-        let mut totals = Vec::new();
-        for (i, q) in queries.iter().enumerate() {
-            let (hits, shown) = one_query(b, &server, q).await;
-            let bytes: u64 = hits.iter().map(|h| h.bytes).sum();
-            println!("  query {} {q:?}: {} requests, {bytes} B ({:.1} KB), {shown} results shown\n{}", i + 1, hits.len(), bytes as f64 / 1024.0, describe(&hits));
-            assert!(shown > 0, "{q:?} found nothing in the benchmark mesh");
-            totals.push(bytes);
-        }
-        assert!(totals[0] < FIRST_BUDGET, "first query transferred {} bytes, budget {FIRST_BUDGET}", totals[0]);
-        for (q, later) in queries.iter().zip(&totals).skip(1) {
-            assert!(*later < LATER_BUDGET, "later query {q:?} transferred {later} bytes, budget {LATER_BUDGET}");
-            assert!(totals[0] > *later, "the first query also loads the runtime, so it must cost more than {q:?}");
-        }
-    });
+    harness::run(
+        "search_bytes_at_benchmark_scale",
+        Options::default(),
+        async |b: &Browser| {
+            let server = Server::start(&site, PREFIX);
+            b.goto(&server.url("index.html")).await;
+            harness::server_idle(&server).await;
+            // A first query (it also loads the runtime), then later ones: two words that sit in
+            // different index chunks, and one word.
+            let queries = ["shipments", "refunds history", "invoices"];
+            let mut totals = Vec::new();
+            for (i, q) in queries.iter().enumerate() {
+                let (hits, shown) = one_query(b, &server, q).await;
+                let bytes: u64 = hits.iter().map(|h| h.bytes).sum();
+                println!(
+                    "  query {} {q:?}: {} requests, {bytes} B ({:.1} KB), {shown} results shown\n{}",
+                    i + 1,
+                    hits.len(),
+                    bytes as f64 / 1024.0,
+                    describe(&hits)
+                );
+                assert!(shown > 0, "{q:?} found nothing in the benchmark mesh");
+                totals.push(bytes);
+            }
+            assert!(
+                totals[0] < FIRST_BUDGET,
+                "first query transferred {} bytes, budget {FIRST_BUDGET}",
+                totals[0]
+            );
+            for (q, later) in queries.iter().zip(&totals).skip(1) {
+                assert!(
+                    *later < LATER_BUDGET,
+                    "later query {q:?} transferred {later} bytes, budget {LATER_BUDGET}"
+                );
+                assert!(
+                    totals[0] > *later,
+                    "the first query also loads the runtime, so it must cost more than {q:?}"
+                );
+            }
+        },
+    );
 }

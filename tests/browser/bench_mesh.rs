@@ -8,25 +8,83 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 const DOMAINS: &[&str] = &[
-    "sales", "marketing", "finance", "logistics", "customer", "product", "people", "risk", "supply", "payments",
-    "identity", "support",
+    "sales",
+    "marketing",
+    "finance",
+    "logistics",
+    "customer",
+    "product",
+    "people",
+    "risk",
+    "supply",
+    "payments",
+    "identity",
+    "support",
 ];
 const ENTITIES: &[&str] = &[
-    "orders", "invoices", "shipments", "customers", "sessions", "refunds", "carts", "products", "prices", "stock",
-    "returns", "payments", "accounts", "tickets", "campaigns", "leads", "contracts", "suppliers", "employees",
-    "devices", "events",
+    "orders",
+    "invoices",
+    "shipments",
+    "customers",
+    "sessions",
+    "refunds",
+    "carts",
+    "products",
+    "prices",
+    "stock",
+    "returns",
+    "payments",
+    "accounts",
+    "tickets",
+    "campaigns",
+    "leads",
+    "contracts",
+    "suppliers",
+    "employees",
+    "devices",
+    "events",
 ];
 const SUFFIXES: &[&str] = &[
-    "daily", "snapshot", "events", "enriched", "aggregates", "history", "cleaned", "current", "monthly", "scores",
-    "facts", "dimension",
+    "daily",
+    "snapshot",
+    "events",
+    "enriched",
+    "aggregates",
+    "history",
+    "cleaned",
+    "current",
+    "monthly",
+    "scores",
+    "facts",
+    "dimension",
 ];
 const TAGS: &[&str] = &[
-    "gold", "silver", "bronze", "streaming", "batch", "gdpr", "certified", "ml-ready", "realtime", "hourly",
-    "external", "internal",
+    "gold",
+    "silver",
+    "bronze",
+    "streaming",
+    "batch",
+    "gdpr",
+    "certified",
+    "ml-ready",
+    "realtime",
+    "hourly",
+    "external",
+    "internal",
 ];
 const TYPES: &[&str] = &["string", "integer", "number", "boolean", "date", "timestamp"];
 const CLASSES: &[&str] = &["public", "internal", "confidential", "restricted"];
-const STATUSES: &[&str] = &["active", "active", "active", "active", "active", "active", "draft", "proposed", "deprecated"];
+const STATUSES: &[&str] = &[
+    "active",
+    "active",
+    "active",
+    "active",
+    "active",
+    "active",
+    "draft",
+    "proposed",
+    "deprecated",
+];
 const WORDS: &str = "data product team owns pipeline source table stream event record customer order daily \
     batch refresh latency freshness quality check contract schema version field column partition key join \
     consumer producer domain mesh platform warehouse lake storage retention policy access role steward \
@@ -84,7 +142,10 @@ fn product(rng: &mut Rng, i: usize, domain: &str, team: &str, inputs: &[usize]) 
             let _ = write!(y, "  - name: in-{c}\n    version: 1.0.0\n    contractId: c{c:06}\n");
         }
     }
-    let _ = write!(y, "outputPorts:\n  - name: out-{i}\n    version: 1.0.0\n    type: tables\n    contractId: c{i:06}\n");
+    let _ = write!(
+        y,
+        "outputPorts:\n  - name: out-{i}\n    version: 1.0.0\n    type: tables\n    contractId: c{i:06}\n"
+    );
     let _ = write!(
         y,
         "support:\n  - channel: \"#{team}\"\n    url: https://chat.example.test/{team}\n    tool: slack\n\
@@ -126,18 +187,34 @@ pub fn generate(root: &Path, n: usize) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, body).unwrap();
     };
-    write("meshport.toml".into(), format!("title = \"Synthetic mesh of {n} products\"\n"));
+    write(
+        "meshport.toml".into(),
+        format!("title = \"Synthetic mesh of {n} products\"\n"),
+    );
     for i in 0..n {
-        let domain = if rng.below(10) < 7 { DOMAINS[i % DOMAINS.len()] } else { rng.pick(DOMAINS) };
+        let domain = if rng.below(10) < 7 {
+            DOMAINS[i % DOMAINS.len()]
+        } else {
+            rng.pick(DOMAINS)
+        };
         let team = format!("{domain}-team-{}", 1 + rng.below(3));
         let k = if i < 20 { 0 } else { rng.below(4) };
         let mut inputs: Vec<usize> = (0..k).map(|_| i.saturating_sub(500) + rng.below(i.min(500))).collect();
         inputs.sort();
         inputs.dedup();
-        write(format!("content/products/{domain}/p{i:06}.odps.yaml"), product(&mut rng, i, domain, &team, &inputs));
-        write(format!("content/contracts/{domain}/c{i:06}.odcs.yaml"), contract(&mut rng, i, domain));
+        write(
+            format!("content/products/{domain}/p{i:06}.odps.yaml"),
+            product(&mut rng, i, domain, &team, &inputs),
+        );
+        write(
+            format!("content/contracts/{domain}/c{i:06}.odcs.yaml"),
+            contract(&mut rng, i, domain),
+        );
     }
-    let guide = format!("---\ntitle: Getting started\n---\n# Getting started\n\n{}\n", text(&mut rng, 5));
+    let guide = format!(
+        "---\ntitle: Getting started\n---\n# Getting started\n\n{}\n",
+        text(&mut rng, 5)
+    );
     write("content/guides/getting-started.md".into(), guide);
 }
 

@@ -11,4 +11,3 @@ mod bench_mesh;
 mod harness;
 mod pages;
 mod search;
-

@@ -55,13 +55,23 @@ fn every_kind_of_page_loads_under_a_sub_path_without_errors() {
                 }
             }
         }
-        assert!(problems.is_empty(), "pages under {PREFIX} with problems:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "pages under {PREFIX} with problems:\n{}",
+            problems.join("\n")
+        );
         // The checks above can see a problem: a missing page is both logged and reported.
         let mark = server.mark();
         b.goto(&server.url("no-such-page.html")).await;
-        assert!(!b.console_errors().await.is_empty(), "a 404 shows up as a console error");
+        assert!(
+            !b.console_errors().await.is_empty(),
+            "a 404 shows up as a console error"
+        );
         let missing = format!("{PREFIX}no-such-page.html");
-        assert!(server.since(mark).iter().any(|h| h.path == missing && h.status == 404), "the server logs the 404");
+        assert!(
+            server.since(mark).iter().any(|h| h.path == missing && h.status == 404),
+            "the server logs the 404"
+        );
     });
 }
 
@@ -72,19 +82,33 @@ fn catalogue_filters_from_the_query_string_the_header_form_sends() {
         let server = Server::start(site, PREFIX);
         b.goto(&server.url("products/index.html?q=inventory")).await;
         let count = b
-            .wait_js("the filter count", "var c = document.querySelector('[data-filter-count]'); return c && c.textContent")
+            .wait_js(
+                "the filter count",
+                "var c = document.querySelector('[data-filter-count]'); return c && c.textContent",
+            )
             .await;
         let total = std::fs::read_dir(site.join("products")).unwrap().count() - 1;
-        assert_eq!(count, json!(format!("1 of {total} products")), "?q=inventory keeps one product");
+        assert_eq!(
+            count,
+            json!(format!("1 of {total} products")),
+            "?q=inventory keeps one product"
+        );
         let shown = visible_rows(b).await;
         assert_eq!(shown.len(), 1, "{shown:?}");
         assert!(shown[0].contains("Warehouse Inventory"), "{shown:?}");
         // Typing more in the catalogue box narrows to nothing and says so.
         b.type_into("#catalogue-q", " zzzz").await;
-        b.wait_js("the empty note", "return !document.querySelector('[data-filter-empty]').hidden").await;
+        b.wait_js(
+            "the empty note",
+            "return !document.querySelector('[data-filter-empty]').hidden",
+        )
+        .await;
         assert!(visible_rows(b).await.is_empty());
         let url = b.url().await;
-        assert!(url.contains("q=inventory+zzzz") || url.contains("q=inventory%20zzzz"), "filter kept in the URL: {url}");
+        assert!(
+            url.contains("q=inventory+zzzz") || url.contains("q=inventory%20zzzz"),
+            "filter kept in the URL: {url}"
+        );
     });
 }
 
@@ -117,11 +141,30 @@ fn without_javascript_the_header_box_falls_back_to_the_index_pages() {
         }
         b.type_into("#site-search-q", &format!("warehouse{}", Key::Enter)).await;
         let want = format!("{}products/index.html?q=warehouse", server.base());
-        b.wait_js_args("the catalogue to open", "return location.href === arguments[0]", vec![json!(want)]).await;
-        let rows = b.js("return document.querySelectorAll('#catalogue tbody tr').length", vec![]).await;
-        assert!(rows.as_u64().unwrap_or(0) >= 12, "without JS the catalogue lists every product, got {rows}");
+        b.wait_js_args(
+            "the catalogue to open",
+            "return location.href === arguments[0]",
+            vec![json!(want)],
+        )
+        .await;
+        let rows = b
+            .js("return document.querySelectorAll('#catalogue tbody tr').length", vec![])
+            .await;
+        assert!(
+            rows.as_u64().unwrap_or(0) >= 12,
+            "without JS the catalogue lists every product, got {rows}"
+        );
         // catalogue.js un-hides its filter controls; still hidden proves page scripts were off.
-        let hidden = b.js("return document.querySelector('[data-controls-for=catalogue]').hidden", vec![]).await;
-        assert_eq!(hidden, json!(true), "page JavaScript should be disabled in this session");
+        let hidden = b
+            .js(
+                "return document.querySelector('[data-controls-for=catalogue]').hidden",
+                vec![],
+            )
+            .await;
+        assert_eq!(
+            hidden,
+            json!(true),
+            "page JavaScript should be disabled in this session"
+        );
     });
 }

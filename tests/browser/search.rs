@@ -80,11 +80,25 @@ fn header_box_shows_the_product_first_and_the_keyboard_follows_it() {
         })
         .await;
         let first = &results[0];
-        assert!(is_kind(first, "product") && first.title.contains("Warehouse Inventory"), "{first:#?}");
-        assert!(first.domain.to_lowercase().contains("logistics"), "the result names its domain: {first:#?}");
+        assert!(
+            is_kind(first, "product") && first.title.contains("Warehouse Inventory"),
+            "{first:#?}"
+        );
+        assert!(
+            first.domain.to_lowercase().contains("logistics"),
+            "the result names its domain: {first:#?}"
+        );
         assert!(!first.owner.is_empty(), "the result names its owner team: {first:#?}");
-        assert!(first.marked && !first.excerpt.is_empty(), "the excerpt highlights the query: {first:#?}");
-        let shown = b.js("return document.querySelector('#site-search-results').getClientRects().length > 0", vec![]).await;
+        assert!(
+            first.marked && !first.excerpt.is_empty(),
+            "the excerpt highlights the query: {first:#?}"
+        );
+        let shown = b
+            .js(
+                "return document.querySelector('#site-search-results').getClientRects().length > 0",
+                vec![],
+            )
+            .await;
         assert_eq!(shown, json!(true), "the dropdown is visible");
 
         b.press(&Key::Down.to_string()).await;
@@ -94,8 +108,18 @@ fn header_box_shows_the_product_first_and_the_keyboard_follows_it() {
         })
         .await;
         b.press(&Key::Enter.to_string()).await;
-        b.wait_js_args("the product page", "return location.href === arguments[0]", vec![json!(target)]).await;
-        let h1 = b.wait_js("the product heading", "var h = document.querySelector('h1'); return h && h.textContent").await;
+        b.wait_js_args(
+            "the product page",
+            "return location.href === arguments[0]",
+            vec![json!(target)],
+        )
+        .await;
+        let h1 = b
+            .wait_js(
+                "the product heading",
+                "var h = document.querySelector('h1'); return h && h.textContent",
+            )
+            .await;
         assert!(h1.as_str().unwrap_or("").contains("Warehouse Inventory"), "{h1}");
     });
 }
@@ -104,7 +128,10 @@ fn header_box_shows_the_product_first_and_the_keyboard_follows_it() {
 fn header_box_finds_a_field_and_its_page_lists_every_contract_exposing_it() {
     let site = example_site();
     let contracts = contracts_with_field("customer_id");
-    assert!(contracts.len() >= 3, "the example mesh has customer_id in several contracts: {contracts:?}");
+    assert!(
+        contracts.len() >= 3,
+        "the example mesh has customer_id in several contracts: {contracts:?}"
+    );
     harness::run("header_box_field", Options::default(), async |b: &Browser| {
         let server = Server::start(site, PREFIX);
         b.goto(&server.url("index.html")).await;
@@ -116,7 +143,12 @@ fn header_box_finds_a_field_and_its_page_lists_every_contract_exposing_it() {
         assert!(results[0].title.contains("customer_id"), "{:#?}", results[0]);
         let target = results[0].href.clone();
         b.press(&format!("{}{}", Key::Down, Key::Enter)).await;
-        b.wait_js_args("the field page", "return location.href === arguments[0]", vec![json!(target)]).await;
+        b.wait_js_args(
+            "the field page",
+            "return location.href === arguments[0]",
+            vec![json!(target)],
+        )
+        .await;
         assert_anchor_exists(b).await;
         assert_every_contract_linked(b, &contracts).await;
     });
@@ -126,10 +158,19 @@ fn header_box_finds_a_field_and_its_page_lists_every_contract_exposing_it() {
 fn contracts_with_field(field: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/contracts");
     let mut ids = Vec::new();
-    for entry in walkdir::WalkDir::new(root).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+    for entry in walkdir::WalkDir::new(root)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+    {
         let text = std::fs::read_to_string(entry.path()).unwrap();
-        let has = text.lines().any(|l| l.trim_start().trim_start_matches("- ") == format!("name: {field}"));
-        let id = text.lines().find_map(|l| l.strip_prefix("id: ")).map(|s| s.trim().to_string());
+        let has = text
+            .lines()
+            .any(|l| l.trim_start().trim_start_matches("- ") == format!("name: {field}"));
+        let id = text
+            .lines()
+            .find_map(|l| l.strip_prefix("id: "))
+            .map(|s| s.trim().to_string());
         if let (true, Some(id)) = (has, id) {
             ids.push(id);
         }
@@ -139,14 +180,22 @@ fn contracts_with_field(field: &str) -> Vec<String> {
 }
 
 async fn page_links(b: &Browser) -> Vec<String> {
-    let raw = b.js("return Array.from(document.querySelectorAll('main a[href]')).map(function (a) { return a.href; })", vec![]).await;
+    let raw = b
+        .js(
+            "return Array.from(document.querySelectorAll('main a[href]')).map(function (a) { return a.href; })",
+            vec![],
+        )
+        .await;
     serde_json::from_value(raw).unwrap()
 }
 
 /// When the current URL has a fragment, the element it names exists on the page.
 async fn assert_anchor_exists(b: &Browser) {
     let ok = b
-        .js("var id = decodeURIComponent(location.hash.slice(1)); return id === '' || !!document.getElementById(id);", vec![])
+        .js(
+            "var id = decodeURIComponent(location.hash.slice(1)); return id === '' || !!document.getElementById(id);",
+            vec![],
+        )
         .await;
     assert_eq!(ok, json!(true), "{} points at an element of the page", b.url().await);
 }
@@ -160,7 +209,11 @@ async fn facet_counts(b: &Browser, facet: &str) -> Value {
 
 async fn check_facet(b: &Browser, facet: &str, value: &str) {
     let css = format!("#search-facets input[type=checkbox][data-facet=\"{facet}\"][value=\"{value}\"]");
-    let el = b.client.find(fantoccini::Locator::Css(&css)).await.unwrap_or_else(|e| panic!("no facet option {css}: {e}"));
+    let el = b
+        .client
+        .find(fantoccini::Locator::Css(&css))
+        .await
+        .unwrap_or_else(|e| panic!("no facet option {css}: {e}"));
     el.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
     assert!(el.is_selected().await.unwrap(), "{css} is checked after the click");
 }
@@ -171,7 +224,9 @@ fn search_page_facet_narrows_the_results_and_updates_the_counts() {
     harness::run("search_page_facets", Options::default(), async |b: &Browser| {
         let server = Server::start(site, PREFIX);
         b.goto(&server.url("search.html?q=customer")).await;
-        let q = b.js("return document.querySelector('#search-page-q').value", vec![]).await;
+        let q = b
+            .js("return document.querySelector('#search-page-q').value", vec![])
+            .await;
         assert_eq!(q, json!("customer"), "the page reads ?q=");
         let before = results_until(b, "#search-page-results", "mixed-domain results", |r| {
             r.iter().any(in_logistics) && r.iter().any(|f| !in_logistics(f) && !f.domain.ends_with(" domains"))
@@ -188,7 +243,12 @@ fn search_page_facet_narrows_the_results_and_updates_the_counts() {
             r.iter().any(in_logistics) && r.iter().all(|f| in_logistics(f) || f.domain.ends_with(" domains"))
         })
         .await;
-        assert!(after.len() < before.len(), "the facet narrowed {} results to {}", before.len(), after.len());
+        assert!(
+            after.len() < before.len(),
+            "the facet narrowed {} results to {}",
+            before.len(),
+            after.len()
+        );
         let domains_after = counts_change(b, "domain", &domains_before).await;
         let logistics = domains_after["logistics"].as_u64().unwrap_or(0);
         assert!(
@@ -199,10 +259,24 @@ fn search_page_facet_narrows_the_results_and_updates_the_counts() {
 
         let first = &after[0];
         let target = first.href.clone();
-        let link = b.client.find(fantoccini::Locator::Css("#search-page-results li.search-result a.search-result-link")).await.unwrap();
+        let link = b
+            .client
+            .find(fantoccini::Locator::Css(
+                "#search-page-results li.search-result a.search-result-link",
+            ))
+            .await
+            .unwrap();
         link.click().await.unwrap();
-        b.wait_js_args("the result's page", "return location.href === arguments[0]", vec![json!(target)]).await;
-        assert!(target.starts_with(&server.base()), "results stay under the sub-path: {target}");
+        b.wait_js_args(
+            "the result's page",
+            "return location.href === arguments[0]",
+            vec![json!(target)],
+        )
+        .await;
+        assert!(
+            target.starts_with(&server.base()),
+            "results stay under the sub-path: {target}"
+        );
         assert_anchor_exists(b).await;
     });
 }
@@ -233,8 +307,16 @@ fn search_page_field_query_narrowed_to_fields_leads_to_every_contract() {
         .await;
         let kinds_before = facet_counts(b, "kind").await;
         check_facet(b, "kind", "field").await;
-        let fields = results_until(b, "#search-page-results", "field results only", |r| !r.is_empty() && r.iter().all(|f| is_kind(f, "field"))).await;
-        assert!(fields.len() < mixed.len(), "kind=field narrowed {} results to {}", mixed.len(), fields.len());
+        let fields = results_until(b, "#search-page-results", "field results only", |r| {
+            !r.is_empty() && r.iter().all(|f| is_kind(f, "field"))
+        })
+        .await;
+        assert!(
+            fields.len() < mixed.len(),
+            "kind=field narrowed {} results to {}",
+            mixed.len(),
+            fields.len()
+        );
         let kinds_after = counts_change(b, "kind", &kinds_before).await;
         let n = kinds_after["field"].as_u64().unwrap_or(0);
         assert!(
@@ -245,14 +327,39 @@ fn search_page_field_query_narrowed_to_fields_leads_to_every_contract() {
 
         // The same selection from a link: ?kind=field checks the box.
         b.goto(&server.url("search.html?q=customer_id&kind=field")).await;
-        let checked = b.js("return document.querySelector('#search-facets input[data-facet=kind][value=field]').checked", vec![]).await;
+        let checked = b
+            .js(
+                "return document.querySelector('#search-facets input[data-facet=kind][value=field]').checked",
+                vec![],
+            )
+            .await;
         assert_eq!(checked, json!(true), "kind=field in the URL checks the facet");
-        let results = results_until(b, "#search-page-results", "field results only", |r| !r.is_empty() && r.iter().all(|f| is_kind(f, "field"))).await;
-        let hit = results.iter().find(|f| f.title == "customer_id").unwrap_or_else(|| panic!("no customer_id field: {results:#?}"));
+        let results = results_until(b, "#search-page-results", "field results only", |r| {
+            !r.is_empty() && r.iter().all(|f| is_kind(f, "field"))
+        })
+        .await;
+        let hit = results
+            .iter()
+            .find(|f| f.title == "customer_id")
+            .unwrap_or_else(|| panic!("no customer_id field: {results:#?}"));
         let target = hit.href.clone();
-        let link = format!("#search-page-results a.search-result-link[href$=\"{}\"]", target.rsplit('/').next().unwrap());
-        b.client.find(fantoccini::Locator::Css(&link)).await.unwrap().click().await.unwrap();
-        b.wait_js_args("the field page", "return location.href === arguments[0]", vec![json!(target)]).await;
+        let link = format!(
+            "#search-page-results a.search-result-link[href$=\"{}\"]",
+            target.rsplit('/').next().unwrap()
+        );
+        b.client
+            .find(fantoccini::Locator::Css(&link))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait_js_args(
+            "the field page",
+            "return location.href === arguments[0]",
+            vec![json!(target)],
+        )
+        .await;
         assert_every_contract_linked(b, &contracts).await;
     });
 }
@@ -260,9 +367,19 @@ fn search_page_field_query_narrowed_to_fields_leads_to_every_contract() {
 /// The field page links every contract in `contracts`, each at the field's row.
 async fn assert_every_contract_linked(b: &Browser, contracts: &[String]) {
     let links = page_links(b).await;
-    let missing: Vec<&String> = contracts.iter().filter(|c| !links.iter().any(|l| l.contains(&format!("contracts/{c}")))).collect();
-    assert!(missing.is_empty(), "the field page links every contract exposing the field; missing {missing:?} in {links:#?}");
-    let row = links.iter().find(|l| l.contains("contracts/") && l.contains("#field-")).expect("a link to a contract's field row").clone();
+    let missing: Vec<&String> = contracts
+        .iter()
+        .filter(|c| !links.iter().any(|l| l.contains(&format!("contracts/{c}"))))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the field page links every contract exposing the field; missing {missing:?} in {links:#?}"
+    );
+    let row = links
+        .iter()
+        .find(|l| l.contains("contracts/") && l.contains("#field-"))
+        .expect("a link to a contract's field row")
+        .clone();
     b.goto(&row).await;
     assert_anchor_exists(b).await;
 }
@@ -275,7 +392,12 @@ fn slash_focuses_the_header_box_and_escape_closes_the_dropdown() {
         let server = Server::start(site, PREFIX);
         b.goto(&server.url(&page)).await;
         b.press("/").await;
-        let focused = b.wait_js("the header box to take focus", "return document.activeElement && document.activeElement.id === 'site-search-q'").await;
+        let focused = b
+            .wait_js(
+                "the header box to take focus",
+                "return document.activeElement && document.activeElement.id === 'site-search-q'",
+            )
+            .await;
         assert_eq!(focused, json!(true));
         let value = b.js("return document.activeElement.value", vec![]).await;
         assert_eq!(value, json!(""), "the `/` itself is not typed into the box");
@@ -289,7 +411,13 @@ fn slash_focuses_the_header_box_and_escape_closes_the_dropdown() {
 #[test]
 fn pages_download_nothing_from_pagefind_until_the_box_is_used() {
     let site = example_site();
-    let pages = ["index.html", "products/index.html", &product_page(site, "logistics-shipments"), "domains/index.html"].map(String::from);
+    let pages = [
+        "index.html",
+        "products/index.html",
+        &product_page(site, "logistics-shipments"),
+        "domains/index.html",
+    ]
+    .map(String::from);
     let bundle = format!("{PREFIX}pagefind/");
     harness::run("lazy_index", Options::default(), async |b: &Browser| {
         let server = Server::start(site, PREFIX);
@@ -297,7 +425,12 @@ fn pages_download_nothing_from_pagefind_until_the_box_is_used() {
             let mark = server.mark();
             b.goto(&server.url(page)).await;
             harness::server_idle(&server).await;
-            let loaded: Vec<String> = server.since(mark).into_iter().map(|h| h.path).filter(|p| p.starts_with(&bundle)).collect();
+            let loaded: Vec<String> = server
+                .since(mark)
+                .into_iter()
+                .map(|h| h.path)
+                .filter(|p| p.starts_with(&bundle))
+                .collect();
             assert!(loaded.is_empty(), "{page} downloaded {loaded:?} before any search");
         }
         let mark = server.mark();
@@ -305,8 +438,14 @@ fn pages_download_nothing_from_pagefind_until_the_box_is_used() {
         results_until(b, "#site-search-results", "some results", |r| !r.is_empty()).await;
         harness::server_idle(&server).await;
         let hits = server.since(mark);
-        assert!(hits.iter().any(|h| h.path.starts_with(&bundle)), "using the box loads the index: {hits:?}");
+        assert!(
+            hits.iter().any(|h| h.path.starts_with(&bundle)),
+            "using the box loads the index: {hits:?}"
+        );
         let bad: Vec<_> = hits.iter().filter(|h| h.status != 200).collect();
-        assert!(bad.is_empty(), "every bundle file is served from under {PREFIX}: {bad:?}");
+        assert!(
+            bad.is_empty(),
+            "every bundle file is served from under {PREFIX}: {bad:?}"
+        );
     });
 }

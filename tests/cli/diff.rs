@@ -26,7 +26,11 @@ fn git(dir: &Path, args: &[&str]) {
         .env("GIT_COMMITTER_DATE", "2026-01-01T12:00:00Z")
         .output()
         .expect("run git");
-    assert!(out.status.success(), "git {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A repository with the fixture committed at `<repo>/<sub>` (the mesh root), on `main`.
@@ -79,19 +83,37 @@ impl Repo {
 
 /// The one change of `kind` in the report (fails unless there is exactly one).
 fn change<'a>(report: &'a Value, kind: &str) -> &'a Value {
-    let found: Vec<&Value> = report["changes"].as_array().unwrap().iter().filter(|c| c["kind"] == kind).collect();
+    let found: Vec<&Value> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == kind)
+        .collect();
     assert_eq!(found.len(), 1, "expected one {kind} change:\n{report:#}");
     found[0]
 }
 
 fn kinds(report: &Value) -> Vec<String> {
-    report["changes"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap().to_string()).collect()
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// (product, via) pairs of a change's downstream list.
 fn affected(change: &Value) -> Vec<(String, Option<String>)> {
-    change["affected"].as_array().unwrap().iter()
-        .map(|a| (a["product"].as_str().unwrap().to_string(), a["via"].as_str().map(str::to_string)))
+    change["affected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["product"].as_str().unwrap().to_string(),
+                a["via"].as_str().map(str::to_string),
+            )
+        })
         .collect()
 }
 
@@ -101,7 +123,10 @@ fn pair(p: &str, via: Option<&str>) -> (String, Option<String>) {
 
 /// Both consumers, transitively: finance-revenue reads orders directly, risk-forecast through it.
 fn whole_chain() -> Vec<(String, Option<String>)> {
-    vec![pair("finance-revenue", None), pair("risk-forecast", Some("finance-revenue"))]
+    vec![
+        pair("finance-revenue", None),
+        pair("risk-forecast", Some("finance-revenue")),
+    ]
 }
 
 /// Asserts a breaking change of `kind` at `file:line` on `side`, reaching the whole chain, and
@@ -110,10 +135,22 @@ fn assert_breaking(repo: &Repo, kind: &str, file: &str, line: u64, side: &str) -
     let report = repo.json();
     let c = change(&report, kind);
     assert_eq!(c["breaking"], true, "{c:#}");
-    assert_eq!((c["file"].as_str().unwrap(), c["line"].as_u64().unwrap(), c["side"].as_str().unwrap()), (file, line, side), "{c:#}");
+    assert_eq!(
+        (
+            c["file"].as_str().unwrap(),
+            c["line"].as_u64().unwrap(),
+            c["side"].as_str().unwrap()
+        ),
+        (file, line, side),
+        "{c:#}"
+    );
     assert_eq!(affected(c), whole_chain(), "{c:#}");
     assert_eq!(repo.diff(&[]).code, 0, "breaking changes alone do not fail the run");
-    assert_eq!(repo.diff(&["--fail-on-breaking"]).code, 1, "--fail-on-breaking must exit 1 on {kind}");
+    assert_eq!(
+        repo.diff(&["--fail-on-breaking"]).code,
+        1,
+        "--fail-on-breaking must exit 1 on {kind}"
+    );
     report
 }
 
@@ -122,8 +159,16 @@ fn no_changes_say_so_and_exit_0() {
     let repo = Repo::new(".");
     let r = repo.diff(&["--fail-on-breaking"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("No changes to products or contracts."), "{}", r.stdout);
-    assert!(!r.stdout.contains("| Breaking"), "no table when nothing changed:\n{}", r.stdout);
+    assert!(
+        r.stdout.contains("No changes to products or contracts."),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("| Breaking"),
+        "no table when nothing changed:\n{}",
+        r.stdout
+    );
     let report = repo.json();
     assert_eq!(report["version"], 1);
     assert_eq!(report["summary"]["changes"], 0);
@@ -137,7 +182,10 @@ fn field_removed() {
     let report = assert_breaking(&repo, "field.removed", ORDERS, 32, "base");
     assert_eq!(report["summary"]["breaking"], 1);
     assert_eq!(report["summary"]["downstream_products"], 2);
-    assert_eq!(change(&report, "field.removed")["subject"], serde_json::json!({"type": "contract", "id": "orders-contract", "version": "1.0.0"}));
+    assert_eq!(
+        change(&report, "field.removed")["subject"],
+        serde_json::json!({"type": "contract", "id": "orders-contract", "version": "1.0.0"})
+    );
 }
 
 #[test]
@@ -150,14 +198,22 @@ fn field_type_changed() {
 #[test]
 fn field_made_required() {
     let repo = Repo::new(".");
-    repo.edit(ORDERS, "      - name: coupon\n        logicalType: string\n", "      - name: coupon\n        logicalType: string\n        required: true\n");
+    repo.edit(
+        ORDERS,
+        "      - name: coupon\n        logicalType: string\n",
+        "      - name: coupon\n        logicalType: string\n        required: true\n",
+    );
     assert_breaking(&repo, "field.made-required", ORDERS, 34, "head");
 }
 
 #[test]
 fn required_field_added() {
     let repo = Repo::new(".");
-    repo.edit(ORDERS, "slaProperties:", "      - name: channel\n        logicalType: string\n        required: true\nslaProperties:");
+    repo.edit(
+        ORDERS,
+        "slaProperties:",
+        "      - name: channel\n        logicalType: string\n        required: true\nslaProperties:",
+    );
     assert_breaking(&repo, "field.added-required", ORDERS, 34, "head");
 }
 
@@ -173,7 +229,10 @@ fn enum_value_removed() {
     let repo = Repo::new(".");
     repo.edit(ORDERS, "[open, shipped, cancelled]", "[open, shipped]");
     let report = assert_breaking(&repo, "field.enum-value-removed", ORDERS, 31, "head");
-    assert!(change(&report, "field.enum-value-removed")["message"].as_str().unwrap().contains("`cancelled`"));
+    assert!(change(&report, "field.enum-value-removed")["message"]
+        .as_str()
+        .unwrap()
+        .contains("`cancelled`"));
 }
 
 #[test]
@@ -182,7 +241,10 @@ fn sla_weakened_with_units_normalised() {
     // 4 h → 1 d is slower; the same edit the other way round (4 h → 120 min) is better.
     repo.edit(ORDERS, "    value: 4\n    unit: h", "    value: 1\n    unit: d");
     let report = assert_breaking(&repo, "sla.weakened", ORDERS, 36, "head");
-    assert!(change(&report, "sla.weakened")["message"].as_str().unwrap().contains("4 h → 1 d"));
+    assert!(change(&report, "sla.weakened")["message"]
+        .as_str()
+        .unwrap()
+        .contains("4 h → 1 d"));
     let repo = Repo::new(".");
     repo.edit(ORDERS, "    value: 4\n    unit: h", "    value: 120\n    unit: min");
     assert_eq!(kinds(&repo.json()), ["sla.improved"]);
@@ -192,15 +254,26 @@ fn sla_weakened_with_units_normalised() {
 #[test]
 fn output_port_removed() {
     let repo = Repo::new(".");
-    repo.edit(PRODUCER, "outputPorts:\n  - name: orders-table\n    version: 1.0.0\n    contractId: orders-contract\n", "");
+    repo.edit(
+        PRODUCER,
+        "outputPorts:\n  - name: orders-table\n    version: 1.0.0\n    contractId: orders-contract\n",
+        "",
+    );
     let report = assert_breaking(&repo, "port.output-removed", PRODUCER, 9, "base");
-    assert_eq!(change(&report, "port.output-removed")["port_contract"], "orders-contract");
+    assert_eq!(
+        change(&report, "port.output-removed")["port_contract"],
+        "orders-contract"
+    );
 }
 
 #[test]
 fn output_port_version_downgraded() {
     let repo = Repo::new(".");
-    repo.edit(PRODUCER, "    version: 1.0.0\n    contractId: orders-contract", "    version: 0.9.0\n    contractId: orders-contract");
+    repo.edit(
+        PRODUCER,
+        "    version: 1.0.0\n    contractId: orders-contract",
+        "    version: 0.9.0\n    contractId: orders-contract",
+    );
     assert_breaking(&repo, "port.version-downgraded", PRODUCER, 10, "head");
 }
 
@@ -227,7 +300,11 @@ fn product_retired_while_consumed() {
     assert_breaking(&repo, "product.retired", PRODUCER, 5, "head");
     // Retiring the end of the chain, which nobody reads, is only a status change.
     let repo = Repo::new(".");
-    repo.edit("content/products/forecast.odps.yaml", "status: active", "status: retired");
+    repo.edit(
+        "content/products/forecast.odps.yaml",
+        "status: active",
+        "status: retired",
+    );
     let report = repo.json();
     assert_eq!(kinds(&report), ["product.status-changed"]);
     assert_eq!(change(&report, "product.status-changed")["breaking"], false);
@@ -236,11 +313,19 @@ fn product_retired_while_consumed() {
 #[test]
 fn non_breaking_changes_pass_fail_on_breaking() {
     let repo = Repo::new(".");
-    repo.edit(ORDERS, "slaProperties:", "      - name: gift_note\n        logicalType: string\nslaProperties:");
+    repo.edit(
+        ORDERS,
+        "slaProperties:",
+        "      - name: gift_note\n        logicalType: string\nslaProperties:",
+    );
     repo.edit(ORDERS, "Order amount in euros.", "Order amount in euros, VAT included.");
     let report = repo.json();
     assert_eq!(kinds(&report), ["field.changed", "field.added"], "{report:#}");
-    assert!(report["changes"].as_array().unwrap().iter().all(|c| c["breaking"] == false && c["affected"].as_array().unwrap().is_empty()));
+    assert!(report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["breaking"] == false && c["affected"].as_array().unwrap().is_empty()));
     assert_eq!(change(&report, "field.changed")["line"], 24);
     assert_eq!(change(&report, "field.added")["line"], 34);
     let r = repo.diff(&["--fail-on-breaking"]);
@@ -253,21 +338,50 @@ fn non_breaking_changes_pass_fail_on_breaking() {
 fn markdown_comment_names_owners_and_channels() {
     let repo = Repo::new(".");
     repo.edit(ORDERS, "      - name: coupon\n        logicalType: string\n", "");
-    repo.edit(ORDERS, "Confirmed customer orders.", "Confirmed customer orders, one row each.");
+    repo.edit(
+        ORDERS,
+        "Confirmed customer orders.",
+        "Confirmed customer orders, one row each.",
+    );
     let r = repo.diff(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let md = r.stdout;
-    assert!(md.contains("**1 breaking change affecting 2 downstream products, 1 other change.**"), "{md}");
+    assert!(
+        md.contains("**1 breaking change affecting 2 downstream products, 1 other change.**"),
+        "{md}"
+    );
     assert!(md.contains("| **yes** | `field.removed` | contract `orders-contract` 1.0.0: field `orders.coupon` removed | `content/contracts/orders.odcs.yaml:32` (base, removed) |"), "{md}");
     assert!(md.contains("| no | `contract.changed` |"), "{md}");
     let who = &md[md.find("#### Who to tell").expect("a Who to tell section")..];
-    assert!(who.contains("- **Finance Data Team** (`finance-team`): finance-data@example.test, `#finance-data`"), "{who}");
-    assert!(who.contains("  - Order Revenue (`finance-revenue`), reads it directly: `field.removed`"), "{who}");
-    assert!(who.contains("- **Risk Analytics** (`risk-team`): risk@example.test, on call: https://oncall.example.test/risk"), "{who}");
-    assert!(who.contains("  - Revenue Forecast (`risk-forecast`), through `Order Revenue`: `field.removed`"), "{who}");
-    assert!(!who.contains("Sales Data Team"), "the producer's own team is not downstream:\n{who}");
+    assert!(
+        who.contains("- **Finance Data Team** (`finance-team`): finance-data@example.test, `#finance-data`"),
+        "{who}"
+    );
+    assert!(
+        who.contains("  - Order Revenue (`finance-revenue`), reads it directly: `field.removed`"),
+        "{who}"
+    );
+    assert!(
+        who.contains(
+            "- **Risk Analytics** (`risk-team`): risk@example.test, on call: https://oncall.example.test/risk"
+        ),
+        "{who}"
+    );
+    assert!(
+        who.contains("  - Revenue Forecast (`risk-forecast`), through `Order Revenue`: `field.removed`"),
+        "{who}"
+    );
+    assert!(
+        !who.contains("Sales Data Team"),
+        "the producer's own team is not downstream:\n{who}"
+    );
     let report = repo.json();
-    let owners: Vec<&str> = report["owners"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    let owners: Vec<&str> = report["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
     assert_eq!(owners, ["finance-team", "risk-team"]);
     assert_eq!(report["owners"][0]["contacts"][0]["channel"], "#finance-data");
 }
@@ -277,7 +391,8 @@ fn base_is_read_from_git_objects_not_the_working_tree() {
     let repo = Repo::new(".");
     // Uncommitted: the working tree loses `coupon` and gains a contract git has never seen.
     repo.edit(ORDERS, "      - name: coupon\n        logicalType: string\n", "");
-    let extra = "apiVersion: v3.1.0\nkind: DataContract\nid: returns-contract\nname: Returns\nversion: 1.0.0\nstatus: draft\n";
+    let extra =
+        "apiVersion: v3.1.0\nkind: DataContract\nid: returns-contract\nname: Returns\nversion: 1.0.0\nstatus: draft\n";
     std::fs::write(repo.root().join("content/contracts/returns.odcs.yaml"), extra).unwrap();
     let report = repo.json();
     assert_eq!(kinds(&report), ["field.removed", "contract.added"], "{report:#}");
@@ -285,7 +400,15 @@ fn base_is_read_from_git_objects_not_the_working_tree() {
     repo.commit("drop coupon");
     assert_eq!(repo.json()["summary"]["changes"], 0);
     let root = repo.root();
-    let r = run(&["diff", "--base", "HEAD~1", "--root", root.to_str().unwrap(), "--format", "json"]);
+    let r = run(&[
+        "diff",
+        "--base",
+        "HEAD~1",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     let old: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(kinds(&old), ["field.removed", "contract.added"], "{old:#}");
     assert_eq!(old["base"]["rev"], "HEAD~1");
@@ -318,13 +441,21 @@ fn unknown_revision_and_no_repository_exit_2() {
 fn findings_are_summarised_not_fatal() {
     let repo = Repo::new(".");
     repo.edit(PRODUCER, "status: active", "status: retired");
-    std::fs::write(repo.root().join("content/products/broken.odps.yaml"), "kind: DataProduct\nid: [unclosed\n").unwrap();
+    std::fs::write(
+        repo.root().join("content/products/broken.odps.yaml"),
+        "kind: DataProduct\nid: [unclosed\n",
+    )
+    .unwrap();
     let r = repo.diff(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("`product.retired`"), "{}", r.stdout);
     // The unparsable file, and finance-revenue now reading a retired product (lineage.retired-input).
     let note = r.stdout.lines().last().unwrap_or_default();
-    assert!(note.starts_with("> base has 8 warnings, head has 2 errors and 8 warnings"), "{}", r.stdout);
+    assert!(
+        note.starts_with("> base has 8 warnings, head has 2 errors and 8 warnings"),
+        "{}",
+        r.stdout
+    );
     assert!(note.ends_with("run `meshport check` for details."), "{}", r.stdout);
     let report = repo.json();
     assert_eq!(report["summary"]["findings"]["head"]["errors"], 2);

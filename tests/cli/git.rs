@@ -24,7 +24,11 @@ fn git_as(dir: &Path, who: (&str, &str), date: &str, args: &[&str]) -> String {
         .env("GIT_COMMITTER_DATE", date)
         .output()
         .expect("git runs");
-    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -58,9 +62,15 @@ fn last_changed_line(html: &str) -> Option<String> {
 
 /// The History section's entries as visible text, in page order.
 fn history(html: &str) -> Vec<String> {
-    let Some(start) = html.find("<section class=\"section history\"") else { return Vec::new() };
+    let Some(start) = html.find("<section class=\"section history\"") else {
+        return Vec::new();
+    };
     let section = &html[start..start + html[start..].find("</section>").unwrap()];
-    section.split("<li>").skip(1).map(|li| visible_text(li.split("</li>").next().unwrap())).collect()
+    section
+        .split("<li>")
+        .skip(1)
+        .map(|li| visible_text(li.split("</li>").next().unwrap()))
+        .collect()
 }
 
 /// A repository whose mesh lives in `portal/` (not the repository root), with four commits:
@@ -75,18 +85,41 @@ fn history_repo() -> History {
     let repo = tempfile::tempdir().unwrap();
     let mesh = repo.path().join("portal");
     copy_dir(&fixture_dir("valid-basic"), &mesh);
-    append(&mesh.join("meshport.toml"), "\n[repository]\nurl = \"https://github.com/example/mesh\"\nbranch = \"trunk\"\n");
-    std::fs::write(repo.path().join(".mailmap"), "Ana Perez <ana@old.example.test> <ana@laptop.example.test>\n").unwrap();
+    append(
+        &mesh.join("meshport.toml"),
+        "\n[repository]\nurl = \"https://github.com/example/mesh\"\nbranch = \"trunk\"\n",
+    );
+    std::fs::write(
+        repo.path().join(".mailmap"),
+        "Ana Perez <ana@old.example.test> <ana@laptop.example.test>\n",
+    )
+    .unwrap();
     git(repo.path(), &["init", "-q", "-b", "trunk"]);
-    let c1 = commit_all(repo.path(), ANA, "2024-01-10T09:00:00Z", "Add the sales and finance mesh");
+    let c1 = commit_all(
+        repo.path(),
+        ANA,
+        "2024-01-10T09:00:00Z",
+        "Add the sales and finance mesh",
+    );
     append(&mesh.join("content/contracts/orders.odcs.yaml"), "tags: [orders]\n");
     let c2 = commit_all(repo.path(), BO, "2024-02-20T12:00:00+01:00", "Tag the orders contract");
     append(&mesh.join("content/products/orders.odps.yaml"), "x-reviewed: yes\n");
     // 23:30 at UTC-5 is already the next day in UTC.
-    let c3 = commit_all(repo.path(), ANA_LAPTOP, "2024-03-05T23:30:00-05:00", "Mark orders as reviewed");
-    append(&mesh.join("content/products/order-revenue.odps.yaml"), "x-reviewed: yes\n");
+    let c3 = commit_all(
+        repo.path(),
+        ANA_LAPTOP,
+        "2024-03-05T23:30:00-05:00",
+        "Mark orders as reviewed",
+    );
+    append(
+        &mesh.join("content/products/order-revenue.odps.yaml"),
+        "x-reviewed: yes\n",
+    );
     let c4 = commit_all(repo.path(), BO, "2024-04-01T08:00:00Z", "Mark revenue as reviewed");
-    History { repo, ids: [c1, c2, c3, c4] }
+    History {
+        repo,
+        ids: [c1, c2, c3, c4],
+    }
 }
 
 #[test]
@@ -95,33 +128,68 @@ fn pages_show_last_change_history_and_edit_links() {
     let [c1, c2, c3, c4] = &h.ids;
     let mesh = h.repo.path().join("portal");
     // A new guide nobody has committed yet.
-    std::fs::write(mesh.join("content/guides/draft.md"), "---\ntitle: Draft guide\n---\n\nSoon.\n").unwrap();
+    std::fs::write(
+        mesh.join("content/guides/draft.md"),
+        "---\ntitle: Draft guide\n---\n\nSoon.\n",
+    )
+    .unwrap();
     let r = build(&mesh, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(!r.stderr.contains("git."), "a full repository needs no git note:\n{}", r.stderr);
+    assert!(
+        !r.stderr.contains("git."),
+        "a full repository needs no git note:\n{}",
+        r.stderr
+    );
     let site = mesh.join("public");
 
     let product = read(&site, PRODUCT);
-    assert_eq!(last_changed_line(&product).unwrap(), format!("Last changed 2024-03-06 by Ana Perez ({c3})"));
-    assert_eq!(history(&product), [
-        format!("2024-03-06 Ana Perez {c3} Mark orders as reviewed"),
-        format!("2024-02-20 Bo Kim {c2} Tag the orders contract"),
-        format!("2024-01-10 Ana Perez {c1} Add the sales and finance mesh"),
-    ]);
-    assert!(!product.contains(c4.as_str()), "the history of orders lists a commit that only touched another product");
+    assert_eq!(
+        last_changed_line(&product).unwrap(),
+        format!("Last changed 2024-03-06 by Ana Perez ({c3})")
+    );
+    assert_eq!(
+        history(&product),
+        [
+            format!("2024-03-06 Ana Perez {c3} Mark orders as reviewed"),
+            format!("2024-02-20 Bo Kim {c2} Tag the orders contract"),
+            format!("2024-01-10 Ana Perez {c1} Add the sales and finance mesh"),
+        ]
+    );
+    assert!(
+        !product.contains(c4.as_str()),
+        "the history of orders lists a commit that only touched another product"
+    );
     let edit = "https://github.com/example/mesh/edit/trunk/portal/content/products/orders.odps.yaml";
-    assert!(hrefs(&product).iter().any(|h| h == edit), "no edit link {edit} in {:?}", hrefs(&product));
+    assert!(
+        hrefs(&product).iter().any(|h| h == edit),
+        "no edit link {edit} in {:?}",
+        hrefs(&product)
+    );
     let full_c3 = git(h.repo.path(), &["rev-parse", "HEAD~1"]);
     let commit_link = format!("https://github.com/example/mesh/commit/{full_c3}");
     assert!(hrefs(&product).contains(&commit_link), "no commit link {commit_link}");
 
     let contract = read(&site, CONTRACT);
-    assert_eq!(last_changed_line(&contract).unwrap(), format!("Last changed 2024-02-20 by Bo Kim ({c2})"));
-    assert_eq!(last_changed_line(&read(&site, OTHER_PRODUCT)).unwrap(), format!("Last changed 2024-04-01 by Bo Kim ({c4})"));
+    assert_eq!(
+        last_changed_line(&contract).unwrap(),
+        format!("Last changed 2024-02-20 by Bo Kim ({c2})")
+    );
+    assert_eq!(
+        last_changed_line(&read(&site, OTHER_PRODUCT)).unwrap(),
+        format!("Last changed 2024-04-01 by Bo Kim ({c4})")
+    );
     let guide = read(&site, GUIDE);
-    assert_eq!(last_changed_line(&guide).unwrap(), format!("Last changed 2024-01-10 by Ana Perez ({c1})"));
-    assert!(hrefs(&guide).iter().any(|h| h == "https://github.com/example/mesh/edit/trunk/portal/content/guides/consume-orders.md"));
-    assert_eq!(last_changed_line(&read(&site, "guides/draft.html")).unwrap(), "Not committed yet");
+    assert_eq!(
+        last_changed_line(&guide).unwrap(),
+        format!("Last changed 2024-01-10 by Ana Perez ({c1})")
+    );
+    assert!(hrefs(&guide)
+        .iter()
+        .any(|h| h == "https://github.com/example/mesh/edit/trunk/portal/content/guides/consume-orders.md"));
+    assert_eq!(
+        last_changed_line(&read(&site, "guides/draft.html")).unwrap(),
+        "Not committed yet"
+    );
 }
 
 #[test]
@@ -131,7 +199,10 @@ fn builds_of_one_commit_are_byte_identical() {
     let (one, two) = (h.repo.path().join("one"), h.repo.path().join("two"));
     build_ok(&mesh, &["--output", one.to_str().unwrap()]);
     build_ok(&mesh, &["--output", two.to_str().unwrap()]);
-    assert!(read_tree(&one) == read_tree(&two), "two builds of the same commit differ");
+    assert!(
+        read_tree(&one) == read_tree(&two),
+        "two builds of the same commit differ"
+    );
 }
 
 /// The findings of one rule family in build's stderr.
@@ -160,17 +231,31 @@ fn shallow_clone_shows_only_what_its_history_proves() {
     let [_, _, _, c4] = &h.ids;
     let clone = h.repo.path().join("clone");
     let url = format!("file://{}", h.repo.path().display());
-    git(h.repo.path(), &["clone", "-q", "--depth", "2", &url, clone.to_str().unwrap()]);
+    git(
+        h.repo.path(),
+        &["clone", "-q", "--depth", "2", &url, clone.to_str().unwrap()],
+    );
     let mesh = clone.join("portal");
     let r = build(&mesh, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let notes = git_notes(&r.stderr);
     assert_eq!(notes.len(), 1, "{}", r.stderr);
-    assert!(notes[0].starts_with("info[git.shallow]: the repository is a shallow clone"), "{}", r.stderr);
-    assert!(r.stderr.contains("fetch-depth: 0"), "the note does not say how to fix it:\n{}", r.stderr);
+    assert!(
+        notes[0].starts_with("info[git.shallow]: the repository is a shallow clone"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("fetch-depth: 0"),
+        "the note does not say how to fix it:\n{}",
+        r.stderr
+    );
     let site = mesh.join("public");
     // The newest commit's parent is in the clone: its change is known.
-    assert_eq!(last_changed_line(&read(&site, OTHER_PRODUCT)).unwrap(), format!("Last changed 2024-04-01 by Bo Kim ({c4})"));
+    assert_eq!(
+        last_changed_line(&read(&site, OTHER_PRODUCT)).unwrap(),
+        format!("Last changed 2024-04-01 by Bo Kim ({c4})")
+    );
     // The oldest commit of the clone has no parent to compare with: no date is better than a wrong one.
     assert_eq!(last_changed_line(&read(&site, PRODUCT)), None);
     assert_eq!(last_changed_line(&read(&site, GUIDE)), None);
@@ -185,23 +270,37 @@ fn repository_without_commits_says_not_committed_yet() {
     let notes = git_notes(&r.stderr);
     assert_eq!(notes.len(), 1, "{}", r.stderr);
     assert!(notes[0].starts_with("info[git.no-commits]"), "{}", r.stderr);
-    assert_eq!(last_changed_line(&read(&mesh.path().join("public"), PRODUCT)).unwrap(), "Not committed yet");
+    assert_eq!(
+        last_changed_line(&read(&mesh.path().join("public"), PRODUCT)).unwrap(),
+        "Not committed yet"
+    );
 }
 
 #[test]
 fn non_http_repository_url_is_refused_with_a_finding() {
     let mesh = copy_fixture("valid-basic");
-    append(&mesh.path().join("meshport.toml"), "\n[repository]\nurl = \"javascript:alert(1)\"\n");
+    append(
+        &mesh.path().join("meshport.toml"),
+        "\n[repository]\nurl = \"javascript:alert(1)\"\n",
+    );
     let (code, report) = check_json(mesh.path());
     assert_eq!(code, 1, "{report:#}");
     let got = findings(&report, "error");
-    assert_eq!(got, [finding("config.repository-url", "error", "meshport.toml", 6, 8)], "{report:#}");
+    assert_eq!(
+        got,
+        [finding("config.repository-url", "error", "meshport.toml", 6, 8)],
+        "{report:#}"
+    );
 }
 
 #[test]
 fn policies_set_the_level_of_git_notes() {
     let mesh = copy_fixture("valid-basic");
-    std::fs::write(mesh.path().join("content/governance/policies.yaml"), "rules:\n  git.unavailable: off\n").unwrap();
+    std::fs::write(
+        mesh.path().join("content/governance/policies.yaml"),
+        "rules:\n  git.unavailable: off\n",
+    )
+    .unwrap();
     let r = build(mesh.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(git_notes(&r.stderr), Vec::<&str>::new(), "{}", r.stderr);
@@ -217,14 +316,31 @@ fn a_merge_is_not_the_last_change_of_what_its_branch_changed() {
     append(&dir.join("content/products/orders.odps.yaml"), "x-reviewed: yes\n");
     let on_branch = commit_all(dir, BO, "2024-02-01T10:00:00Z", "Review orders on a branch");
     git(dir, &["checkout", "-q", "main"]);
-    append(&dir.join("content/products/order-revenue.odps.yaml"), "x-reviewed: yes\n");
+    append(
+        &dir.join("content/products/order-revenue.odps.yaml"),
+        "x-reviewed: yes\n",
+    );
     let on_main = commit_all(dir, ANA, "2024-02-02T10:00:00Z", "Review revenue on main");
-    git_as(dir, ANA, "2024-02-03T10:00:00Z", &["merge", "-q", "--no-ff", "-m", "Merge the review", "feature"]);
+    git_as(
+        dir,
+        ANA,
+        "2024-02-03T10:00:00Z",
+        &["merge", "-q", "--no-ff", "-m", "Merge the review", "feature"],
+    );
     build_ok(dir, &[]);
     let site = dir.join("public");
-    assert_eq!(last_changed_line(&read(&site, PRODUCT)).unwrap(), format!("Last changed 2024-02-01 by Bo Kim ({on_branch})"));
-    assert_eq!(last_changed_line(&read(&site, OTHER_PRODUCT)).unwrap(), format!("Last changed 2024-02-02 by Ana Perez ({on_main})"));
-    assert!(!read(&site, PRODUCT).contains("Merge the review"), "the merge is listed in the history of a file it did not change");
+    assert_eq!(
+        last_changed_line(&read(&site, PRODUCT)).unwrap(),
+        format!("Last changed 2024-02-01 by Bo Kim ({on_branch})")
+    );
+    assert_eq!(
+        last_changed_line(&read(&site, OTHER_PRODUCT)).unwrap(),
+        format!("Last changed 2024-02-02 by Ana Perez ({on_main})")
+    );
+    assert!(
+        !read(&site, PRODUCT).contains("Merge the review"),
+        "the merge is listed in the history of a file it did not change"
+    );
 }
 
 /// `serve` renders through the same path as `build`, git facts included.
@@ -243,10 +359,17 @@ fn serve_shows_the_last_change_too() {
         .unwrap();
     // Kept open until the server is stopped: a closed pipe would break its next status line.
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = lines.by_ref().map_while(Result::ok).find_map(|l| l.strip_prefix("Serving http://").map(|u| u.trim_end_matches('/').to_string()));
+    let addr = lines.by_ref().map_while(Result::ok).find_map(|l| {
+        l.strip_prefix("Serving http://")
+            .map(|u| u.trim_end_matches('/').to_string())
+    });
     let page = addr.map(|addr| {
         let mut stream = std::net::TcpStream::connect(&addr).unwrap();
-        write!(stream, "GET /{PRODUCT} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET /{PRODUCT} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut body = String::new();
         stream.read_to_string(&mut body).unwrap();
         body
@@ -255,6 +378,9 @@ fn serve_shows_the_last_change_too() {
     let _ = child.wait();
     drop(lines);
     let page = page.expect("serve printed its address");
-    assert_eq!(last_changed_line(&page).unwrap(), format!("Last changed 2024-03-06 by Ana Perez ({c3})"));
+    assert_eq!(
+        last_changed_line(&page).unwrap(),
+        format!("Last changed 2024-03-06 by Ana Perez ({c3})")
+    );
     assert_eq!(history(&page).len(), 3);
 }

@@ -16,7 +16,9 @@ fn built(fixture: &str) -> (tempfile::TempDir, std::path::PathBuf) {
 
 /// The inline SVG of the first lineage diagram of a page.
 fn diagram(html: &str) -> &str {
-    let start = html.find("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"lineage-svg\"").expect("a lineage diagram");
+    let start = html
+        .find("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"lineage-svg\"")
+        .expect("a lineage diagram");
     let end = start + html[start..].find("</svg>").expect("closed svg") + 6;
     &html[start..end]
 }
@@ -27,8 +29,12 @@ fn assert_links_resolve(site: &Path, page: &str, svg: &str) {
         if href.starts_with('#') {
             continue;
         }
-        assert!(!href.starts_with('/') && !is_external(&href), "{page}: link not relative: {href}");
-        let target = resolve_link(page, link_path(&href)).unwrap_or_else(|| panic!("{page}: {href} climbs above the site"));
+        assert!(
+            !href.starts_with('/') && !is_external(&href),
+            "{page}: link not relative: {href}"
+        );
+        let target =
+            resolve_link(page, link_path(&href)).unwrap_or_else(|| panic!("{page}: {href} climbs above the site"));
         assert!(site.join(&target).is_file(), "{page}: {href} → {target} does not exist");
     }
 }
@@ -38,31 +44,59 @@ fn chain_across_domains_draws_neighbourhoods_impact_and_map() {
     let (_mesh, site) = built("lineage-chain");
     let page = read(&site, "products/revenue.html");
     let svg = diagram(&page);
-    for target in ["../products/orders.html", "../products/campaign-roi.html", "../contracts/crm-export-1-0-0.html"] {
-        assert!(svg.contains(&format!("href=\"{target}\"")), "revenue diagram links {target}:\n{svg}");
+    for target in [
+        "../products/orders.html",
+        "../products/campaign-roi.html",
+        "../contracts/crm-export-1-0-0.html",
+    ] {
+        assert!(
+            svg.contains(&format!("href=\"{target}\"")),
+            "revenue diagram links {target}:\n{svg}"
+        );
     }
-    assert!(svg.contains("class=\"lin-node dom-") && svg.contains(" focus\""), "nodes coloured by domain, focus marked:\n{svg}");
+    assert!(
+        svg.contains("class=\"lin-node dom-") && svg.contains(" focus\""),
+        "nodes coloured by domain, focus marked:\n{svg}"
+    );
     assert!(svg.contains("class=\"lin-node ext\""), "external source drawn:\n{svg}");
-    assert!(svg.contains(">orders v1.0.0</text>"), "edges labelled by contract:\n{svg}");
+    assert!(
+        svg.contains(">orders v1.0.0</text>"),
+        "edges labelled by contract:\n{svg}"
+    );
     assert_links_resolve(&site, "products/revenue.html", svg);
     // The text alternative sits next to the diagram.
     assert!(page.contains("class=\"lineage-list\""), "upstream/downstream lists");
 
     let orders = visible_text(&read(&site, "products/orders.html"));
     assert!(orders.contains("2 products depend on this one"), "{orders}");
-    for who in ["Finance Team", "finance-team@example.com", "Marketing Team", "marketing-team@example.com", "Campaign ROI"] {
+    for who in [
+        "Finance Team",
+        "finance-team@example.com",
+        "Marketing Team",
+        "marketing-team@example.com",
+        "Campaign ROI",
+    ] {
         assert!(orders.contains(who), "impact lists {who}");
     }
 
     let map = read(&site, "lineage/index.html");
     let map_svg = diagram(&map);
     assert!(map_svg.contains(">1 link</text>"), "domain edges weighted:\n{map_svg}");
-    assert!(map.matches("class=\"lineage-svg\"").count() == 2, "domain map and the full product graph");
-    assert!(read(&site, "index.html").contains("href=\"lineage/index.html\""), "the map is in the navigation");
+    assert!(
+        map.matches("class=\"lineage-svg\"").count() == 2,
+        "domain map and the full product graph"
+    );
+    assert!(
+        read(&site, "index.html").contains("href=\"lineage/index.html\""),
+        "the map is in the navigation"
+    );
 
     let contract = read(&site, "contracts/revenue-1-0-0.html");
     assert!(contract.contains("id=\"field-lineage\""), "field-level lineage section");
-    assert!(contract.contains("href=\"../contracts/orders-1-0-0.html#schema-orders\""), "source object resolved to its contract");
+    assert!(
+        contract.contains("href=\"../contracts/orders-1-0-0.html#schema-orders\""),
+        "source object resolved to its contract"
+    );
 }
 
 #[test]
@@ -70,17 +104,50 @@ fn lineage_json_has_every_node_and_edge() {
     let (_mesh, site) = built("lineage-chain");
     let v: Value = serde_json::from_str(&read(&site, "api/lineage.json")).unwrap();
     assert_eq!(v["version"], 1);
-    let nodes: Vec<(&str, &str)> = v["nodes"].as_array().unwrap().iter().map(|n| (n["id"].as_str().unwrap(), n["kind"].as_str().unwrap())).collect();
-    assert_eq!(nodes, [("campaign-roi", "product"), ("orders", "product"), ("revenue", "product"), ("external:crm-export", "external")]);
+    let nodes: Vec<(&str, &str)> = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["id"].as_str().unwrap(), n["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        nodes,
+        [
+            ("campaign-roi", "product"),
+            ("orders", "product"),
+            ("revenue", "product"),
+            ("external:crm-export", "external")
+        ]
+    );
     let orders = &v["nodes"][1];
-    assert_eq!((orders["domain"].as_str(), orders["status"].as_str(), orders["url"].as_str()), (Some("sales"), Some("active"), Some("products/orders.html")));
+    assert_eq!(
+        (
+            orders["domain"].as_str(),
+            orders["status"].as_str(),
+            orders["url"].as_str()
+        ),
+        (Some("sales"), Some("active"), Some("products/orders.html"))
+    );
     let edges: Vec<(&str, &str, &str)> = v["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["from"].as_str().unwrap(), e["to"].as_str().unwrap(), e["contractId"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e["from"].as_str().unwrap(),
+                e["to"].as_str().unwrap(),
+                e["contractId"].as_str().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(edges, [("orders", "revenue", "orders"), ("revenue", "campaign-roi", "revenue"), ("external:crm-export", "orders", "crm-export")]);
+    assert_eq!(
+        edges,
+        [
+            ("orders", "revenue", "orders"),
+            ("revenue", "campaign-roi", "revenue"),
+            ("external:crm-export", "orders", "crm-export")
+        ]
+    );
 }
 
 #[test]
@@ -98,9 +165,17 @@ fn two_versions_of_one_contract_are_two_edges() {
     let (_mesh, site) = built("lineage-two-versions");
     let svg = diagram(&read(&site, "products/reconciliation.html")).to_string();
     assert_eq!(svg.matches("<path class=\"lin-edge").count(), 2, "{svg}");
-    assert!(svg.contains(">orders v1.0.0</text>") && svg.contains(">orders v2.0.0</text>"), "{svg}");
+    assert!(
+        svg.contains(">orders v1.0.0</text>") && svg.contains(">orders v2.0.0</text>"),
+        "{svg}"
+    );
     let v: Value = serde_json::from_str(&read(&site, "api/lineage.json")).unwrap();
-    let versions: Vec<&str> = v["edges"].as_array().unwrap().iter().filter_map(|e| e["version"].as_str()).collect();
+    let versions: Vec<&str> = v["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["version"].as_str())
+        .collect();
     assert_eq!(versions, ["1.0.0", "2.0.0"]);
 }
 
@@ -114,7 +189,10 @@ fn a_cycle_is_an_error_by_default() {
     assert!(!mesh.path().join("public").exists(), "nothing written");
     let (code, report) = check_json(mesh.path());
     assert_eq!(code, 1);
-    assert!(findings(&report, "error").iter().any(|f| f.rule == "lineage.cycle"), "{report:#}");
+    assert!(
+        findings(&report, "error").iter().any(|f| f.rule == "lineage.cycle"),
+        "{report:#}"
+    );
 }
 
 /// With `lineage.cycle` lowered to a warning in the policies, the build publishes, finishes
@@ -134,7 +212,11 @@ fn a_cycle_lowered_to_a_warning_is_drawn() {
     for product in ["budget", "forecast"] {
         let page = read(&site, &format!("products/{product}.html"));
         let svg = diagram(&page);
-        assert_eq!(svg.matches("<path class=\"lin-edge").count(), 2, "both edges of the cycle on {product}:\n{svg}");
+        assert_eq!(
+            svg.matches("<path class=\"lin-edge").count(),
+            2,
+            "both edges of the cycle on {product}:\n{svg}"
+        );
     }
 }
 
@@ -143,16 +225,33 @@ fn a_cycle_lowered_to_a_warning_is_drawn() {
 #[test]
 fn timeout_ms_is_deprecated_and_diagrams_are_drawn_regardless() {
     let mesh = copy_fixture("lineage-chain");
-    std::fs::write(mesh.path().join("meshport.toml"), "title = \"Chain\"\n\n[lineage]\ntimeout_ms = 1\n").unwrap();
+    std::fs::write(
+        mesh.path().join("meshport.toml"),
+        "title = \"Chain\"\n\n[lineage]\ntimeout_ms = 1\n",
+    )
+    .unwrap();
     let (code, report) = check_json(mesh.path());
     assert_eq!(code, 0, "{report:#}");
-    assert_eq!(findings(&report, "warning").into_iter().filter(|f| f.rule == "config.deprecated").collect::<Vec<_>>(), [finding("config.deprecated", "warning", "meshport.toml", 4, 1)]);
+    assert_eq!(
+        findings(&report, "warning")
+            .into_iter()
+            .filter(|f| f.rule == "config.deprecated")
+            .collect::<Vec<_>>(),
+        [finding("config.deprecated", "warning", "meshport.toml", 4, 1)]
+    );
     let r = build(mesh.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("warning[config.deprecated]") && r.stderr.contains("no longer has an effect"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning[config.deprecated]") && r.stderr.contains("no longer has an effect"),
+        "{}",
+        r.stderr
+    );
     let site = mesh.path().join("public");
     for product in ["orders", "revenue", "campaign-roi"] {
-        assert!(read(&site, &format!("products/{product}.html")).contains("class=\"lineage-svg\""), "{product} has its diagram");
+        assert!(
+            read(&site, &format!("products/{product}.html")).contains("class=\"lineage-svg\""),
+            "{product} has its diagram"
+        );
     }
 }
 
@@ -207,12 +306,18 @@ fn a_300_product_mesh_builds_with_a_diagram_or_the_lists_on_every_page() {
         if page.contains("class=\"lineage-svg\"") {
             drawn += 1;
         } else {
-            assert!(page.contains("class=\"diagram-note"), "p{i:04} has neither a diagram nor the note");
+            assert!(
+                page.contains("class=\"diagram-note"),
+                "p{i:04} has neither a diagram nor the note"
+            );
             listed += 1;
         }
         assert!(page.contains("id=\"impact\""), "p{i:04} has an impact section");
     }
     assert!(drawn > 250, "{drawn} drawn, {listed} over the cap");
     let map = read(&site, "lineage/index.html");
-    assert!(map.contains("more than the 150 a diagram shows"), "the full product graph falls back to lists");
+    assert!(
+        map.contains("more than the 150 a diagram shows"),
+        "the full product graph falls back to lists"
+    );
 }

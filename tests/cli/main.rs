@@ -2,19 +2,19 @@
 //! Every test works on a temporary copy, so the repository is never written to.
 
 mod bad_input;
-mod git;
-mod init;
 mod common;
 mod diff;
 mod files;
+mod git;
 mod governance;
+mod init;
 mod lineage;
-mod output;
 mod names;
+mod output;
 mod policy;
-mod rules;
 mod rego;
 mod rego_limits;
+mod rules;
 mod schema;
 mod search;
 mod serve;
@@ -50,74 +50,147 @@ fn assert_contains_all(what: &str, text: &str, needles: &[&str]) {
 fn valid_basic_builds_every_expected_page() {
     let (_mesh, site) = built_basic(&[]);
     let expected = [
-        "index.html", "404.html", "sitemap.xml",
-        "products/index.html", PRODUCT_A, PRODUCT_B, PRODUCT_C,
-        "contracts/index.html", ORDERS_CONTRACT, "contracts/crm-export-1-0-0.html",
-        "contracts/finance-revenue-contract-1-0-0.html", "contracts/finance-forecast-contract-1-0-0.html",
-        "domains/index.html", "domains/sales.html", "domains/finance.html",
-        "teams/index.html", "teams/sales-team.html", "teams/finance-team.html",
-        "guides/index.html", "guides/consume-orders.html",
-        "governance/index.html", "governance/retention-policy.html",
-        "api/products.json", "api/products/sales-orders.json",
-        "api/contracts.json", "api/contracts/sales-orders-contract-1-0-0.json",
-        "static/style.css", "static/syntax.css",
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "products/index.html",
+        PRODUCT_A,
+        PRODUCT_B,
+        PRODUCT_C,
+        "contracts/index.html",
+        ORDERS_CONTRACT,
+        "contracts/crm-export-1-0-0.html",
+        "contracts/finance-revenue-contract-1-0-0.html",
+        "contracts/finance-forecast-contract-1-0-0.html",
+        "domains/index.html",
+        "domains/sales.html",
+        "domains/finance.html",
+        "teams/index.html",
+        "teams/sales-team.html",
+        "teams/finance-team.html",
+        "guides/index.html",
+        "guides/consume-orders.html",
+        "governance/index.html",
+        "governance/retention-policy.html",
+        "api/products.json",
+        "api/products/sales-orders.json",
+        "api/contracts.json",
+        "api/contracts/sales-orders-contract-1-0-0.json",
+        "static/style.css",
+        "static/syntax.css",
     ];
     let missing: Vec<&str> = expected.iter().copied().filter(|p| !site.join(p).is_file()).collect();
-    assert!(missing.is_empty(), "missing output files: {missing:?}\nwritten: {:?}", read_tree(&site).keys().collect::<Vec<_>>());
+    assert!(
+        missing.is_empty(),
+        "missing output files: {missing:?}\nwritten: {:?}",
+        read_tree(&site).keys().collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn product_page_shows_descriptor_and_contract_detail() {
     let (_mesh, site) = built_basic(&[]);
     let text = visible_text(&read(&site, PRODUCT_A));
-    assert_contains_all("product page", &text, &[
-        "Customer Orders",
-        "Every confirmed customer order, one row per order line.",
-        // schema fields of the output port's contract, the nested ones included
-        "order_id", "customer_email", "shipping_address", "postal_code", "country_code",
-        "PII", "restricted",
-        // quality rules, SLA, servers
-        "nullValues", "rowCount", "latency", "retention",
-        "pg.sales.example.test", "kafka.sales.example.test:9092",
-        // "how to consume" snippets, by server type
-        "FROM sales.public.orders_v1", "kafka-console-consumer",
-        // owner team and support
-        "Sales Data Team", "#sales-orders-help",
-    ]);
+    assert_contains_all(
+        "product page",
+        &text,
+        &[
+            "Customer Orders",
+            "Every confirmed customer order, one row per order line.",
+            // schema fields of the output port's contract, the nested ones included
+            "order_id",
+            "customer_email",
+            "shipping_address",
+            "postal_code",
+            "country_code",
+            "PII",
+            "restricted",
+            // quality rules, SLA, servers
+            "nullValues",
+            "rowCount",
+            "latency",
+            "retention",
+            "pg.sales.example.test",
+            "kafka.sales.example.test:9092",
+            // "how to consume" snippets, by server type
+            "FROM sales.public.orders_v1",
+            "kafka-console-consumer",
+            // owner team and support
+            "Sales Data Team",
+            "#sales-orders-help",
+        ],
+    );
 }
 
 #[test]
 fn product_page_shows_unknown_keys_and_custom_properties() {
     let (_mesh, site) = built_basic(&[]);
-    let text = visible_text(&remove_between(&read(&site, PRODUCT_A), "<details class=\"raw\"", "</details>"));
-    assert_contains_all("product page (raw YAML excluded)", &text, &["x-cost-centre", "CC-4711", "refreshCadence", "hourly"]);
+    let text = visible_text(&remove_between(
+        &read(&site, PRODUCT_A),
+        "<details class=\"raw\"",
+        "</details>",
+    ));
+    assert_contains_all(
+        "product page (raw YAML excluded)",
+        &text,
+        &["x-cost-centre", "CC-4711", "refreshCadence", "hourly"],
+    );
 }
 
 #[test]
 fn contract_page_shows_schema_sla_and_servers() {
     let (_mesh, site) = built_basic(&[]);
     let text = visible_text(&read(&site, ORDERS_CONTRACT));
-    assert_contains_all("contract page", &text, &[
-        "Sales Orders", "1.0.0", "order_id", "postal_code", "restricted", "nullValues", "latency",
-        "pg.sales.example.test", "sales.orders.v1",
-    ]);
+    assert_contains_all(
+        "contract page",
+        &text,
+        &[
+            "Sales Orders",
+            "1.0.0",
+            "order_id",
+            "postal_code",
+            "restricted",
+            "nullValues",
+            "latency",
+            "pg.sales.example.test",
+            "sales.orders.v1",
+        ],
+    );
 }
 
 #[test]
 fn lineage_links_up_and_down_the_chain() {
     let (_mesh, site) = built_basic(&[]);
     let links = |page: &str| -> Vec<String> {
-        hrefs(&read(&site, page)).iter().filter_map(|h| resolve_link(page, link_path(h))).collect()
+        hrefs(&read(&site, page))
+            .iter()
+            .filter_map(|h| resolve_link(page, link_path(h)))
+            .collect()
     };
     let a = links(PRODUCT_A);
     let b = links(PRODUCT_B);
     let c = links(PRODUCT_C);
-    assert!(a.contains(&PRODUCT_B.to_string()), "A does not link downstream to B: {a:?}");
-    assert!(b.contains(&PRODUCT_A.to_string()), "B does not link upstream to A: {b:?}");
-    assert!(b.contains(&PRODUCT_C.to_string()), "B does not link downstream to C: {b:?}");
-    assert!(c.contains(&PRODUCT_B.to_string()), "C does not link upstream to B: {c:?}");
+    assert!(
+        a.contains(&PRODUCT_B.to_string()),
+        "A does not link downstream to B: {a:?}"
+    );
+    assert!(
+        b.contains(&PRODUCT_A.to_string()),
+        "B does not link upstream to A: {b:?}"
+    );
+    assert!(
+        b.contains(&PRODUCT_C.to_string()),
+        "B does not link downstream to C: {b:?}"
+    );
+    assert!(
+        c.contains(&PRODUCT_B.to_string()),
+        "C does not link upstream to B: {c:?}"
+    );
     // A's external source: the CRM export contract, which no product outputs.
-    assert!(a.contains(&"contracts/crm-export-1-0-0.html".to_string()), "A does not link its external source: {a:?}");
+    assert!(
+        a.contains(&"contracts/crm-export-1-0-0.html".to_string()),
+        "A does not link its external source: {a:?}"
+    );
 }
 
 #[test]
@@ -136,7 +209,11 @@ fn every_relative_link_resolves_to_a_file() {
             }
         }
     }
-    assert!(broken.is_empty(), "links that do not resolve to a file of the site:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "links that do not resolve to a file of the site:\n{}",
+        broken.join("\n")
+    );
 }
 
 #[test]
@@ -145,8 +222,18 @@ fn catalogue_lists_every_product_with_domain_and_team() {
     let html = read(&site, "products/index.html");
     let rows = [
         ("sales-orders.html", "Customer Orders", "Sales", "Sales Data Team"),
-        ("finance-order-revenue.html", "Order Revenue", "Finance", "Finance Data Team"),
-        ("finance-revenue-forecast.html", "Revenue Forecast", "Finance", "Finance Data Team"),
+        (
+            "finance-order-revenue.html",
+            "Order Revenue",
+            "Finance",
+            "Finance Data Team",
+        ),
+        (
+            "finance-revenue-forecast.html",
+            "Revenue Forecast",
+            "Finance",
+            "Finance Data Team",
+        ),
     ];
     for (link, name, domain, team) in rows {
         let row = catalogue_row(&html, link);
@@ -157,7 +244,9 @@ fn catalogue_lists_every_product_with_domain_and_team() {
 
 /// The `<tr>` (or, failing that, the `<li>`/`<article>`) of the catalogue holding a link to `link`.
 fn catalogue_row(html: &str, link: &str) -> String {
-    let at = html.find(&format!("{link}\"")).unwrap_or_else(|| panic!("catalogue has no link to {link}"));
+    let at = html
+        .find(&format!("{link}\""))
+        .unwrap_or_else(|| panic!("catalogue has no link to {link}"));
     for (open, close) in [("<tr", "</tr>"), ("<li", "</li>"), ("<article", "</article>")] {
         if let (Some(s), Some(e)) = (html[..at].rfind(open), html[at..].find(close)) {
             let row = &html[s..at + e];
@@ -173,9 +262,19 @@ fn catalogue_row(html: &str, link: &str) -> String {
 fn guide_page_has_headings_and_highlighted_sql() {
     let (_mesh, site) = built_basic(&[]);
     let html = read(&site, "guides/consume-orders.html");
-    assert!(html.contains("<h2") && html.contains("<h3"), "guide lacks h2/h3 headings");
-    assert!(html.contains("data-lang=\"sql\""), "guide's SQL block is not highlighted as SQL");
-    assert_contains_all("guide page", &visible_text(&html), &["Find the table", "Example query", "SELECT order_id, amount_eur"]);
+    assert!(
+        html.contains("<h2") && html.contains("<h3"),
+        "guide lacks h2/h3 headings"
+    );
+    assert!(
+        html.contains("data-lang=\"sql\""),
+        "guide's SQL block is not highlighted as SQL"
+    );
+    assert_contains_all(
+        "guide page",
+        &visible_text(&html),
+        &["Find the table", "Example query", "SELECT order_id, amount_eur"],
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -188,7 +287,12 @@ fn hostile_text_never_becomes_markup() {
     let mut problems = Vec::new();
     for (page, html) in html_pages(&site) {
         let lower = html.to_ascii_lowercase();
-        for bad in ["<script>alert", "href=\"javascript:", "href='javascript:", "src=\"javascript:"] {
+        for bad in [
+            "<script>alert",
+            "href=\"javascript:",
+            "href='javascript:",
+            "src=\"javascript:",
+        ] {
             if lower.contains(bad) {
                 problems.push(format!("{page}: contains `{bad}`"));
             }
@@ -202,7 +306,11 @@ fn hostile_text_never_becomes_markup() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // The hostile text is still shown (escaped or stripped), and the channel name survives.
     let text = visible_text(&read(&site, PRODUCT_A));
-    assert_contains_all("product page", &text, &["Join on order_id.", "Refunds arrive a day late.", "#sales-orders-help"]);
+    assert_contains_all(
+        "product page",
+        &text,
+        &["Join on order_id.", "Refunds arrive a day late.", "#sales-orders-help"],
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -216,9 +324,16 @@ fn builds_are_byte_identical() {
     build_ok(mesh.path(), &["--output", one.to_str().unwrap()]);
     build_ok(mesh.path(), &["--output", two.to_str().unwrap()]);
     let (a, b) = (read_tree(&one), read_tree(&two));
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "the two builds wrote different file lists");
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "the two builds wrote different file lists"
+    );
     let differing: Vec<&String> = a.iter().filter(|(p, bytes)| b[*p] != **bytes).map(|(p, _)| p).collect();
-    assert!(differing.is_empty(), "files differ between two builds of the same input: {differing:?}");
+    assert!(
+        differing.is_empty(),
+        "files differ between two builds of the same input: {differing:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -237,11 +352,23 @@ fn failed_build_leaves_previous_output_untouched() {
 
     let r = build(mesh.path(), &[]);
     assert_eq!(r.code, 1, "a build with errors must exit 1\nstderr:\n{}", r.stderr);
-    assert!(r.stderr.contains("content/products/orders.odps.yaml:"), "stderr does not name the file:\n{}", r.stderr);
-    assert!(r.stderr.contains("error[yaml.syntax]"), "stderr does not name the rule:\n{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/products/orders.odps.yaml:"),
+        "stderr does not name the file:\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("error[yaml.syntax]"),
+        "stderr does not name the rule:\n{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("= help:"), "stderr has no fix hint:\n{}", r.stderr);
-    assert!(read_tree(&site) == before, "the failed build changed the output directory");
-    let leftovers: Vec<String> = std::fs::read_dir(mesh.path()).unwrap()
+    assert!(
+        read_tree(&site) == before,
+        "the failed build changed the output directory"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(mesh.path())
+        .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(".public"))
         .collect();
@@ -266,11 +393,23 @@ fn base_url_only_affects_sitemap_and_404() {
         if page == "404.html" {
             continue;
         }
-        rooted.extend(hrefs(&html).into_iter().filter(|h| h.starts_with('/')).map(|h| format!("{page}: {h}")));
+        rooted.extend(
+            hrefs(&html)
+                .into_iter()
+                .filter(|h| h.starts_with('/'))
+                .map(|h| format!("{page}: {h}")),
+        );
     }
-    assert!(rooted.is_empty(), "pages with /-rooted links (break sub-paths and file://):\n{}", rooted.join("\n"));
+    assert!(
+        rooted.is_empty(),
+        "pages with /-rooted links (break sub-paths and file://):\n{}",
+        rooted.join("\n")
+    );
     let not_found = read(&site, "404.html");
-    assert!(hrefs(&not_found).iter().any(|h| h.starts_with("/portal/")), "404 page does not link under the base path /portal/");
+    assert!(
+        hrefs(&not_found).iter().any(|h| h.starts_with("/portal/")),
+        "404 page does not link under the base path /portal/"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -290,10 +429,15 @@ fn yaml_value(path: &Path) -> Value {
 fn json_api_lists_products_and_carries_descriptors() {
     let (mesh, site) = built_basic(&[]);
     let index = read_json(&site, "api/products.json");
-    let products = index["products"].as_array().expect("api/products.json has a products array");
+    let products = index["products"]
+        .as_array()
+        .expect("api/products.json has a products array");
     let mut ids: Vec<&str> = products.iter().map(|p| p["id"].as_str().unwrap()).collect();
     ids.sort();
-    assert_eq!(ids, ["finance-order-revenue", "finance-revenue-forecast", "sales-orders"]);
+    assert_eq!(
+        ids,
+        ["finance-order-revenue", "finance-revenue-forecast", "sales-orders"]
+    );
     let files = [
         ("sales-orders", "orders.odps.yaml"),
         ("finance-order-revenue", "order-revenue.odps.yaml"),
@@ -303,12 +447,22 @@ fn json_api_lists_products_and_carries_descriptors() {
         let one = read_json(&site, &format!("api/products/{id}.json"));
         assert_eq!(one["id"], id);
         let expected = yaml_value(&mesh.path().join("content/products").join(file));
-        assert_eq!(one["descriptor"], expected, "api/products/{id}.json does not carry the descriptor as written");
+        assert_eq!(
+            one["descriptor"], expected,
+            "api/products/{id}.json does not carry the descriptor as written"
+        );
     }
     let contracts = read_json(&site, "api/contracts.json");
-    assert_eq!(contracts["contracts"].as_array().map(Vec::len), Some(4), "api/contracts.json: {contracts}");
+    assert_eq!(
+        contracts["contracts"].as_array().map(Vec::len),
+        Some(4),
+        "api/contracts.json: {contracts}"
+    );
     let orders = read_json(&site, "api/contracts/sales-orders-contract-1-0-0.json");
-    assert_eq!(orders["descriptor"], yaml_value(&mesh.path().join("content/contracts/orders.odcs.yaml")));
+    assert_eq!(
+        orders["descriptor"],
+        yaml_value(&mesh.path().join("content/contracts/orders.odcs.yaml"))
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -342,7 +496,11 @@ fn valid_legacy_builds() {
     let site = mesh.path().join("public");
     assert!(site.join("products/legacy-inventory.html").is_file());
     let contract = visible_text(&read(&site, "contracts/legacy-stock-2-0-0.html"));
-    assert_contains_all("legacy contract page", &contract, &["olduser", "Owner", "newuser", "Data Engineer", "sku"]);
+    assert_contains_all(
+        "legacy contract page",
+        &contract,
+        &["olduser", "Owner", "newuser", "Data Engineer", "sku"],
+    );
     let (code, report) = check_json(mesh.path());
     assert_eq!((code, &report["summary"]["errors"]), (0, &Value::from(0)), "{report:#}");
 }
@@ -370,7 +528,10 @@ fn assert_errors_at(root: &Path, expected: &[Finding]) -> Value {
 }
 
 fn messages(report: &Value, rule: &str) -> Vec<String> {
-    report["diagnostics"].as_array().unwrap().iter()
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
         .filter(|d| d["rule"] == rule)
         .map(|d| d["message"].as_str().unwrap_or_default().to_string())
         .collect()
@@ -379,81 +540,197 @@ fn messages(report: &Value, rule: &str) -> Vec<String> {
 #[test]
 fn yaml_syntax_error() {
     // `name: Broken: product`: the second `: ` is not allowed in a plain scalar.
-    assert_errors("invalid-yaml-syntax", &[finding("yaml.syntax", "error", "content/products/broken.odps.yaml", 4, 13)]);
+    assert_errors(
+        "invalid-yaml-syntax",
+        &[finding(
+            "yaml.syntax",
+            "error",
+            "content/products/broken.odps.yaml",
+            4,
+            13,
+        )],
+    );
 }
 
 #[test]
 fn duplicate_key() {
-    assert_errors("invalid-duplicate-key", &[finding("yaml.syntax", "error", "content/products/dup-key.odps.yaml", 6, 1)]);
+    assert_errors(
+        "invalid-duplicate-key",
+        &[finding(
+            "yaml.syntax",
+            "error",
+            "content/products/dup-key.odps.yaml",
+            6,
+            1,
+        )],
+    );
 }
 
 #[test]
 fn tab_indentation() {
     // Line 5 is `\tname: tab-team`: the tab itself, column 1, is the offending character.
-    assert_errors("invalid-tab-indent", &[finding("yaml.syntax", "error", "content/products/tabbed.odps.yaml", 5, 1)]);
+    assert_errors(
+        "invalid-tab-indent",
+        &[finding(
+            "yaml.syntax",
+            "error",
+            "content/products/tabbed.odps.yaml",
+            5,
+            1,
+        )],
+    );
 }
 
 #[test]
 fn empty_descriptor() {
-    let report = assert_errors("invalid-empty-descriptor",
-        &[finding("descriptor.not-mapping", "error", "content/products/empty.odps.yaml", 1, 1)]);
-    assert!(messages(&report, "descriptor.not-mapping")[0].contains("empty"), "{report:#}");
+    let report = assert_errors(
+        "invalid-empty-descriptor",
+        &[finding(
+            "descriptor.not-mapping",
+            "error",
+            "content/products/empty.odps.yaml",
+            1,
+            1,
+        )],
+    );
+    assert!(
+        messages(&report, "descriptor.not-mapping")[0].contains("empty"),
+        "{report:#}"
+    );
 }
 
 #[test]
 fn list_instead_of_mapping() {
-    let report = assert_errors("invalid-list-descriptor",
-        &[finding("descriptor.not-mapping", "error", "content/products/list.odps.yaml", 1, 1)]);
-    assert!(messages(&report, "descriptor.not-mapping")[0].contains("list"), "{report:#}");
+    let report = assert_errors(
+        "invalid-list-descriptor",
+        &[finding(
+            "descriptor.not-mapping",
+            "error",
+            "content/products/list.odps.yaml",
+            1,
+            1,
+        )],
+    );
+    assert!(
+        messages(&report, "descriptor.not-mapping")[0].contains("list"),
+        "{report:#}"
+    );
 }
 
 #[test]
 fn unknown_kind() {
-    assert_errors("invalid-unknown-kind", &[finding("descriptor.kind", "error", "content/products/kind.odps.yaml", 2, 7)]);
+    assert_errors(
+        "invalid-unknown-kind",
+        &[finding(
+            "descriptor.kind",
+            "error",
+            "content/products/kind.odps.yaml",
+            2,
+            7,
+        )],
+    );
 }
 
 #[test]
 fn missing_id_points_at_the_parent_mapping() {
-    assert_errors("invalid-missing-id", &[finding("descriptor.required", "error", "content/products/no-id.odps.yaml", 1, 1)]);
+    assert_errors(
+        "invalid-missing-id",
+        &[finding(
+            "descriptor.required",
+            "error",
+            "content/products/no-id.odps.yaml",
+            1,
+            1,
+        )],
+    );
 }
 
 #[test]
 fn wrong_type_points_at_the_value() {
     // `required: "yes"` on line 11; the value starts at column 19. The schema layer reports it
     // (descriptor.schema); the typed view's descriptor.type duplicate is dropped.
-    let report = assert_errors("invalid-wrong-type",
-        &[finding("descriptor.schema", "error", "content/contracts/typed.odcs.yaml", 11, 19)]);
-    assert!(messages(&report, "descriptor.schema")[0].contains("/schema/0/properties/0/required"), "{report:#}");
+    let report = assert_errors(
+        "invalid-wrong-type",
+        &[finding(
+            "descriptor.schema",
+            "error",
+            "content/contracts/typed.odcs.yaml",
+            11,
+            19,
+        )],
+    );
+    assert!(
+        messages(&report, "descriptor.schema")[0].contains("/schema/0/properties/0/required"),
+        "{report:#}"
+    );
 }
 
 #[test]
 fn unsupported_api_version() {
-    assert_errors("invalid-api-version", &[finding("descriptor.api-version", "error", "content/products/future.odps.yaml", 1, 13)]);
+    assert_errors(
+        "invalid-api-version",
+        &[finding(
+            "descriptor.api-version",
+            "error",
+            "content/products/future.odps.yaml",
+            1,
+            13,
+        )],
+    );
 }
 
 #[test]
 fn duplicate_product_id_reported_at_both_files() {
-    let report = assert_errors("invalid-duplicate-id", &[
-        finding("id.duplicate", "error", "content/products/first.odps.yaml", 3, 5),
-        finding("id.duplicate", "error", "content/products/second.odps.yaml", 5, 5),
-    ]);
+    let report = assert_errors(
+        "invalid-duplicate-id",
+        &[
+            finding("id.duplicate", "error", "content/products/first.odps.yaml", 3, 5),
+            finding("id.duplicate", "error", "content/products/second.odps.yaml", 5, 5),
+        ],
+    );
     let msgs = messages(&report, "id.duplicate");
-    assert!(msgs.iter().any(|m| m.contains("content/products/second.odps.yaml:5:5")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("content/products/first.odps.yaml:3:5")), "{msgs:?}");
+    assert!(
+        msgs.iter().any(|m| m.contains("content/products/second.odps.yaml:5:5")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter().any(|m| m.contains("content/products/first.odps.yaml:3:5")),
+        "{msgs:?}"
+    );
 }
 
 #[test]
 fn lineage_cycle() {
     // p-one reads c-two (line 7, `contractId: c-two`), which p-two outputs, which reads c-one from p-one.
-    let report = assert_errors("invalid-lineage-cycle",
-        &[finding("lineage.cycle", "error", "content/products/p-one.odps.yaml", 7, 17)]);
-    assert_eq!(messages(&report, "lineage.cycle"), ["lineage cycle: p-one → p-two → p-one"]);
+    let report = assert_errors(
+        "invalid-lineage-cycle",
+        &[finding(
+            "lineage.cycle",
+            "error",
+            "content/products/p-one.odps.yaml",
+            7,
+            17,
+        )],
+    );
+    assert_eq!(
+        messages(&report, "lineage.cycle"),
+        ["lineage cycle: p-one → p-two → p-one"]
+    );
 }
 
 #[test]
 fn front_matter_error_has_file_line() {
     // Line 3 of the file (line 2 of the front matter): `email: team@example.test: oops`.
-    assert_errors("invalid-frontmatter", &[finding("frontmatter.syntax", "error", "content/teams/broken-team.md", 3, 25)]);
+    assert_errors(
+        "invalid-frontmatter",
+        &[finding(
+            "frontmatter.syntax",
+            "error",
+            "content/teams/broken-team.md",
+            3,
+            25,
+        )],
+    );
 }
 
 #[test]
@@ -462,13 +739,29 @@ fn non_utf8_descriptor() {
     let dir = mesh.path().join("content/products");
     std::fs::create_dir_all(&dir).unwrap();
     // Latin-1 `é` (0xE9) after `id: caf` on line 3.
-    std::fs::write(dir.join("latin1.odps.yaml"), b"apiVersion: v1.0.0\nkind: DataProduct\nid: caf\xe9\n").unwrap();
-    assert_errors_at(mesh.path(), &[finding("source.encoding", "error", "content/products/latin1.odps.yaml", 3, 8)]);
+    std::fs::write(
+        dir.join("latin1.odps.yaml"),
+        b"apiVersion: v1.0.0\nkind: DataProduct\nid: caf\xe9\n",
+    )
+    .unwrap();
+    assert_errors_at(
+        mesh.path(),
+        &[finding(
+            "source.encoding",
+            "error",
+            "content/products/latin1.odps.yaml",
+            3,
+            8,
+        )],
+    );
 }
 
 #[test]
 fn bad_config_key() {
-    let report = assert_errors("invalid-config", &[finding("config.invalid", "error", "meshport.toml", 2, 1)]);
+    let report = assert_errors(
+        "invalid-config",
+        &[finding("config.invalid", "error", "meshport.toml", 2, 1)],
+    );
     assert!(messages(&report, "config.invalid")[0].contains("titel"), "{report:#}");
 }
 
@@ -477,11 +770,23 @@ fn build_of_invalid_mesh_exits_1_and_writes_nothing() {
     let mesh = copy_fixture("invalid-unknown-kind");
     let r = build(mesh.path(), &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("content/products/kind.odps.yaml:2:7: error[descriptor.kind]: unknown kind `DataProdukt`"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("content/products/kind.odps.yaml:2:7: error[descriptor.kind]: unknown kind `DataProdukt`"),
+        "{}",
+        r.stderr
+    );
     // The offending line with a caret under column 7, then the fix hint.
-    assert!(r.stderr.contains("  2 | kind: DataProdukt\n    |       ^\n"), "no snippet with a caret:\n{}", r.stderr);
+    assert!(
+        r.stderr.contains("  2 | kind: DataProdukt\n    |       ^\n"),
+        "no snippet with a caret:\n{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("  = help: "), "no fix hint:\n{}", r.stderr);
-    assert!(!mesh.path().join("public").exists(), "a failed first build created public/");
+    assert!(
+        !mesh.path().join("public").exists(),
+        "a failed first build created public/"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -494,7 +799,11 @@ fn root_without_content_exits_2() {
     for cmd in ["check", "build"] {
         let r = run(&[cmd, "--root", empty.path().to_str().unwrap()]);
         assert_eq!(r.code, 2, "{cmd}: {}", r.stderr);
-        assert!(r.stderr.contains("content/"), "{cmd} does not say what is missing: {}", r.stderr);
+        assert!(
+            r.stderr.contains("content/"),
+            "{cmd} does not say what is missing: {}",
+            r.stderr
+        );
     }
     assert!(!empty.path().join("public").exists());
 }
@@ -512,7 +821,11 @@ fn standards_dir() -> Option<PathBuf> {
 
 /// Files under `dir` (recursively) whose names end with `suffix`, sorted.
 fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = read_tree(dir).keys().filter(|p| p.ends_with(suffix)).map(|p| dir.join(p)).collect();
+    let mut out: Vec<PathBuf> = read_tree(dir)
+        .keys()
+        .filter(|p| p.ends_with(suffix))
+        .map(|p| dir.join(p))
+        .collect();
     out.sort();
     out
 }
@@ -550,12 +863,19 @@ fn page_text_of_single_file(file: &Path, section: &str) -> Result<String, String
     if r.code != 0 {
         return Err(format!("build exited {}:\n{}", r.code, r.stderr));
     }
-    let pages: Vec<String> = html_pages(&mesh.path().join("public")).into_keys()
+    let pages: Vec<String> = html_pages(&mesh.path().join("public"))
+        .into_keys()
         .filter(|p| p.starts_with(&format!("{section}/")) && !p.ends_with("/index.html"))
         .collect();
-    let [page] = pages.as_slice() else { return Err(format!("expected one {section} page, found {pages:?}")) };
+    let [page] = pages.as_slice() else {
+        return Err(format!("expected one {section} page, found {pages:?}"));
+    };
     let html = read(&mesh.path().join("public"), page);
-    Ok(visible_text(&remove_between(&html, "<details class=\"raw\"", "</details>")))
+    Ok(visible_text(&remove_between(
+        &html,
+        "<details class=\"raw\"",
+        "</details>",
+    )))
 }
 
 #[test]
@@ -565,8 +885,14 @@ fn bitol_examples_show_every_field() {
         return;
     };
     let mut files: Vec<(PathBuf, &str)> = files_ending(&standards.join("bitol-odps/examples"), ".odps.yaml")
-        .into_iter().map(|f| (f, "products")).collect();
-    files.extend(files_ending(&standards.join("bitol-odcs/examples"), ".odcs.yaml").into_iter().map(|f| (f, "contracts")));
+        .into_iter()
+        .map(|f| (f, "products"))
+        .collect();
+    files.extend(
+        files_ending(&standards.join("bitol-odcs/examples"), ".odcs.yaml")
+            .into_iter()
+            .map(|f| (f, "contracts")),
+    );
     assert!(!files.is_empty(), "no Bitol examples under {}", standards.display());
     let mut failures = Vec::new();
     for (file, section) in &files {
@@ -587,5 +913,11 @@ fn bitol_examples_show_every_field() {
             failures.push(format!("{name}: {} values not on the page: {missing:?}", missing.len()));
         }
     }
-    assert!(failures.is_empty(), "{} of {} Bitol examples are not fully shown:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} Bitol examples are not fully shown:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }

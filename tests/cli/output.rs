@@ -8,7 +8,11 @@ use std::path::Path;
 /// `meshport build` with `dir` as the working directory and `home` as `$HOME`.
 fn build_in(dir: &Path, home: &Path, args: &[&str]) -> Run {
     let mut cmd = meshport();
-    cmd.current_dir(dir).env("HOME", home).arg("build").arg("--quiet").args(args);
+    cmd.current_dir(dir)
+        .env("HOME", home)
+        .arg("build")
+        .arg("--quiet")
+        .args(args);
     let out = cmd.output().expect("run meshport");
     Run {
         code: out.status.code().unwrap_or(-1),
@@ -30,11 +34,19 @@ fn mesh_and_home() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf
 
 fn assert_refused(r: &Run, needle: &str) {
     assert_eq!(r.code, 2, "a refused output must exit 2\nstderr:\n{}", r.stderr);
-    assert!(r.stderr.contains(needle), "stderr does not say `{needle}`:\n{}", r.stderr);
+    assert!(
+        r.stderr.contains(needle),
+        "stderr does not say `{needle}`:\n{}",
+        r.stderr
+    );
 }
 
 fn leftovers(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.contains(".meshport-")).collect()
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".meshport-"))
+        .collect()
 }
 
 #[test]
@@ -64,7 +76,12 @@ fn dot_and_dot_dot_are_refused_and_leave_nothing_behind() {
         assert_refused(&r, "refusing to write the site");
     }
     let work = tmp.path().join("work");
-    assert!(leftovers(&mesh).is_empty() && leftovers(&work).is_empty(), "temporary directories left: {:?} {:?}", leftovers(&mesh), leftovers(&work));
+    assert!(
+        leftovers(&mesh).is_empty() && leftovers(&work).is_empty(),
+        "temporary directories left: {:?} {:?}",
+        leftovers(&mesh),
+        leftovers(&work)
+    );
     drop(home);
 }
 
@@ -84,13 +101,19 @@ fn a_file_or_foreign_directory_is_refused_with_its_entries_named() {
     let (_tmp, home, mesh) = mesh_and_home();
     let file = mesh.join("site.html");
     std::fs::write(&file, "mine").unwrap();
-    assert_refused(&build_in(&mesh, &home, &["--output", "site.html"]), "a file of that name exists");
+    assert_refused(
+        &build_in(&mesh, &home, &["--output", "site.html"]),
+        "a file of that name exists",
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
 
     let pages = mesh.join("gh-pages");
     std::fs::create_dir_all(pages.join(".git")).unwrap();
     std::fs::write(pages.join("CNAME"), "docs.example").unwrap();
-    assert_refused(&build_in(&mesh, &home, &["--output", "gh-pages"]), "meshport did not write it");
+    assert_refused(
+        &build_in(&mesh, &home, &["--output", "gh-pages"]),
+        "meshport did not write it",
+    );
     assert_eq!(std::fs::read_to_string(pages.join("CNAME")).unwrap(), "docs.example");
 }
 
@@ -103,7 +126,11 @@ fn its_own_site_is_replaced_but_not_once_someone_added_to_it() {
     let marker: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join(".meshport")).unwrap()).unwrap();
     assert_eq!(marker["generator"], "meshport");
     assert!(marker["files"].as_array().unwrap().iter().any(|f| f == "index.html"));
-    assert_eq!(build_in(&mesh, &home, &[]).code, 0, "meshport's own site must be replaceable");
+    assert_eq!(
+        build_in(&mesh, &home, &[]).code,
+        0,
+        "meshport's own site must be replaceable"
+    );
 
     std::fs::create_dir_all(out.join(".git")).unwrap();
     std::fs::write(out.join("CNAME"), "docs.example").unwrap();
@@ -131,7 +158,11 @@ fn a_killed_build_is_cleaned_up_and_the_only_copy_restored() {
     // As if killed between its two renames: the site moved aside, a staging dir beside it.
     std::fs::rename(mesh.join("public"), mesh.join(".public.meshport-old")).unwrap();
     std::fs::create_dir(mesh.join(".public.meshport-staging")).unwrap();
-    std::fs::write(mesh.join(".public.meshport-staging/.meshport"), r#"{"generator":"meshport","version":"0","complete":false,"files":[]}"#).unwrap();
+    std::fs::write(
+        mesh.join(".public.meshport-staging/.meshport"),
+        r#"{"generator":"meshport","version":"0","complete":false,"files":[]}"#,
+    )
+    .unwrap();
     let r = build_in(&mesh, &home, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("restored the previous site"), "{}", r.stderr);

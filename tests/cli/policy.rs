@@ -15,7 +15,11 @@ fn with_policies(fixture: &str, policies: &str) -> tempfile::TempDir {
 }
 
 fn rules_of(report: &serde_json::Value, rule: &str) -> Vec<Finding> {
-    ["error", "warning", "info"].iter().flat_map(|s| findings(report, s)).filter(|f| f.rule == rule).collect()
+    ["error", "warning", "info"]
+        .iter()
+        .flat_map(|s| findings(report, s))
+        .filter(|f| f.rule == rule)
+        .collect()
 }
 
 #[test]
@@ -24,16 +28,31 @@ fn domain_requires_extra_tags_only_for_its_products() {
     let (code, report) = check_json(mesh.path());
     assert_eq!(code, 1);
     let found = rules_of(&report, "policy.required-tag");
-    assert_eq!(found, vec![finding("policy.required-tag", "error", "content/products/orders.odps.yaml", 9, 7)], "{report:#}");
+    assert_eq!(
+        found,
+        vec![finding(
+            "policy.required-tag",
+            "error",
+            "content/products/orders.odps.yaml",
+            9,
+            7
+        )],
+        "{report:#}"
+    );
 }
 
 #[test]
 fn a_domain_cannot_loosen_a_global_rule() {
-    let policies = "rules:\n  team.contact-missing: error\ndomains:\n  sales:\n    rules:\n      team.contact-missing: warning\n";
+    let policies =
+        "rules:\n  team.contact-missing: error\ndomains:\n  sales:\n    rules:\n      team.contact-missing: warning\n";
     let mesh = with_policies("valid-basic", policies);
     let (code, report) = check_json(mesh.path());
     assert_eq!(code, 1);
-    assert_eq!(rules_of(&report, "policy.loosen"), vec![finding("policy.loosen", "error", POLICIES, 6, 29)], "{report:#}");
+    assert_eq!(
+        rules_of(&report, "policy.loosen"),
+        vec![finding("policy.loosen", "error", POLICIES, 6, 29)],
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -42,21 +61,56 @@ fn global_naming_pattern_and_allowed_status() {
     let mesh = with_policies("valid-basic", policies);
     let (_, report) = check_json(mesh.path());
     let naming = rules_of(&report, "policy.naming");
-    assert_eq!(naming, vec![
-        finding("policy.naming", "error", "content/products/order-revenue.odps.yaml", 3, 5),
-        finding("policy.naming", "error", "content/products/revenue-forecast.odps.yaml", 3, 5),
-    ], "{report:#}");
+    assert_eq!(
+        naming,
+        vec![
+            finding(
+                "policy.naming",
+                "error",
+                "content/products/order-revenue.odps.yaml",
+                3,
+                5
+            ),
+            finding(
+                "policy.naming",
+                "error",
+                "content/products/revenue-forecast.odps.yaml",
+                3,
+                5
+            ),
+        ],
+        "{report:#}"
+    );
     let status = rules_of(&report, "policy.allowed-value");
-    assert_eq!(status, vec![finding("policy.allowed-value", "error", "content/products/revenue-forecast.odps.yaml", 6, 9)], "{report:#}");
+    assert_eq!(
+        status,
+        vec![finding(
+            "policy.allowed-value",
+            "error",
+            "content/products/revenue-forecast.odps.yaml",
+            6,
+            9
+        )],
+        "{report:#}"
+    );
 }
 
 #[test]
 fn unknown_rule_and_bad_pattern_are_reported_in_the_policies_file() {
-    let mesh = with_policies("valid-basic", "rules:\n  no.such-rule: error\nnaming:\n  contractId: \"[unclosed\"\n");
+    let mesh = with_policies(
+        "valid-basic",
+        "rules:\n  no.such-rule: error\nnaming:\n  contractId: \"[unclosed\"\n",
+    );
     let (code, report) = check_json(mesh.path());
     assert_eq!(code, 1);
-    assert_eq!(rules_of(&report, "policy.unknown-rule"), vec![finding("policy.unknown-rule", "warning", POLICIES, 2, 3)]);
-    assert_eq!(rules_of(&report, "policy.invalid"), vec![finding("policy.invalid", "error", POLICIES, 4, 15)]);
+    assert_eq!(
+        rules_of(&report, "policy.unknown-rule"),
+        vec![finding("policy.unknown-rule", "warning", POLICIES, 2, 3)]
+    );
+    assert_eq!(
+        rules_of(&report, "policy.invalid"),
+        vec![finding("policy.invalid", "error", POLICIES, 4, 15)]
+    );
 }
 
 #[test]
@@ -84,7 +138,10 @@ fn a_cycle_lowered_to_a_warning_still_builds() {
 
 #[test]
 fn a_misspelt_policies_key_is_a_policy_finding() {
-    let mesh = with_policies("valid-basic", "rules:\n  team.contact-missing: error\nrequiredTag: [x]\n");
+    let mesh = with_policies(
+        "valid-basic",
+        "rules:\n  team.contact-missing: error\nrequiredTag: [x]\n",
+    );
     let (code, report) = check_json(mesh.path());
     assert_eq!(code, 1);
     let found = rules_of(&report, "policy.invalid");

@@ -29,7 +29,8 @@ fn run_limited(args: &[&str]) -> Run {
 
 fn check_limited(root: &Path) -> (i32, serde_json::Value) {
     let r = run_limited(&["check", "--root", root.to_str().unwrap(), "--format", "json"]);
-    let report = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("no JSON ({e}), exit {}:\n{}\n{}", r.code, r.stdout, r.stderr));
+    let report = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("no JSON ({e}), exit {}:\n{}\n{}", r.code, r.stdout, r.stderr));
     (r.code, report)
 }
 
@@ -44,13 +45,20 @@ fn mesh_with(policies: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn rego_findings(report: &serde_json::Value) -> Vec<Finding> {
-    let mut all: Vec<Finding> = ["error", "warning", "info"].iter().flat_map(|s| findings(report, s)).filter(|f| f.rule.starts_with("rego.")).collect();
+    let mut all: Vec<Finding> = ["error", "warning", "info"]
+        .iter()
+        .flat_map(|s| findings(report, s))
+        .filter(|f| f.rule.starts_with("rego."))
+        .collect();
     all.sort();
     all
 }
 
 fn message<'a>(report: &'a serde_json::Value, rule: &str, file: &str) -> &'a str {
-    report["diagnostics"].as_array().unwrap().iter()
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
         .find(|d| d["rule"] == rule && d["file"] == file)
         .and_then(|d| d["message"].as_str())
         .unwrap_or_else(|| panic!("no {rule} in {file}: {report:#}"))
@@ -70,7 +78,8 @@ fn with_fixture(mut extra: Vec<Finding>) -> Vec<Finding> {
     extra
 }
 
-const RECURSIVE: &str = "package meshport.rec\n\nf(x) := y if {\n\ty := f(x)\n}\n\ndeny_product contains \"never\" if f(1)\n";
+const RECURSIVE: &str =
+    "package meshport.rec\n\nf(x) := y if {\n\ty := f(x)\n}\n\ndeny_product contains \"never\" if f(1)\n";
 
 #[test]
 fn a_recursive_rule_is_rejected_where_it_calls_itself() {
@@ -78,8 +87,16 @@ fn a_recursive_rule_is_rejected_where_it_calls_itself() {
     let file = "content/governance/rules/rec.rego";
     let (code, report) = check_limited(mesh.path());
     assert_eq!(code, 1, "{report:#}");
-    assert_eq!(rego_findings(&report), with_fixture(vec![finding("rego.recursion", "error", file, 4, 7)]), "{report:#}");
-    assert!(message(&report, "rego.recursion", file).contains("`meshport.rec.f` (content/governance/rules/rec.rego:3) → `meshport.rec.f`"), "{report:#}");
+    assert_eq!(
+        rego_findings(&report),
+        with_fixture(vec![finding("rego.recursion", "error", file, 4, 7)]),
+        "{report:#}"
+    );
+    assert!(
+        message(&report, "rego.recursion", file)
+            .contains("`meshport.rec.f` (content/governance/rules/rec.rego:3) → `meshport.rec.f`"),
+        "{report:#}"
+    );
     let r = run_limited(&["build", "--root", mesh.path().to_str().unwrap(), "--quiet"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("rec.rego:4:7: error[rego.recursion]"), "{}", r.stderr);
@@ -88,28 +105,41 @@ fn a_recursive_rule_is_rejected_where_it_calls_itself() {
 
 #[test]
 fn mutual_recursion_across_packages_is_reported_in_each_file() {
-    let a = "package meshport.a\n\nimport data.lib.util\n\nlimit := util.max\n\ndeny_product contains \"m\" if limit > 1\n";
+    let a =
+        "package meshport.a\n\nimport data.lib.util\n\nlimit := util.max\n\ndeny_product contains \"m\" if limit > 1\n";
     let lib = "package lib.util\n\n# Shares its name with the builtin `max`: only the rule reference below makes a cycle.\nmax := data.meshport.a.limit + 1\n";
     let mesh = mesh_with(&[("a.rego", a), ("util.rego", lib)]);
     let (code, report) = check_limited(mesh.path());
     assert_eq!(code, 1, "{report:#}");
-    assert_eq!(rego_findings(&report), with_fixture(vec![
-        finding("rego.recursion", "error", "content/governance/rules/a.rego", 5, 10),
-        finding("rego.recursion", "error", "content/governance/rules/util.rego", 4, 8),
-    ]), "{report:#}");
+    assert_eq!(
+        rego_findings(&report),
+        with_fixture(vec![
+            finding("rego.recursion", "error", "content/governance/rules/a.rego", 5, 10),
+            finding("rego.recursion", "error", "content/governance/rules/util.rego", 4, 8),
+        ]),
+        "{report:#}"
+    );
     let text = message(&report, "rego.recursion", "content/governance/rules/util.rego");
-    assert!(text.contains("`meshport.a.limit`") && text.contains("`lib.util.max`"), "{text}");
+    assert!(
+        text.contains("`meshport.a.limit`") && text.contains("`lib.util.max`"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_runaway_allocation_ends_the_worker_not_meshport() {
     // 80 million numbers: about 1.9 GB in one builtin call, above the worker's 1 GiB.
-    let hungry = "package meshport.hungry\n\ndeny_product contains \"never\" if {\n\tcount(numbers.range(1, 80000000)) < 0\n}\n";
+    let hungry =
+        "package meshport.hungry\n\ndeny_product contains \"never\" if {\n\tcount(numbers.range(1, 80000000)) < 0\n}\n";
     let mesh = mesh_with(&[("hungry.rego", hungry)]);
     let file = "content/governance/rules/hungry.rego";
     let (code, report) = check_limited(mesh.path());
     assert_eq!(code, 1, "{report:#}");
-    assert_eq!(rego_findings(&report), with_fixture(vec![finding("rego.eval", "error", file, 3, 1)]), "{report:#}");
+    assert_eq!(
+        rego_findings(&report),
+        with_fixture(vec![finding("rego.eval", "error", file, 3, 1)]),
+        "{report:#}"
+    );
     let text = message(&report, "rego.eval", file);
     assert!(text.contains("`meshport.hungry.deny_product` stopped the Rego worker: it ran out of memory (a Rego worker may use 1024 MiB)"), "{text}");
 }
@@ -126,8 +156,15 @@ fn a_worker_stack_overflow_is_a_finding() {
     let file = "content/governance/rules/chain.rego";
     let (code, report) = check_limited(mesh.path());
     assert_eq!(code, 1, "{report:#}");
-    assert_eq!(rego_findings(&report), with_fixture(vec![finding("rego.eval", "error", file, 3, 1)]), "{report:#}");
-    assert!(message(&report, "rego.eval", file).contains("overflowed its stack"), "{report:#}");
+    assert_eq!(
+        rego_findings(&report),
+        with_fixture(vec![finding("rego.eval", "error", file, 3, 1)]),
+        "{report:#}"
+    );
+    assert!(
+        message(&report, "rego.eval", file).contains("overflowed its stack"),
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -138,7 +175,11 @@ fn one_evaluation_over_the_step_limit_stops_the_rule() {
     let file = "content/governance/rules/slow.rego";
     let (code, report) = check_limited(mesh.path());
     assert_eq!(code, 1, "{report:#}");
-    assert_eq!(rego_findings(&report), with_fixture(vec![finding("rego.eval", "error", file, 3, 1)]), "{report:#}");
+    assert_eq!(
+        rego_findings(&report),
+        with_fixture(vec![finding("rego.eval", "error", file, 3, 1)]),
+        "{report:#}"
+    );
     let text = message(&report, "rego.eval", file);
     assert!(text.contains("`meshport.slow.deny_product` failed for product `finance-revenue`: it needed more than 4194304 steps, the limit of one evaluation; not evaluated for 1 more product"), "{text}");
 }
@@ -164,15 +205,24 @@ fn many_products(n: usize, policies_yaml: &str, rules: &[(&str, &str)]) -> tempf
 fn an_expensive_rule_over_many_products_runs_out_of_the_build_budget() {
     // About 12,000 steps per product, charged 21,504 (limits of 1,024, 4,096 and 16,384 steps):
     // a budget of 300,000 steps covers 13 products, so the 14th (`p13`) is where it runs out.
-    let costly = "package meshport.costly\n\ndeny_product contains x if {\n\tsome x in numbers.range(1, 3000)\n\tx < 0\n}\n";
+    let costly =
+        "package meshport.costly\n\ndeny_product contains x if {\n\tsome x in numbers.range(1, 3000)\n\tx < 0\n}\n";
     let later = "package meshport.later\n\ndeny_product contains \"seen\" if true\n";
-    let mesh = many_products(40, "rego:\n  steps: 300000\n", &[("costly.rego", costly), ("later.rego", later)]);
+    let mesh = many_products(
+        40,
+        "rego:\n  steps: 300000\n",
+        &[("costly.rego", costly), ("later.rego", later)],
+    );
     let (code, report) = check_limited(mesh.path());
     assert_eq!(code, 1, "{report:#}");
-    assert_eq!(rego_findings(&report), vec![
-        finding("rego.budget", "error", "content/governance/rules/costly.rego", 3, 1),
-        finding("rego.budget", "error", "content/governance/rules/later.rego", 3, 1),
-    ], "{report:#}");
+    assert_eq!(
+        rego_findings(&report),
+        vec![
+            finding("rego.budget", "error", "content/governance/rules/costly.rego", 3, 1),
+            finding("rego.budget", "error", "content/governance/rules/later.rego", 3, 1),
+        ],
+        "{report:#}"
+    );
     assert_eq!(message(&report, "rego.budget", "content/governance/rules/costly.rego"),
         "the build's Rego budget of 300000 steps ran out in `meshport.costly.deny_product` at product `p13`; not evaluated for 27 products: `p13`, `p14`, `p15`, `p16`, `p17` and 22 more");
     assert_eq!(message(&report, "rego.budget", "content/governance/rules/later.rego"),
@@ -194,12 +244,23 @@ fn the_budget_is_a_positive_global_setting_of_policies_yaml() {
     let mesh = many_products(1, "rego:\n  steps: 0\n", &[]);
     let (code, report) = check_limited(mesh.path());
     assert_eq!(code, 1, "{report:#}");
-    assert_eq!(findings(&report, "error"), vec![finding("policy.invalid", "error", policies, 2, 10)], "{report:#}");
+    assert_eq!(
+        findings(&report, "error"),
+        vec![finding("policy.invalid", "error", policies, 2, 10)],
+        "{report:#}"
+    );
     // A domain cannot have a budget of its own.
     let mesh = many_products(1, "domains:\n  sales:\n    rego:\n      steps: 5\n", &[]);
     let (_, report) = check_limited(mesh.path());
-    assert_eq!(findings(&report, "error"), vec![finding("policy.invalid", "error", policies, 4, 7)], "{report:#}");
-    assert!(message(&report, "policy.invalid", policies).contains("unknown field `rego`"), "{report:#}");
+    assert_eq!(
+        findings(&report, "error"),
+        vec![finding("policy.invalid", "error", policies, 4, 7)],
+        "{report:#}"
+    );
+    assert!(
+        message(&report, "policy.invalid", policies).contains("unknown field `rego`"),
+        "{report:#}"
+    );
 }
 
 /// `meshport rego-worker` itself, asked to evaluate one builtin-heavy rule (few steps, much
@@ -257,7 +318,11 @@ fn the_worker_stops_at_its_cpu_limit() {
     let mut said = String::new();
     worker.stdout.take().unwrap().read_to_string(&mut said).unwrap();
     // What it said last names the rule meshport will blame.
-    assert!(said.trim_end().ends_with(r#"{"kind":"evaluating","target":"data.meshport.busy.deny_product"}"#), "{said}");
+    assert!(
+        said.trim_end()
+            .ends_with(r#"{"kind":"evaluating","target":"data.meshport.busy.deny_product"}"#),
+        "{said}"
+    );
 }
 
 #[test]

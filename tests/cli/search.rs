@@ -28,7 +28,8 @@ fn fragments(site: &Path) -> Vec<Value> {
             continue;
         }
         let json = decompress(&bytes);
-        let v: Value = serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{path} is not JSON after decompression: {e}"));
+        let v: Value =
+            serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{path} is not JSON after decompression: {e}"));
         if v.get("url").is_some() {
             out.push(v);
         } else {
@@ -45,7 +46,9 @@ fn decompress(bytes: &[u8]) -> Vec<u8> {
         bytes.to_vec()
     } else {
         let mut out = Vec::new();
-        flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).expect("fragment is gzip");
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .expect("fragment is gzip");
         out
     };
     assert!(raw.starts_with(SIG), "missing the pagefind_dcd signature");
@@ -53,7 +56,10 @@ fn decompress(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn by_url(records: &[Value]) -> BTreeMap<String, Value> {
-    records.iter().map(|r| (r["url"].as_str().unwrap().to_string(), r.clone())).collect()
+    records
+        .iter()
+        .map(|r| (r["url"].as_str().unwrap().to_string(), r.clone()))
+        .collect()
 }
 
 /// Index chunks written when building the bundled example mesh, with `chunk_size` in the
@@ -67,7 +73,12 @@ fn index_chunks(chunk_size: Option<&str>) -> usize {
         cmd.env("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", size);
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    cmd.args(["build", "--quiet", "--root"]).arg(root).arg("--output").arg(out.path()).assert().success();
+    cmd.args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out.path())
+        .assert()
+        .success();
     std::fs::read_dir(out.path().join("pagefind/index")).unwrap().count()
 }
 
@@ -78,8 +89,15 @@ fn index_chunks(chunk_size: Option<&str>) -> usize {
 fn index_is_split_into_smaller_chunks_than_pagefinds_default() {
     let ours = index_chunks(None);
     let pagefind_default = index_chunks(Some("20000"));
-    assert!(ours > pagefind_default, "{ours} chunks with meshport's size, {pagefind_default} with Pagefind's");
-    assert_eq!(index_chunks(Some("1000000000")), 1, "the environment still overrides the size");
+    assert!(
+        ours > pagefind_default,
+        "{ours} chunks with meshport's size, {pagefind_default} with Pagefind's"
+    );
+    assert_eq!(
+        index_chunks(Some("1000000000")),
+        1,
+        "the environment still overrides the size"
+    );
 }
 
 #[test]
@@ -88,13 +106,25 @@ fn bundle_is_written_under_pagefind_and_only_what_the_page_loads() {
     let (_mesh, site) = built();
     let files: Vec<String> = read_tree(&site.join("pagefind")).into_keys().collect();
     for wanted in ["pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"] {
-        assert!(files.contains(&wanted.to_string()), "pagefind/{wanted} missing: {files:?}");
+        assert!(
+            files.contains(&wanted.to_string()),
+            "pagefind/{wanted} missing: {files:?}"
+        );
     }
     for dir in ["index/", "fragment/", "filter/"] {
-        assert!(files.iter().any(|f| f.starts_with(dir)), "no pagefind/{dir} files: {files:?}");
+        assert!(
+            files.iter().any(|f| f.starts_with(dir)),
+            "no pagefind/{dir} files: {files:?}"
+        );
     }
-    assert!(files.iter().any(|f| f.ends_with(".pf_meta")), "no metadata file: {files:?}");
-    let unused: Vec<&String> = files.iter().filter(|f| f.contains("-ui") || f.starts_with("playground") || f.contains("worker")).collect();
+    assert!(
+        files.iter().any(|f| f.ends_with(".pf_meta")),
+        "no metadata file: {files:?}"
+    );
+    let unused: Vec<&String> = files
+        .iter()
+        .filter(|f| f.contains("-ui") || f.starts_with("playground") || f.contains("worker"))
+        .collect();
     assert!(unused.is_empty(), "unused Pagefind files were written: {unused:?}");
     let entry: Value = serde_json::from_str(&read(&site, "pagefind/pagefind-entry.json")).unwrap();
     assert!(entry["languages"]["en"]["page_count"].as_u64().unwrap() > 20, "{entry}");
@@ -106,8 +136,16 @@ fn records_cover_products_contracts_fields_teams_people_and_doc_headings() {
     let (_mesh, site) = built();
     let records = fragments(&site);
     let urls = by_url(&records);
-    let kind = |url: &str| urls.get(url).map(|r| r["meta"]["kind"].as_str().unwrap_or("").to_string());
-    assert_eq!(kind("products/sales-orders.html").as_deref(), Some("product"), "{:?}", urls.keys());
+    let kind = |url: &str| {
+        urls.get(url)
+            .map(|r| r["meta"]["kind"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(
+        kind("products/sales-orders.html").as_deref(),
+        Some("product"),
+        "{:?}",
+        urls.keys()
+    );
     // A contract with no producer has its own record; one its only producer outputs is
     // folded into that product's record.
     assert_eq!(kind("contracts/crm-export-1-0-0.html").as_deref(), Some("contract"));
@@ -115,10 +153,24 @@ fn records_cover_products_contracts_fields_teams_people_and_doc_headings() {
     assert_eq!(kind("fields/customer_email.html").as_deref(), Some("field"));
     assert_eq!(kind("teams/sales-team.html").as_deref(), Some("team"));
     assert_eq!(kind("domains/sales.html").as_deref(), Some("domain"));
-    assert_eq!(kind("guides/consume-orders.html#find-the-table").as_deref(), Some("guide"));
-    assert_eq!(kind("guides/consume-orders.html#ask-for-access").as_deref(), Some("guide"));
-    assert!(records.iter().any(|r| r["meta"]["kind"] == "person" && r["url"].as_str().unwrap().ends_with("#members")), "no person record");
-    assert!(records.iter().any(|r| r["meta"]["kind"] == "governance"), "no governance record");
+    assert_eq!(
+        kind("guides/consume-orders.html#find-the-table").as_deref(),
+        Some("guide")
+    );
+    assert_eq!(
+        kind("guides/consume-orders.html#ask-for-access").as_deref(),
+        Some("guide")
+    );
+    assert!(
+        records
+            .iter()
+            .any(|r| r["meta"]["kind"] == "person" && r["url"].as_str().unwrap().ends_with("#members")),
+        "no person record"
+    );
+    assert!(
+        records.iter().any(|r| r["meta"]["kind"] == "governance"),
+        "no governance record"
+    );
 
     let product = &urls["products/sales-orders.html"];
     assert_eq!(product["meta"]["title"], "Customer Orders");
@@ -131,12 +183,22 @@ fn records_cover_products_contracts_fields_teams_people_and_doc_headings() {
     // Field names have their own records (whose pages list the products), not a place in
     // every product's text: that keeps the index chunks of common words small.
     for field in ["customer_email", "amount_eur"] {
-        assert!(!content.contains(field), "product record repeats field {field}: {content}");
-        assert!(urls.values().any(|r| r["meta"]["kind"] == "field" && r["meta"]["title"] == field), "no record for field {field}");
+        assert!(
+            !content.contains(field),
+            "product record repeats field {field}: {content}"
+        );
+        assert!(
+            urls.values()
+                .any(|r| r["meta"]["kind"] == "field" && r["meta"]["title"] == field),
+            "no record for field {field}"
+        );
     }
     let guide = &urls["guides/consume-orders.html#find-the-table"];
     assert!(guide["content"].as_str().unwrap().contains("orders_v1"), "{guide}");
-    assert!(guide["meta"]["title"].as_str().unwrap().contains("Find the table"), "{guide}");
+    assert!(
+        guide["meta"]["title"].as_str().unwrap().contains("Find the table"),
+        "{guide}"
+    );
 }
 
 #[test]
@@ -169,7 +231,10 @@ fn filters_carry_every_facet() {
     assert_eq!(filters["domain"], serde_json::json!(["sales"]));
     assert_eq!(filters["team"], serde_json::json!(["sales-team"]));
     assert_eq!(filters["status"], serde_json::json!(["active"]));
-    assert!(filters.get("classification").is_none(), "classification narrows field records only: {filters}");
+    assert!(
+        filters.get("classification").is_none(),
+        "classification narrows field records only: {filters}"
+    );
     let field = &urls["fields/customer_email.html"]["filters"];
     assert_eq!(field["classification"], serde_json::json!(["restricted"]));
 }
@@ -178,24 +243,42 @@ fn filters_carry_every_facet() {
 fn search_page_has_query_box_facets_with_counts_and_results_list() {
     let (_mesh, site) = built();
     let html = read(&site, "search.html");
-    assert_contains(&html, &[
-        r#"id="search-page-q""#, r#"name="q""#, r#"id="search-facets""#, r#"id="search-page-results""#,
-        r#"data-state="idle""#,
-    ]);
-    assert!(html.contains(&format!(r#"data-compiled="{}""#, cfg!(feature = "search"))), "data-compiled does not match the build");
+    assert_contains(
+        &html,
+        &[
+            r#"id="search-page-q""#,
+            r#"name="q""#,
+            r#"id="search-facets""#,
+            r#"id="search-page-results""#,
+            r#"data-state="idle""#,
+        ],
+    );
+    assert!(
+        html.contains(&format!(r#"data-compiled="{}""#, cfg!(feature = "search"))),
+        "data-compiled does not match the build"
+    );
     for facet in ["kind", "domain", "team", "status", "tag", "classification"] {
-        assert!(html.contains(&format!(r#"<fieldset class="facet" data-facet="{facet}">"#)), "no {facet} facet");
+        assert!(
+            html.contains(&format!(r#"<fieldset class="facet" data-facet="{facet}">"#)),
+            "no {facet} facet"
+        );
     }
     // One checkbox per value, its label and its whole-index count.
     let option = facet_option(&html, "classification", "restricted");
     assert!(option.contains(r#"<span class="facet-count">"#), "{option}");
     let kinds = facet_option(&html, "kind", "product");
-    assert!(kinds.contains(r#"<span class="facet-label">Product</span> <span class="facet-count">3</span>"#), "three products: {kinds}");
+    assert!(
+        kinds.contains(r#"<span class="facet-label">Product</span> <span class="facet-count">3</span>"#),
+        "three products: {kinds}"
+    );
     let domain = facet_option(&html, "domain", "sales");
     assert!(domain.contains(">Sales</span>"), "domain labelled by name: {domain}");
     // Without JavaScript the page points at the index pages.
     let noscript = html.split("<noscript>").nth(1).expect("noscript fallback");
-    assert!(noscript.contains(r#"href="domains/index.html""#) && noscript.contains(r#"href="products/index.html""#), "{noscript}");
+    assert!(
+        noscript.contains(r#"href="domains/index.html""#) && noscript.contains(r#"href="products/index.html""#),
+        "{noscript}"
+    );
 }
 
 /// The `<label>` around the checkbox for `facet` = `value`.
@@ -222,17 +305,32 @@ fn every_page_header_has_the_search_box_with_a_sub_path_safe_fallback() {
         }
         let root = "../".repeat(page.matches('/').count());
         let form = header_form(&html).unwrap_or_else(|| panic!("{page}: no header search form"));
-        assert_contains(&form, &[
-            &format!(r#"action="{root}products/index.html""#),
-            &format!(r#"data-root="{root}""#),
-            r#"id="site-search-q""#, r#"name="q""#, r#"id="site-search-results""#, r#"role="listbox""#,
-            &format!(r#"href="{root}domains/index.html""#),
-            &format!(r#"href="{root}products/index.html""#),
-            &format!(r#"href="{root}search.html""#),
-        ]);
-        assert!(html.contains(&format!(r#"<script src="{root}static/search.js" defer></script>"#)), "{page}: no search script");
-        assert!(!html.contains("pagefind/pagefind.js"), "{page}: the index must load lazily, not from the markup");
-        assert!(html.contains(&format!(r#"href="{root}search.html""#)), "{page}: no link to the search page");
+        assert_contains(
+            &form,
+            &[
+                &format!(r#"action="{root}products/index.html""#),
+                &format!(r#"data-root="{root}""#),
+                r#"id="site-search-q""#,
+                r#"name="q""#,
+                r#"id="site-search-results""#,
+                r#"role="listbox""#,
+                &format!(r#"href="{root}domains/index.html""#),
+                &format!(r#"href="{root}products/index.html""#),
+                &format!(r#"href="{root}search.html""#),
+            ],
+        );
+        assert!(
+            html.contains(&format!(r#"<script src="{root}static/search.js" defer></script>"#)),
+            "{page}: no search script"
+        );
+        assert!(
+            !html.contains("pagefind/pagefind.js"),
+            "{page}: the index must load lazily, not from the markup"
+        );
+        assert!(
+            html.contains(&format!(r#"href="{root}search.html""#)),
+            "{page}: no link to the search page"
+        );
     }
     assert!(site.join("static/search.js").is_file());
 }
@@ -248,10 +346,16 @@ fn search_script_resolves_the_bundle_from_the_root_prefix() {
     let (_mesh, site) = built();
     let js = read(&site, "static/search.js");
     // Under a sub-path the bundle is found relative to the page, never at `/pagefind/`.
-    assert!(js.contains(r#"root + "pagefind/" + file"#), "bundle path not built from the root prefix");
+    assert!(
+        js.contains(r#"root + "pagefind/" + file"#),
+        "bundle path not built from the root prefix"
+    );
     assert!(!js.contains(r#""/pagefind/"#), "absolute bundle path");
     assert!(js.contains("import("), "the bundle must be imported lazily");
-    assert!(js.contains("noWorker"), "pagefind-worker.js is not shipped, so the worker must be off");
+    assert!(
+        js.contains("noWorker"),
+        "pagefind-worker.js is not shipped, so the worker must be off"
+    );
 }
 
 #[test]
@@ -261,10 +365,21 @@ fn field_pages_list_every_contract_and_product_exposing_the_field() {
     let links = hrefs(&html);
     let row = format!("../{ORDERS_CONTRACT}#field-orders-customer_email");
     assert!(links.contains(&row), "no link to the field's row: {links:?}");
-    assert!(links.contains(&"../products/sales-orders.html".to_string()), "no link to the producing product: {links:?}");
-    assert!(read(&site, ORDERS_CONTRACT).contains(r#"id="field-orders-customer_email""#), "the contract page lacks the anchor");
+    assert!(
+        links.contains(&"../products/sales-orders.html".to_string()),
+        "no link to the producing product: {links:?}"
+    );
+    assert!(
+        read(&site, ORDERS_CONTRACT).contains(r#"id="field-orders-customer_email""#),
+        "the contract page lacks the anchor"
+    );
     let nested = read(&site, "fields/postal_code.html");
-    assert!(hrefs(&nested).iter().any(|h| h.ends_with("#field-orders-shipping_address-postal_code")), "nested field path");
+    assert!(
+        hrefs(&nested)
+            .iter()
+            .any(|h| h.ends_with("#field-orders-shipping_address-postal_code")),
+        "nested field path"
+    );
 }
 
 #[test]
@@ -273,6 +388,12 @@ fn without_the_search_feature_the_site_builds_and_says_so() {
     let (_mesh, site) = built();
     assert!(!site.join("pagefind").exists(), "no index without the feature");
     let html = read(&site, "search.html");
-    assert!(html.contains("Search is not compiled into this build"), "no notice on the search page");
-    assert!(header_form(&read(&site, "index.html")).is_some(), "the header box stays");
+    assert!(
+        html.contains("Search is not compiled into this build"),
+        "no notice on the search page"
+    );
+    assert!(
+        header_form(&read(&site, "index.html")).is_some(),
+        "the header box stays"
+    );
 }

@@ -60,9 +60,27 @@ pub fn eval(engine: &mut Engine, rule: &str, cap: u64) -> Run {
         charged += limit;
         let prints = engine.take_prints().unwrap_or_default();
         match result {
-            Ok(v) => return Run { ran: Ran::Value(v), charged, prints },
-            Err(e) if !is_step_limit(&e) => return Run { ran: Ran::Error(format!("{e}")), charged, prints },
-            Err(_) if limit >= cap => return Run { ran: Ran::Capped, charged, prints },
+            Ok(v) => {
+                return Run {
+                    ran: Ran::Value(v),
+                    charged,
+                    prints,
+                }
+            }
+            Err(e) if !is_step_limit(&e) => {
+                return Run {
+                    ran: Ran::Error(format!("{e}")),
+                    charged,
+                    prints,
+                }
+            }
+            Err(_) if limit >= cap => {
+                return Run {
+                    ran: Ran::Capped,
+                    charged,
+                    prints,
+                }
+            }
             Err(_) => limit = (limit * 4).min(cap),
         }
     }
@@ -70,7 +88,8 @@ pub fn eval(engine: &mut Engine, rule: &str, cap: u64) -> Run {
 
 /// regorus reports the step limit as its time limit (sometimes only as text).
 fn is_step_limit(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<regorus::LimitError>().is_some()) || format!("{e}").contains("exceeded time limit")
+    e.chain().any(|c| c.downcast_ref::<regorus::LimitError>().is_some())
+        || format!("{e}").contains("exceeded time limit")
 }
 
 /// Products per batch: many while the budget is far from spent, one at a time near its end,
@@ -81,30 +100,46 @@ fn batch_size(left: u64) -> usize {
 
 /// `t` over every product input, charging `left`.
 pub fn over_products(engine: &Engine, t: &Target, inputs: &[Value], left: &mut u64) -> Evaluated {
-    let mut out = Evaluated { target: t.path.clone(), outcomes: Vec::new(), stop: None, charged: 0, prints: Vec::new() };
+    let mut out = Evaluated {
+        target: t.path.clone(),
+        outcomes: Vec::new(),
+        stop: None,
+        charged: 0,
+        prints: Vec::new(),
+    };
     let mut next = 0;
     while next < inputs.len() {
         let cap = EVAL_STEPS.min(*left);
         let end = (next + batch_size(*left)).min(inputs.len());
         let runs: Vec<Run> = inputs[next..end]
             .par_iter()
-            .map_init(|| engine.clone(), |eng, input| {
-                eng.set_input(input.clone());
-                eval(eng, &t.path, cap)
-            })
+            .map_init(
+                || engine.clone(),
+                |eng, input| {
+                    eng.set_input(input.clone());
+                    eval(eng, &t.path, cap)
+                },
+            )
             .collect();
         for (i, run) in (next..).zip(runs) {
             let capped = matches!(run.ran, Ran::Capped);
             if run.charged > *left || (capped && cap < EVAL_STEPS) {
                 out.charged += std::mem::take(left);
-                out.stop = Some(Stop::Budget { product: Some(i), not_evaluated: (i..inputs.len()).collect() });
+                out.stop = Some(Stop::Budget {
+                    product: Some(i),
+                    not_evaluated: (i..inputs.len()).collect(),
+                });
                 return out;
             }
             *left -= run.charged;
             out.charged += run.charged;
             out.prints.extend(run.prints);
             if capped {
-                out.stop = Some(Stop::StepLimit { product: Some(i), limit: EVAL_STEPS, skipped: inputs.len() - i - 1 });
+                out.stop = Some(Stop::StepLimit {
+                    product: Some(i),
+                    limit: EVAL_STEPS,
+                    skipped: inputs.len() - i - 1,
+                });
                 return out;
             }
             out.outcomes.extend(outcome(Some(i), run.ran));
@@ -127,10 +162,27 @@ pub fn over_mesh(engine: &Engine, t: &Target, input: Value, products: usize, lef
     let limit = mesh_eval_steps(products);
     let cap = limit.min(*left);
     let run = eval(&mut eng, &t.path, cap);
-    let mut out = Evaluated { target: t.path.clone(), outcomes: Vec::new(), stop: None, charged: run.charged.min(*left), prints: run.prints };
+    let mut out = Evaluated {
+        target: t.path.clone(),
+        outcomes: Vec::new(),
+        stop: None,
+        charged: run.charged.min(*left),
+        prints: run.prints,
+    };
     match run.ran {
-        Ran::Capped if cap < limit => out.stop = Some(Stop::Budget { product: None, not_evaluated: Vec::new() }),
-        Ran::Capped => out.stop = Some(Stop::StepLimit { product: None, limit, skipped: 0 }),
+        Ran::Capped if cap < limit => {
+            out.stop = Some(Stop::Budget {
+                product: None,
+                not_evaluated: Vec::new(),
+            })
+        }
+        Ran::Capped => {
+            out.stop = Some(Stop::StepLimit {
+                product: None,
+                limit,
+                skipped: 0,
+            })
+        }
         ran => out.outcomes.extend(outcome(None, ran)),
     }
     *left -= out.charged;
@@ -154,35 +206,49 @@ fn outcome(product: Option<usize>, ran: Ran) -> Option<Outcome> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::protocol::Scope;
     use super::*;
     use crate::diag::Pos;
-    use super::super::protocol::Scope;
 
     fn engine(rule_body: &str) -> Engine {
         let mut e = Engine::new();
-        e.add_policy("t.rego".into(), format!("package meshport.t\n\n{rule_body}")).unwrap();
+        e.add_policy("t.rego".into(), format!("package meshport.t\n\n{rule_body}"))
+            .unwrap();
         e.eval_query("true".into(), false).unwrap();
         e
     }
 
     fn target() -> Target {
-        Target { id: "rego.t".into(), path: "data.meshport.t.deny_product".into(), scope: Scope::Product, file: "t.rego".into(), pos: Pos::new(3, 1) }
+        Target {
+            id: "rego.t".into(),
+            path: "data.meshport.t.deny_product".into(),
+            scope: Scope::Product,
+            file: "t.rego".into(),
+            pos: Pos::new(3, 1),
+        }
     }
 
     /// `n` iterations of a loop that finds nothing.
     fn loop_of(n: u32) -> Engine {
-        engine(&format!("deny_product contains x if {{\n  some x in numbers.range(1, {n})\n  x < 0\n}}\n"))
+        engine(&format!(
+            "deny_product contains x if {{\n  some x in numbers.range(1, {n})\n  x < 0\n}}\n"
+        ))
     }
 
     #[test]
     fn step_limit_is_exact_and_deterministic() {
         let mut e = loop_of(1000);
         // Find the steps the evaluation takes: the smallest cap under which it finishes.
-        let finishes = |e: &mut Engine, cap: u64| !matches!(eval(e, "data.meshport.t.deny_product", cap).ran, Ran::Capped);
+        let finishes =
+            |e: &mut Engine, cap: u64| !matches!(eval(e, "data.meshport.t.deny_product", cap).ran, Ran::Capped);
         let (mut lo, mut hi) = (1u64, 1 << 20);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            if finishes(&mut e, mid) { hi = mid } else { lo = mid + 1 }
+            if finishes(&mut e, mid) {
+                hi = mid
+            } else {
+                lo = mid + 1
+            }
         }
         assert!(lo > 1000, "a loop of 1,000 takes more than 1,000 steps, took {lo}");
         for _ in 0..3 {
@@ -199,7 +265,11 @@ mod tests {
         let mut e = loop_of(2000);
         let run = eval(&mut e, "data.meshport.t.deny_product", EVAL_STEPS);
         // Above 4,096 steps: 1,024 + 4,096 + 16,384 (or more) were charged.
-        assert!(run.charged >= 1024 + 4096 + 16384 && run.charged.is_multiple_of(1024), "{}", run.charged);
+        assert!(
+            run.charged >= 1024 + 4096 + 16384 && run.charged.is_multiple_of(1024),
+            "{}",
+            run.charged
+        );
     }
 
     #[test]
@@ -208,7 +278,14 @@ mod tests {
         let inputs = vec![Value::new_object(); 3];
         let mut left = BUILD_STEPS;
         let out = over_products(&e, &target(), &inputs, &mut left);
-        assert_eq!(out.stop, Some(Stop::StepLimit { product: Some(0), limit: EVAL_STEPS, skipped: 2 }));
+        assert_eq!(
+            out.stop,
+            Some(Stop::StepLimit {
+                product: Some(0),
+                limit: EVAL_STEPS,
+                skipped: 2
+            })
+        );
         assert_eq!(left, BUILD_STEPS - out.charged);
     }
 
@@ -218,14 +295,34 @@ mod tests {
         assert_eq!(mesh_eval_steps(10_000), 11 * EVAL_STEPS);
         assert_eq!(mesh_eval_steps(100_000_000), u32::MAX as u64);
         let e = engine("deny_mesh contains x if {\n  some a in numbers.range(1, 3000)\n  some b in numbers.range(1, 3000)\n  x := a * b\n  x < 0\n}\n");
-        let t = Target { path: "data.meshport.t.deny_mesh".into(), scope: Scope::Mesh, ..target() };
+        let t = Target {
+            path: "data.meshport.t.deny_mesh".into(),
+            scope: Scope::Mesh,
+            ..target()
+        };
         let mut left = BUILD_STEPS;
         let out = over_mesh(&e, &t, Value::new_object(), 5, &mut left);
-        assert_eq!(out.stop, Some(Stop::StepLimit { product: None, limit: EVAL_STEPS, skipped: 0 }));
+        assert_eq!(
+            out.stop,
+            Some(Stop::StepLimit {
+                product: None,
+                limit: EVAL_STEPS,
+                skipped: 0
+            })
+        );
         // Under a smaller budget, the same evaluation exhausts the budget instead.
         let mut left = EVAL_STEPS / 2;
         let out = over_mesh(&e, &t, Value::new_object(), 5, &mut left);
-        assert_eq!((out.stop, left), (Some(Stop::Budget { product: None, not_evaluated: Vec::new() }), 0));
+        assert_eq!(
+            (out.stop, left),
+            (
+                Some(Stop::Budget {
+                    product: None,
+                    not_evaluated: Vec::new()
+                }),
+                0
+            )
+        );
     }
 
     #[test]
@@ -239,7 +336,13 @@ mod tests {
         };
         let per = eval(&mut e.clone(), "data.meshport.t.deny_product", EVAL_STEPS).charged;
         let first = run(per * 10 + per / 2);
-        assert_eq!(first.0, Some(Stop::Budget { product: Some(10), not_evaluated: (10..40).collect() }));
+        assert_eq!(
+            first.0,
+            Some(Stop::Budget {
+                product: Some(10),
+                not_evaluated: (10..40).collect()
+            })
+        );
         assert_eq!(first.2, 0);
         for _ in 0..3 {
             assert_eq!(run(per * 10 + per / 2), first);

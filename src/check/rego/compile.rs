@@ -35,8 +35,15 @@ pub fn compile(policies: &[(String, String)], excluded: &BTreeSet<String>, say: 
         e.set_gather_prints(true);
         e
     });
-    let targets = engine.as_ref().map(|e| targets(e, &loaded, &mut findings)).unwrap_or_default();
-    Compiled { engine: engine.unwrap_or_default(), findings, targets }
+    let targets = engine
+        .as_ref()
+        .map(|e| targets(e, &loaded, &mut findings))
+        .unwrap_or_default();
+    Compiled {
+        engine: engine.unwrap_or_default(),
+        findings,
+        targets,
+    }
 }
 
 fn engine_of(loaded: &[(&str, &str)]) -> Engine {
@@ -77,9 +84,13 @@ fn reject_recursion(engine: &mut Engine, loaded: &mut Vec<(&str, &str)>, finding
 /// and the rest compiled again. `None` when nothing is left.
 fn prepare(mut engine: Engine, loaded: &mut Vec<(&str, &str)>, findings: &mut Vec<Diagnostic>) -> Option<Engine> {
     while !loaded.is_empty() {
-        let Err(e) = engine.eval_query("true".to_string(), false) else { return Some(engine) };
+        let Err(e) = engine.eval_query("true".to_string(), false) else {
+            return Some(engine);
+        };
         let (at, _) = finding::parse_error(&format!("{e}"));
-        let culprit = at.and_then(|(f, _)| loaded.iter().position(|(l, _)| *l == f)).unwrap_or(0);
+        let culprit = at
+            .and_then(|(f, _)| loaded.iter().position(|(l, _)| *l == f))
+            .unwrap_or(0);
         findings.push(syntax_error(loaded[culprit].0, &e, "does not compile"));
         loaded.remove(culprit);
         engine = engine_of(loaded);
@@ -107,9 +118,19 @@ fn targets(engine: &Engine, loaded: &[(&str, &str)], findings: &mut Vec<Diagnost
             }
             let comps = &module.components;
             if comps.len() < 2 || comps[0] != "meshport" {
-                findings.push(Diagnostic::warning("rego.package", file, line_of(text, "package"),
-                    format!("`{}` is only evaluated in a package `meshport.<name>`; this one is `{}`", scope.rule(), comps.join(".")))
-                    .with_hint("start the policy with `package meshport.<name>`, e.g. `package meshport.naming`"));
+                findings.push(
+                    Diagnostic::warning(
+                        "rego.package",
+                        file,
+                        line_of(text, "package"),
+                        format!(
+                            "`{}` is only evaluated in a package `meshport.<name>`; this one is `{}`",
+                            scope.rule(),
+                            comps.join(".")
+                        ),
+                    )
+                    .with_hint("start the policy with `package meshport.<name>`, e.g. `package meshport.naming`"),
+                );
                 continue;
             }
             let path = rule_path(comps, scope.rule());
@@ -117,7 +138,13 @@ fn targets(engine: &Engine, loaded: &[(&str, &str)], findings: &mut Vec<Diagnost
                 continue;
             }
             let id = format!("rego.{}", comps[1..].join("."));
-            out.push(Target { id, path, scope, file: file.to_string(), pos: line_of(text, scope.rule()) });
+            out.push(Target {
+                id,
+                path,
+                scope,
+                file: file.to_string(),
+                pos: line_of(text, scope.rule()),
+            });
         }
     }
     out
@@ -129,7 +156,12 @@ pub fn rule_path(components: &[String], rule: &str) -> String {
     for c in components {
         let ident = c.chars().next().is_some_and(|ch| ch.is_ascii_alphabetic() || ch == '_')
             && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
-        if ident { path.push('.'); path.push_str(c) } else { path.push_str(&format!("[{}]", serde_json::Value::from(c.as_str()))) }
+        if ident {
+            path.push('.');
+            path.push_str(c)
+        } else {
+            path.push_str(&format!("[{}]", serde_json::Value::from(c.as_str())))
+        }
     }
     format!("{path}.{rule}")
 }
@@ -137,7 +169,8 @@ pub fn rule_path(components: &[String], rule: &str) -> String {
 /// Position of the first line starting with `word` (a rule head or the package clause).
 fn line_of(text: &str, word: &str) -> Pos {
     let found = text.lines().position(|l| {
-        l.strip_prefix(word).is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+        l.strip_prefix(word)
+            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
     });
     found.map(|i| Pos::new(i as u32 + 1, 1)).unwrap_or(Pos::new(1, 1))
 }
@@ -154,7 +187,11 @@ mod tests {
         let owned: Vec<(String, String)> = policies.iter().map(|(f, t)| (f.to_string(), t.to_string())).collect();
         let mut said = Vec::new();
         let c = compile(&owned, &BTreeSet::new(), &mut |m| said.push(format!("{m:?}")));
-        let findings = c.findings.iter().map(|d| (d.rule.clone(), d.file.clone(), d.line, d.column)).collect();
+        let findings = c
+            .findings
+            .iter()
+            .map(|d| (d.rule.clone(), d.file.clone(), d.line, d.column))
+            .collect();
         (findings, c.targets.iter().map(|t| t.path.clone()).collect(), said)
     }
 
@@ -163,14 +200,25 @@ mod tests {
         let bad = "package meshport.bad\n\nf(x) := y if {\n  y := f(x)\n}\n\ndeny_product contains \"m\" if f(1)\n";
         let good = "package meshport.good\n\ndeny_product contains \"m\" if true\n";
         let (findings, targets, said) = compiled(&[("r/bad.rego", bad), ("r/good.rego", good)]);
-        assert_eq!(findings, vec![("rego.recursion".to_string(), "r/bad.rego".to_string(), 4, 8)]);
+        assert_eq!(
+            findings,
+            vec![("rego.recursion".to_string(), "r/bad.rego".to_string(), 4, 8)]
+        );
         assert_eq!(targets, vec!["data.meshport.good.deny_product"]);
-        assert_eq!(said, vec!["Parsing { file: \"r/bad.rego\" }", "Parsing { file: \"r/good.rego\" }", "Compiling"]);
+        assert_eq!(
+            said,
+            vec![
+                "Parsing { file: \"r/bad.rego\" }",
+                "Parsing { file: \"r/good.rego\" }",
+                "Compiling"
+            ]
+        );
     }
 
     #[test]
     fn a_cycle_across_files_is_reported_in_each() {
-        let a = "package meshport.a\n\nimport data.lib\n\nlimit := lib.max\n\ndeny_product contains \"m\" if limit > 1\n";
+        let a =
+            "package meshport.a\n\nimport data.lib\n\nlimit := lib.max\n\ndeny_product contains \"m\" if limit > 1\n";
         let lib = "package lib\n\nmax := data.meshport.a.limit + 1\n";
         let (findings, targets, _) = compiled(&[("r/a.rego", a), ("r/lib.rego", lib)]);
         let at: Vec<(&str, u32)> = findings.iter().map(|(_, f, l, _)| (f.as_str(), *l)).collect();

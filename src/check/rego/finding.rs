@@ -24,12 +24,22 @@ pub struct Locator<'a> {
 impl<'a> Locator<'a> {
     pub fn new(mesh: &'a Mesh) -> Self {
         let mut docs: HashMap<&str, &YamlDoc> = HashMap::new();
-        for o in mesh.products.values().map(|p| &p.origin).chain(mesh.contracts.values().map(|c| &c.origin)) {
+        for o in mesh
+            .products
+            .values()
+            .map(|p| &p.origin)
+            .chain(mesh.contracts.values().map(|c| &c.origin))
+        {
             docs.insert(&o.file, &o.doc);
         }
-        let pages = mesh.domains.values().filter_map(|d| d.page.as_ref())
+        let pages = mesh
+            .domains
+            .values()
+            .filter_map(|d| d.page.as_ref())
             .chain(mesh.teams.values().filter_map(|t| t.page.as_ref()))
-            .chain(mesh.guides.iter()).chain(mesh.governance.iter()).chain(mesh.home.iter());
+            .chain(mesh.guides.iter())
+            .chain(mesh.governance.iter())
+            .chain(mesh.home.iter());
         for page in pages {
             docs.insert(&page.file, &page.front_doc);
         }
@@ -40,10 +50,18 @@ impl<'a> Locator<'a> {
     /// 1:1 of any other file of the mesh.
     fn anchor(&self, file: &str) -> Option<Anchor<'a>> {
         if let Some((&file, &doc)) = self.docs.get_key_value(file) {
-            return Some(Anchor { file, doc: Some(doc), pos: Pos::new(1, 1) });
+            return Some(Anchor {
+                file,
+                doc: Some(doc),
+                pos: Pos::new(1, 1),
+            });
         }
         let (file, _) = self.mesh.texts.get_key_value(file)?;
-        Some(Anchor { file, doc: None, pos: Pos::new(1, 1) })
+        Some(Anchor {
+            file,
+            doc: None,
+            pos: Pos::new(1, 1),
+        })
     }
 }
 
@@ -54,7 +72,10 @@ pub fn findings(result: &Value, rule_id: &str, anchor: &Anchor, loc: &Locator) -
     match result {
         Value::Null => Vec::new(),
         Value::Array(items) => items.iter().map(|f| finding(f, rule_id, anchor, loc)).collect(),
-        other => vec![Err(format!("the rule must be a set or array of findings, it is {}", kind(other)))],
+        other => vec![Err(format!(
+            "the rule must be a set or array of findings, it is {}",
+            kind(other)
+        ))],
     }
 }
 
@@ -94,7 +115,11 @@ fn finding(f: &Value, rule_id: &str, anchor: &Anchor, loc: &Locator) -> Result<D
 
 /// The file and position of a finding: `file` picks the document (default: the anchor's),
 /// `path` the value in it, falling back to the nearest ancestor that exists, then 1:1.
-fn locate<'a>(obj: &serde_json::Map<String, Value>, anchor: &Anchor<'a>, loc: &Locator<'a>) -> Result<(&'a str, Pos), (&'static str, String)> {
+fn locate<'a>(
+    obj: &serde_json::Map<String, Value>,
+    anchor: &Anchor<'a>,
+    loc: &Locator<'a>,
+) -> Result<(&'a str, Pos), (&'static str, String)> {
     let target = match obj.get("file") {
         None | Some(Value::Null) => None,
         Some(Value::String(f)) if f == anchor.file => None,
@@ -107,7 +132,10 @@ fn locate<'a>(obj: &serde_json::Map<String, Value>, anchor: &Anchor<'a>, loc: &L
     let anchor = target.as_ref().unwrap_or(anchor);
     let pointer = match obj.get("path") {
         None | Some(Value::Null) => return Ok((anchor.file, anchor.pos)),
-        Some(p) => pointer(p).ok_or(("path", "must be a JSON Pointer or an array of keys and indexes".to_string()))?,
+        Some(p) => pointer(p).ok_or((
+            "path",
+            "must be a JSON Pointer or an array of keys and indexes".to_string(),
+        ))?,
     };
     Ok((anchor.file, anchor.doc.map(|d| d.pos(&pointer)).unwrap_or(anchor.pos)))
 }
@@ -117,11 +145,14 @@ pub fn pointer(path: &Value) -> Option<String> {
     match path {
         Value::String(s) if s.is_empty() || s.starts_with('/') => Some(s.clone()),
         Value::String(s) => Some(format!("/{s}")),
-        Value::Array(segments) => segments.iter().map(|s| match s {
-            Value::String(k) => Some(format!("/{}", escape_token(k))),
-            Value::Number(n) if n.is_u64() => Some(format!("/{n}")),
-            _ => None,
-        }).collect(),
+        Value::Array(segments) => segments
+            .iter()
+            .map(|s| match s {
+                Value::String(k) => Some(format!("/{}", escape_token(k))),
+                Value::Number(n) if n.is_u64() => Some(format!("/{n}")),
+                _ => None,
+            })
+            .collect(),
         _ => None,
     }
 }
@@ -140,18 +171,25 @@ fn kind(v: &Value) -> &'static str {
 /// A finding as short JSON for an error message.
 fn compact(v: &Value) -> String {
     let s = v.to_string();
-    if s.chars().count() > 120 { format!("{}…", s.chars().take(120).collect::<String>()) } else { s }
+    if s.chars().count() > 120 {
+        format!("{}…", s.chars().take(120).collect::<String>())
+    } else {
+        s
+    }
 }
 
 /// A regorus error split into the policy position it names and its message. regorus formats
 /// errors as `\n--> file:line:col\n<snippet>\nerror: message`; anything else is kept whole.
 pub fn parse_error(text: &str) -> (Option<(String, Pos)>, String) {
-    let at = text.lines().find_map(|l| l.trim_start().strip_prefix("--> ")).and_then(|loc| {
-        let mut parts = loc.rsplitn(3, ':');
-        let col = parts.next()?.trim().parse().ok()?;
-        let line = parts.next()?.trim().parse().ok()?;
-        Some((parts.next()?.to_string(), Pos::new(line, col)))
-    });
+    let at = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "))
+        .and_then(|loc| {
+            let mut parts = loc.rsplitn(3, ':');
+            let col = parts.next()?.trim().parse().ok()?;
+            let line = parts.next()?.trim().parse().ok()?;
+            Some((parts.next()?.to_string(), Pos::new(line, col)))
+        });
     let message = match text.lines().rev().find_map(|l| l.strip_prefix("error: ")) {
         Some(m) if at.is_some() => m.trim().to_string(),
         _ => text.trim().to_string(),

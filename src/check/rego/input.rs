@@ -48,30 +48,44 @@ impl<'m> Wire<'m> {
         let mut contracts: Vec<_> = mesh.contracts.iter().collect();
         contracts.sort_by(|a, b| a.1.origin.file.cmp(&b.1.origin.file));
         let slot: BTreeMap<&ContractKey, usize> = contracts.iter().enumerate().map(|(i, (key, _))| (*key, i)).collect();
-        let products = mesh.products.values().map(|p| {
-            let mut seen = BTreeSet::new();
-            let all = p.outputs.iter().map(|port| ("output", port)).chain(p.inputs.iter().map(|port| ("input", port)));
-            let ports = all
-                .filter_map(|(direction, port)| Some((slot.get(port.contract.as_ref()?)?, direction)))
-                .filter(|&(&i, direction)| seen.insert((i, direction)))
-                .map(|(&i, direction)| (i, Cow::Borrowed(direction)))
-                .collect();
-            let upstream = neighbours(mesh, mesh.index.edges_in.get(&p.id), |e| match &e.from {
-                NodeRef::Product(id) => Some(id.clone()),
-                NodeRef::External(_) => None,
-            });
-            ProductDoc {
-                file: Cow::Borrowed(&p.origin.file),
-                product: Cow::Borrowed(&p.origin.doc.value),
-                ports,
-                team: p.team.as_deref().map(Cow::Borrowed),
-                domain: p.domain.as_deref().map(Cow::Borrowed),
-                upstream,
-                downstream: neighbours(mesh, mesh.index.edges_out.get(&p.id), |e| Some(e.to.clone())),
-            }
-        }).collect();
+        let products = mesh
+            .products
+            .values()
+            .map(|p| {
+                let mut seen = BTreeSet::new();
+                let all = p
+                    .outputs
+                    .iter()
+                    .map(|port| ("output", port))
+                    .chain(p.inputs.iter().map(|port| ("input", port)));
+                let ports = all
+                    .filter_map(|(direction, port)| Some((slot.get(port.contract.as_ref()?)?, direction)))
+                    .filter(|&(&i, direction)| seen.insert((i, direction)))
+                    .map(|(&i, direction)| (i, Cow::Borrowed(direction)))
+                    .collect();
+                let upstream = neighbours(mesh, mesh.index.edges_in.get(&p.id), |e| match &e.from {
+                    NodeRef::Product(id) => Some(id.clone()),
+                    NodeRef::External(_) => None,
+                });
+                ProductDoc {
+                    file: Cow::Borrowed(&p.origin.file),
+                    product: Cow::Borrowed(&p.origin.doc.value),
+                    ports,
+                    team: p.team.as_deref().map(Cow::Borrowed),
+                    domain: p.domain.as_deref().map(Cow::Borrowed),
+                    upstream,
+                    downstream: neighbours(mesh, mesh.index.edges_out.get(&p.id), |e| Some(e.to.clone())),
+                }
+            })
+            .collect();
         Wire {
-            contracts: contracts.iter().map(|(_, c)| ContractDoc { file: Cow::Borrowed(&c.origin.file), contract: Cow::Borrowed(&c.origin.doc.value) }).collect(),
+            contracts: contracts
+                .iter()
+                .map(|(_, c)| ContractDoc {
+                    file: Cow::Borrowed(&c.origin.file),
+                    contract: Cow::Borrowed(&c.origin.doc.value),
+                })
+                .collect(),
             teams: mesh.teams.values().map(|t| (t.id.clone(), team(t))).collect(),
             domains: mesh.domains.values().map(|d| (d.id.clone(), domain(d))).collect(),
             products,
@@ -92,33 +106,57 @@ pub struct Inputs {
 
 impl Inputs {
     pub fn new(wire: Wire<'_>) -> Self {
-        let contracts: Vec<Value> = wire.contracts.into_iter()
-            .map(|c| object([("contract", Value::from(c.contract.into_owned())), ("file", Value::from(c.file.as_ref()))]))
+        let contracts: Vec<Value> = wire
+            .contracts
+            .into_iter()
+            .map(|c| {
+                object([
+                    ("contract", Value::from(c.contract.into_owned())),
+                    ("file", Value::from(c.file.as_ref())),
+                ])
+            })
             .collect();
         let teams: BTreeMap<String, Value> = wire.teams.into_iter().map(|(id, t)| (id, Value::from(t))).collect();
         let domains: BTreeMap<String, Value> = wire.domains.into_iter().map(|(id, d)| (id, Value::from(d))).collect();
         let named = |m: &BTreeMap<String, Value>, id: Option<Cow<str>>| match id {
             None => Value::Null,
-            Some(id) => m.get(id.as_ref()).cloned().unwrap_or_else(|| object([("id", Value::from(id.as_ref())), ("name", Value::from(id.as_ref()))])),
+            Some(id) => m
+                .get(id.as_ref())
+                .cloned()
+                .unwrap_or_else(|| object([("id", Value::from(id.as_ref())), ("name", Value::from(id.as_ref()))])),
         };
-        let products = wire.products.into_iter().map(|p| {
-            let ports = p.ports.iter().filter_map(|(i, direction)| {
-                let mut entry = contracts.get(*i)?.clone();
-                if let Ok(map) = entry.as_object_mut() {
-                    map.insert(Value::from("direction"), Value::from(direction.as_ref()));
-                }
-                Some(entry)
-            }).collect::<Vec<_>>();
-            object([
-                ("product", Value::from(p.product.into_owned())),
-                ("file", Value::from(p.file.as_ref())),
-                ("contracts", Value::from(ports)),
-                ("team", named(&teams, p.team)),
-                ("domain", named(&domains, p.domain)),
-                ("upstream", Value::from(p.upstream.into_iter().map(Value::from).collect::<Vec<_>>())),
-                ("downstream", Value::from(p.downstream.into_iter().map(Value::from).collect::<Vec<_>>())),
-            ])
-        }).collect();
+        let products = wire
+            .products
+            .into_iter()
+            .map(|p| {
+                let ports = p
+                    .ports
+                    .iter()
+                    .filter_map(|(i, direction)| {
+                        let mut entry = contracts.get(*i)?.clone();
+                        if let Ok(map) = entry.as_object_mut() {
+                            map.insert(Value::from("direction"), Value::from(direction.as_ref()));
+                        }
+                        Some(entry)
+                    })
+                    .collect::<Vec<_>>();
+                object([
+                    ("product", Value::from(p.product.into_owned())),
+                    ("file", Value::from(p.file.as_ref())),
+                    ("contracts", Value::from(ports)),
+                    ("team", named(&teams, p.team)),
+                    ("domain", named(&domains, p.domain)),
+                    (
+                        "upstream",
+                        Value::from(p.upstream.into_iter().map(Value::from).collect::<Vec<_>>()),
+                    ),
+                    (
+                        "downstream",
+                        Value::from(p.downstream.into_iter().map(Value::from).collect::<Vec<_>>()),
+                    ),
+                ])
+            })
+            .collect();
         Inputs {
             products,
             contracts,
@@ -141,11 +179,21 @@ impl Inputs {
 }
 
 fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
-    Value::from(pairs.into_iter().map(|(k, v)| (Value::from(k), v)).collect::<BTreeMap<_, _>>())
+    Value::from(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (Value::from(k), v))
+            .collect::<BTreeMap<_, _>>(),
+    )
 }
 
 fn neighbours(mesh: &Mesh, edges: Option<&Vec<usize>>, pick: impl Fn(&Edge) -> Option<String>) -> BTreeSet<String> {
-    edges.into_iter().flatten().filter_map(|&i| mesh.edges.get(i)).filter_map(pick).collect()
+    edges
+        .into_iter()
+        .flatten()
+        .filter_map(|&i| mesh.edges.get(i))
+        .filter_map(pick)
+        .collect()
 }
 
 fn team(t: &Team) -> Json {

@@ -69,13 +69,20 @@ impl Target {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Message {
     /// About to parse this policy file.
-    Parsing { file: String },
+    Parsing {
+        file: String,
+    },
     /// About to check the rules for recursion and compile them.
     Compiling,
     /// The policies are compiled: findings about them, and the rules to evaluate.
-    Compiled { findings: Vec<Diagnostic>, targets: Vec<Target> },
+    Compiled {
+        findings: Vec<Diagnostic>,
+        targets: Vec<Target>,
+    },
     /// About to evaluate this rule (by path) over its inputs.
-    Evaluating { target: String },
+    Evaluating {
+        target: String,
+    },
     Evaluated(Evaluated),
     /// Everything asked was done.
     Done,
@@ -106,9 +113,16 @@ pub struct Outcome {
 pub enum Stop {
     /// One evaluation needed more steps than one evaluation may take; the rule was given up
     /// for the products after it.
-    StepLimit { product: Option<usize>, limit: u64, skipped: usize },
+    StepLimit {
+        product: Option<usize>,
+        limit: u64,
+        skipped: usize,
+    },
     /// The build's budget ran out at this product: it and the rest were not evaluated.
-    Budget { product: Option<usize>, not_evaluated: Vec<usize> },
+    Budget {
+        product: Option<usize>,
+        not_evaluated: Vec<usize>,
+    },
     /// The budget had run out in an earlier rule: this one was not evaluated at all.
     Starved { by: String },
 }

@@ -41,7 +41,10 @@ impl Site {
             let line_start = before.rfind('\n').map_or(0, |i| i + 1);
             before[line_start..].chars().count() as u32 + 1
         });
-        Site { file: span.source.file().to_string(), pos: Pos::new(span.line, column.unwrap_or(span.col)) }
+        Site {
+            file: span.source.file().to_string(),
+            pos: Pos::new(span.line, column.unwrap_or(span.col)),
+        }
     }
 }
 
@@ -64,7 +67,11 @@ pub struct Cycle {
 impl Cycle {
     /// `a.f → a.g → a.f`, for messages.
     pub fn describe(&self) -> String {
-        let mut names: Vec<String> = self.steps.iter().map(|s| format!("`{}` ({}:{})", s.rule, s.defined.file, s.defined.pos.line)).collect();
+        let mut names: Vec<String> = self
+            .steps
+            .iter()
+            .map(|s| format!("`{}` ({}:{})", s.rule, s.defined.file, s.defined.pos.line))
+            .collect();
         names.push(format!("`{}`", self.steps[0].rule));
         names.join(" → ")
     }
@@ -110,7 +117,9 @@ impl Graph {
         for m in modules {
             let package = package_path(m);
             for rule in &m.policy {
-                let Some((root, path)) = rule_path(&package, rule) else { continue };
+                let Some((root, path)) = rule_path(&package, rule) else {
+                    continue;
+                };
                 globals.entry(package.clone()).or_default().insert(root);
                 let function = head_of(rule).1;
                 let site = Site::of(rule.span());
@@ -118,23 +127,45 @@ impl Graph {
                     Some(&i) => nodes[i].defined = nodes[i].defined.clone().min(site),
                     None => {
                         index.insert(path.clone(), nodes.len());
-                        nodes.push(Node { path, function, defined: site });
+                        nodes.push(Node {
+                            path,
+                            function,
+                            defined: site,
+                        });
                     }
                 }
             }
         }
-        let (functions, values): (BTreeMap<Path, usize>, BTreeMap<Path, usize>) = index.iter().map(|(p, &i)| (p.clone(), i)).partition(|(_, i)| nodes[*i].function);
+        let (functions, values): (BTreeMap<Path, usize>, BTreeMap<Path, usize>) = index
+            .iter()
+            .map(|(p, &i)| (p.clone(), i))
+            .partition(|(_, i)| nodes[*i].function);
         let empty = BTreeSet::new();
         let mut edges = BTreeMap::new();
         for m in modules {
             let package = package_path(m);
-            let names = Names { globals: globals.get(&package).unwrap_or(&empty), imports: imports(m), package, values: &values, functions: &functions };
+            let names = Names {
+                globals: globals.get(&package).unwrap_or(&empty),
+                imports: imports(m),
+                package,
+                values: &values,
+                functions: &functions,
+            };
             for rule in &m.policy {
-                let Some(&from) = rule_path(&names.package, rule).and_then(|(_, path)| index.get(&path)) else { continue };
-                let mut walker = Walker { names: &names, scopes: Vec::new(), refs: Vec::new() };
+                let Some(&from) = rule_path(&names.package, rule).and_then(|(_, path)| index.get(&path)) else {
+                    continue;
+                };
+                let mut walker = Walker {
+                    names: &names,
+                    scopes: Vec::new(),
+                    refs: Vec::new(),
+                };
                 walker.rule(rule);
                 for (to, site) in walker.refs {
-                    edges.entry((from, to)).and_modify(|s: &mut Site| *s = s.clone().min(site.clone())).or_insert(site);
+                    edges
+                        .entry((from, to))
+                        .and_modify(|s: &mut Site| *s = s.clone().min(site.clone()))
+                        .or_insert(site);
                 }
             }
         }
@@ -162,11 +193,19 @@ impl Graph {
 
     /// A shortest cycle through the component's first rule (by definition site).
     fn cycle_in(&self, members: &BTreeSet<usize>) -> Cycle {
-        let start = *members.iter().min_by(|&&a, &&b| self.nodes[a].defined.cmp(&self.nodes[b].defined)).expect("non-empty component");
+        let start = *members
+            .iter()
+            .min_by(|&&a, &&b| self.nodes[a].defined.cmp(&self.nodes[b].defined))
+            .expect("non-empty component");
         let mut came_from: BTreeMap<usize, usize> = BTreeMap::new();
         let mut queue = VecDeque::from([start]);
         'search: while let Some(at) = queue.pop_front() {
-            for &(from, to) in self.edges.range((at, 0)..(at + 1, 0)).map(|(k, _)| k).filter(|(_, t)| members.contains(t)) {
+            for &(from, to) in self
+                .edges
+                .range((at, 0)..(at + 1, 0))
+                .map(|(k, _)| k)
+                .filter(|(_, t)| members.contains(t))
+            {
                 if came_from.contains_key(&to) {
                     continue;
                 }
@@ -186,10 +225,18 @@ impl Graph {
         }
         order.reverse();
         order.rotate_right(1);
-        let steps = order.iter().enumerate().map(|(i, &n)| {
-            let next = order[(i + 1) % order.len()];
-            Step { rule: display(&self.nodes[n].path), defined: self.nodes[n].defined.clone(), reference: self.edges[&(n, next)].clone() }
-        }).collect();
+        let steps = order
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                let next = order[(i + 1) % order.len()];
+                Step {
+                    rule: display(&self.nodes[n].path),
+                    defined: self.nodes[n].defined.clone(),
+                    reference: self.edges[&(n, next)].clone(),
+                }
+            })
+            .collect();
         Cycle { steps }
     }
 }
@@ -225,7 +272,11 @@ impl Names<'_> {
                 return Some(i);
             }
         }
-        let mut path = if name == "data" { Vec::new() } else { self.package.clone() };
+        let mut path = if name == "data" {
+            Vec::new()
+        } else {
+            self.package.clone()
+        };
         path.push(name.to_string());
         path.extend(comps.iter().cloned());
         find(&path)
@@ -233,7 +284,11 @@ impl Names<'_> {
 
     /// Rules a read of `path` evaluates: those at or below it, and one at a prefix of it.
     fn rules_read(&self, path: &Path) -> Vec<usize> {
-        let below = self.values.range(path.clone()..).take_while(|(p, _)| p.starts_with(path)).map(|(_, &i)| i);
+        let below = self
+            .values
+            .range(path.clone()..)
+            .take_while(|(p, _)| p.starts_with(path))
+            .map(|(_, &i)| i);
         let above = (1..path.len()).filter_map(|k| self.values.get(&path[..k])).copied();
         below.chain(above).collect()
     }
@@ -255,7 +310,13 @@ impl Walker<'_, '_> {
         match rule {
             Rule::Spec { head, bodies, .. } => {
                 let (refr, key, assign, args, partial) = match head {
-                    RuleHead::Compr { refr, assign, .. } => (refr, None, assign.as_ref(), &[][..], matches!(refr.as_ref(), Expr::RefBrack { .. })),
+                    RuleHead::Compr { refr, assign, .. } => (
+                        refr,
+                        None,
+                        assign.as_ref(),
+                        &[][..],
+                        matches!(refr.as_ref(), Expr::RefBrack { .. }),
+                    ),
                     RuleHead::Set { refr, key, .. } => (refr, key.as_ref(), None, &[][..], true),
                     RuleHead::Func { refr, args, assign, .. } => (refr, None, assign.as_ref(), &args[..], false),
                 };
@@ -308,9 +369,16 @@ impl Walker<'_, '_> {
                 Literal::SomeVars { .. } => {}
                 Literal::SomeIn { collection, .. } => self.expr(collection),
                 Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => self.expr(expr),
-                Literal::Every { key, value, domain, query, .. } => {
+                Literal::Every {
+                    key,
+                    value,
+                    domain,
+                    query,
+                    ..
+                } => {
                     self.expr(domain);
-                    self.scopes.push(key.iter().chain([value]).map(|s| s.text().to_string()).collect());
+                    self.scopes
+                        .push(key.iter().chain([value]).map(|s| s.text().to_string()).collect());
                     self.query(query, &mut |_| {});
                     self.scopes.pop();
                 }
@@ -327,7 +395,9 @@ impl Walker<'_, '_> {
                 self.call(fcn);
                 params.iter().for_each(|p| self.expr(p));
             }
-            Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => self.query(query, &mut |w| w.expr(term)),
+            Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
+                self.query(query, &mut |w| w.expr(term))
+            }
             Expr::ObjectCompr { key, value, query, .. } => self.query(query, &mut |w| {
                 w.expr(key);
                 w.expr(value);
@@ -338,11 +408,16 @@ impl Walker<'_, '_> {
                 self.expr(v);
             }),
             Expr::UnaryExpr { expr, .. } => self.expr(expr),
-            Expr::BinExpr { lhs, rhs, .. } | Expr::BoolExpr { lhs, rhs, .. } | Expr::ArithExpr { lhs, rhs, .. } | Expr::AssignExpr { lhs, rhs, .. } => {
+            Expr::BinExpr { lhs, rhs, .. }
+            | Expr::BoolExpr { lhs, rhs, .. }
+            | Expr::ArithExpr { lhs, rhs, .. }
+            | Expr::AssignExpr { lhs, rhs, .. } => {
                 self.expr(lhs);
                 self.expr(rhs);
             }
-            Expr::Membership { key, value, collection, .. } => {
+            Expr::Membership {
+                key, value, collection, ..
+            } => {
                 key.iter().chain([value, collection]).for_each(|x| self.expr(x));
             }
             _ => {}
@@ -375,7 +450,9 @@ impl Walker<'_, '_> {
     }
 
     fn call(&mut self, fcn: &ExprRef) {
-        let Some(Chain { root, comps, dynamic }) = flatten(fcn) else { return };
+        let Some(Chain { root, comps, dynamic }) = flatten(fcn) else {
+            return;
+        };
         if !dynamic.is_empty() {
             return;
         }
@@ -407,8 +484,14 @@ fn rule_path(package: &Path, rule: &Rule) -> Option<(String, Path)> {
 
 fn head_of(rule: &Rule) -> (&ExprRef, bool) {
     match rule {
-        Rule::Spec { head: RuleHead::Compr { refr, .. } | RuleHead::Set { refr, .. }, .. } => (refr, false),
-        Rule::Spec { head: RuleHead::Func { refr, .. }, .. } => (refr, true),
+        Rule::Spec {
+            head: RuleHead::Compr { refr, .. } | RuleHead::Set { refr, .. },
+            ..
+        } => (refr, false),
+        Rule::Spec {
+            head: RuleHead::Func { refr, .. },
+            ..
+        } => (refr, true),
         Rule::Default { refr, args, .. } => (refr, !args.is_empty()),
     }
 }
@@ -417,7 +500,9 @@ fn head_of(rule: &Rule) -> (&ExprRef, bool) {
 fn imports(m: &Module) -> BTreeMap<String, Path> {
     let mut out = BTreeMap::new();
     for import in &m.imports {
-        let Some(Chain { root, comps, .. }) = flatten(&import.refr) else { continue };
+        let Some(Chain { root, comps, .. }) = flatten(&import.refr) else {
+            continue;
+        };
         if root.text() != "data" {
             continue;
         }
@@ -447,7 +532,11 @@ struct Chain<'e> {
 /// `None` when the chain does not start at a name.
 fn flatten(e: &ExprRef) -> Option<Chain<'_>> {
     match e.as_ref() {
-        Expr::Var { span, .. } => Some(Chain { root: span, comps: Vec::new(), dynamic: Vec::new() }),
+        Expr::Var { span, .. } => Some(Chain {
+            root: span,
+            comps: Vec::new(),
+            dynamic: Vec::new(),
+        }),
         Expr::RefDot { refr, field, .. } => {
             let mut chain = flatten(refr)?;
             chain.comps.push(Some(field.0.text().to_string()));
@@ -456,7 +545,14 @@ fn flatten(e: &ExprRef) -> Option<Chain<'_>> {
         Expr::RefBrack { refr, index, .. } => {
             let mut chain = flatten(refr)?;
             match index.as_ref() {
-                Expr::String { value: Value::String(s), .. } | Expr::RawString { value: Value::String(s), .. } => chain.comps.push(Some(s.to_string())),
+                Expr::String {
+                    value: Value::String(s),
+                    ..
+                }
+                | Expr::RawString {
+                    value: Value::String(s),
+                    ..
+                } => chain.comps.push(Some(s.to_string())),
                 _ => {
                     chain.comps.push(None);
                     chain.dynamic.push(index);
@@ -501,7 +597,12 @@ fn declared(q: &Query) -> BTreeSet<String> {
             Literal::SomeVars { vars, .. } => out.extend(vars.iter().map(|v| v.text().to_string())),
             Literal::SomeIn { key, value, .. } => key.iter().chain([value]).for_each(|e| collect_vars(e, &mut out)),
             Literal::Expr { expr, .. } => {
-                if let Expr::AssignExpr { op: AssignOp::ColEq, lhs, .. } = expr.as_ref() {
+                if let Expr::AssignExpr {
+                    op: AssignOp::ColEq,
+                    lhs,
+                    ..
+                } = expr.as_ref()
+                {
                     collect_vars(lhs, &mut out);
                 }
             }
@@ -523,9 +624,14 @@ mod tests {
     fn found(policies: &[(&str, &str)]) -> Vec<Vec<String>> {
         let mut engine = regorus::Engine::new();
         for (file, text) in policies {
-            engine.add_policy(file.to_string(), text.to_string()).expect("policy parses");
+            engine
+                .add_policy(file.to_string(), text.to_string())
+                .expect("policy parses");
         }
-        cycles(engine.get_modules()).into_iter().map(|c| c.steps.into_iter().map(|s| s.rule).collect()).collect()
+        cycles(engine.get_modules())
+            .into_iter()
+            .map(|c| c.steps.into_iter().map(|s| s.rule).collect())
+            .collect()
     }
 
     fn one(text: &str) -> Vec<Vec<String>> {
@@ -535,12 +641,23 @@ mod tests {
     #[test]
     fn self_recursive_function_is_found_at_the_call() {
         let mut engine = regorus::Engine::new();
-        engine.add_policy("p.rego".into(), "package meshport.p\n\nf(x) := y if {\n\ty := f(x)\n}\n".into()).unwrap();
+        engine
+            .add_policy(
+                "p.rego".into(),
+                "package meshport.p\n\nf(x) := y if {\n\ty := f(x)\n}\n".into(),
+            )
+            .unwrap();
         let c = cycles(engine.get_modules());
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].steps[0].rule, "meshport.p.f");
         // Columns count characters: the tab is one.
-        assert_eq!(c[0].steps[0].reference, Site { file: "p.rego".into(), pos: Pos::new(4, 7) });
+        assert_eq!(
+            c[0].steps[0].reference,
+            Site {
+                file: "p.rego".into(),
+                pos: Pos::new(4, 7)
+            }
+        );
         assert_eq!(c[0].steps[0].defined.pos.line, 3);
         assert_eq!(c[0].describe(), "`meshport.p.f` (p.rego:3) → `meshport.p.f`");
     }
@@ -548,20 +665,32 @@ mod tests {
     #[test]
     fn mutual_recursion_of_rules_and_functions() {
         assert_eq!(one("package a\n\np if q\n\nq if p\n"), vec![vec!["a.p", "a.q"]]);
-        assert_eq!(one("package a\n\nf(x) := g(x)\n\ng(x) := h(x) + 1\n\nh(x) := f(x)\n"), vec![vec!["a.f", "a.g", "a.h"]]);
+        assert_eq!(
+            one("package a\n\nf(x) := g(x)\n\ng(x) := h(x) + 1\n\nh(x) := f(x)\n"),
+            vec![vec!["a.f", "a.g", "a.h"]]
+        );
         // Through a rule and a function.
-        assert_eq!(one("package a\n\np if f(1)\n\nf(x) if { p; x > 0 }\n"), vec![vec!["a.p", "a.f"]]);
+        assert_eq!(
+            one("package a\n\np if f(1)\n\nf(x) if { p; x > 0 }\n"),
+            vec![vec!["a.p", "a.f"]]
+        );
     }
 
     #[test]
     fn recursion_across_packages_and_files() {
         let a = "package meshport.a\n\nimport data.lib.util\n\ndeny_product contains \"m\" if util.check(1)\n\nhelper(x) := util.check(x)\n";
         let lib = "package lib.util\n\ncheck(x) if data.meshport.a.helper(x)\n";
-        assert_eq!(found(&[("a.rego", a), ("lib.rego", lib)]), vec![vec!["meshport.a.helper", "lib.util.check"]]);
+        assert_eq!(
+            found(&[("a.rego", a), ("lib.rego", lib)]),
+            vec![vec!["meshport.a.helper", "lib.util.check"]]
+        );
         // The same, through an aliased import and a value rule.
         let a = "package meshport.a\n\nimport data.lib.util as u\n\nlimit := u.max\n";
         let lib = "package lib.util\n\nmax := data.meshport.a.limit + 1\n";
-        assert_eq!(found(&[("a.rego", a), ("lib.rego", lib)]), vec![vec!["meshport.a.limit", "lib.util.max"]]);
+        assert_eq!(
+            found(&[("a.rego", a), ("lib.rego", lib)]),
+            vec![vec!["meshport.a.limit", "lib.util.max"]]
+        );
     }
 
     #[test]
@@ -595,7 +724,11 @@ mod tests {
         let modules = engine.get_modules().clone();
         // A recursive graph walk would need far more than this stack for 19,000 rules.
         let small_stack = std::thread::Builder::new().stack_size(256 << 10);
-        let found = small_stack.spawn(move || cycles(&modules).len()).unwrap().join().unwrap();
+        let found = small_stack
+            .spawn(move || cycles(&modules).len())
+            .unwrap()
+            .join()
+            .unwrap();
         assert_eq!(found, 0);
     }
 
@@ -603,7 +736,9 @@ mod tests {
     fn a_function_swapped_in_with_with_is_called() {
         let text = "package a\n\ng(x) := x\n\nf(x) := y if {\n  y := g(x) with g as f\n}\n";
         assert_eq!(one(text), vec![vec!["a.f"]]);
-        assert!(one("package a\n\ng(x) := x\n\nh(x) := x + 1\n\nf(x) := y if {\n  y := g(x) with g as h\n}\n").is_empty());
+        assert!(
+            one("package a\n\ng(x) := x\n\nh(x) := x + 1\n\nf(x) := y if {\n  y := g(x) with g as h\n}\n").is_empty()
+        );
     }
 
     #[test]
@@ -623,7 +758,13 @@ mod tests {
 
     #[test]
     fn else_and_comprehension_references_count() {
-        assert_eq!(one("package a\n\np := 1 if false\nelse := q\n\nq := p\n"), vec![vec!["a.p", "a.q"]]);
-        assert_eq!(one("package a\n\np := {x | some x in q}\n\nq := p\n"), vec![vec!["a.p", "a.q"]]);
+        assert_eq!(
+            one("package a\n\np := 1 if false\nelse := q\n\nq := p\n"),
+            vec![vec!["a.p", "a.q"]]
+        );
+        assert_eq!(
+            one("package a\n\np := {x | some x in q}\n\nq := p\n"),
+            vec![vec!["a.p", "a.q"]]
+        );
     }
 }

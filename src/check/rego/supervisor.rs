@@ -80,17 +80,31 @@ struct State {
 
 /// Evaluates the policies over `input` with `budget` steps, in as many workers as it takes.
 pub fn evaluate(policies: &[(&str, &str)], input: &Wire, budget: u64, limits: Limits) -> Session {
-    let mut s = State { session: Session::default(), compiled: Vec::new(), excluded: BTreeSet::new(), steps: Steps { left: budget, exhausted_by: None }, phase: Phase::Starting };
+    let mut s = State {
+        session: Session::default(),
+        compiled: Vec::new(),
+        excluded: BTreeSet::new(),
+        steps: Steps {
+            left: budget,
+            exhausted_by: None,
+        },
+        phase: Phase::Starting,
+    };
     loop {
         let request = Request {
-            policies: policies.iter().map(|(f, t)| (Cow::Borrowed(*f), Cow::Borrowed(*t))).collect(),
+            policies: policies
+                .iter()
+                .map(|(f, t)| (Cow::Borrowed(*f), Cow::Borrowed(*t)))
+                .collect(),
             excluded: s.excluded.clone(),
             done: s.done(),
             steps: s.steps.clone(),
             input,
         };
         s.phase = Phase::Starting;
-        let Err(death) = run(&request, limits, &mut |m| s.hear(m)) else { break };
+        let Err(death) = run(&request, limits, &mut |m| s.hear(m)) else {
+            break;
+        };
         if !s.blame(death, policies) {
             break;
         }
@@ -101,7 +115,12 @@ pub fn evaluate(policies: &[(&str, &str)], input: &Wire, budget: u64, limits: Li
 
 impl State {
     fn done(&self) -> BTreeSet<String> {
-        self.session.evaluated.iter().map(|e| e.target.clone()).chain(self.session.died.iter().map(|(t, _)| t.clone())).collect()
+        self.session
+            .evaluated
+            .iter()
+            .map(|e| e.target.clone())
+            .chain(self.session.died.iter().map(|(t, _)| t.clone()))
+            .collect()
     }
 
     fn hear(&mut self, m: Message) {
@@ -134,13 +153,23 @@ impl State {
     fn blame(&mut self, death: Death, policies: &[(&str, &str)]) -> bool {
         match std::mem::replace(&mut self.phase, Phase::Starting) {
             Phase::Parsing(file) => {
-                self.session.findings.push(Diagnostic::error("rego.syntax", &file, Pos::new(1, 1), format!("Rego policy could not be read: the Rego worker {death} while parsing it"))
-                    .with_hint("split or simplify the policy"));
+                self.session.findings.push(
+                    Diagnostic::error(
+                        "rego.syntax",
+                        &file,
+                        Pos::new(1, 1),
+                        format!("Rego policy could not be read: the Rego worker {death} while parsing it"),
+                    )
+                    .with_hint("split or simplify the policy"),
+                );
                 self.excluded.insert(file)
             }
             Phase::Evaluating(target) => {
                 if let Death::Cpu { .. } = death {
-                    self.session.abandoned = Some(format!("the Rego worker {death} while evaluating `{}`", target.trim_start_matches("data.")));
+                    self.session.abandoned = Some(format!(
+                        "the Rego worker {death} while evaluating `{}`",
+                        target.trim_start_matches("data.")
+                    ));
                 }
                 let carry_on = self.session.abandoned.is_none();
                 self.session.died.push((target, death));
@@ -183,18 +212,30 @@ fn in_process<I: Serialize>(request: &Request<I>, hear: &mut dyn FnMut(Message))
     }
 }
 
-fn in_child<I: Serialize + Sync>(exe: &Path, request: &Request<I>, limits: Limits, hear: &mut dyn FnMut(Message)) -> Result<(), Death> {
+fn in_child<I: Serialize + Sync>(
+    exe: &Path,
+    request: &Request<I>,
+    limits: Limits,
+    hear: &mut dyn FnMut(Message),
+) -> Result<(), Death> {
     let mut command = Command::new(exe);
     #[cfg(unix)]
     std::os::unix::process::CommandExt::arg0(&mut command, "meshport"); // not `/proc/self/exe` in `ps`
     let mut child = command
-        .args([worker::SUBCOMMAND, "--memory", &limits.memory.to_string(), "--cpu", &limits.cpu_seconds.to_string()])
+        .args([
+            worker::SUBCOMMAND,
+            "--memory",
+            &limits.memory.to_string(),
+            "--cpu",
+            &limits.cpu_seconds.to_string(),
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| Death::Other(format!("could not be started ({}): {e}", exe.display())))?;
-    let (Some(stdin), Some(stdout), Some(stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take()) else {
+    let (Some(stdin), Some(stdout), Some(stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
         let _ = child.kill();
         let _ = child.wait();
         return Err(Death::Other("could not be connected to".to_string()));
@@ -203,7 +244,10 @@ fn in_child<I: Serialize + Sync>(exe: &Path, request: &Request<I>, limits: Limit
         // A worker that dies early closes its end; the write then fails and its exit says why.
         let writer = scope.spawn(move || {
             let mut w = std::io::BufWriter::new(stdin);
-            let _ = serde_json::to_writer(&mut w, request).map_err(std::io::Error::from).and_then(|_| w.write_all(b"\n")).and_then(|_| w.flush());
+            let _ = serde_json::to_writer(&mut w, request)
+                .map_err(std::io::Error::from)
+                .and_then(|_| w.write_all(b"\n"))
+                .and_then(|_| w.flush());
             w
         });
         let tail = scope.spawn(move || last_bytes(stderr, 4096));
@@ -262,18 +306,28 @@ fn death(status: ExitStatus, stderr: &str, limits: Limits) -> Death {
         return Death::Stack;
     }
     if stderr.contains("memory allocation of") || stderr.contains("out of memory") {
-        return Death::Memory { mib: limits.memory >> 20 };
+        return Death::Memory {
+            mib: limits.memory >> 20,
+        };
     }
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
         match status.signal() {
-            Some(libc::SIGXCPU) => return Death::Cpu { seconds: limits.cpu_seconds },
+            Some(libc::SIGXCPU) => {
+                return Death::Cpu {
+                    seconds: limits.cpu_seconds,
+                }
+            }
             Some(signal) => return Death::Other(format!("was stopped by signal {signal}")),
             None => {}
         }
     }
-    let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
+    let last = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("no message");
     Death::Other(format!("stopped ({status}): {last}"))
 }
 
@@ -281,7 +335,10 @@ fn death(status: ExitStatus, stderr: &str, limits: Limits) -> Death {
 mod tests {
     use super::*;
 
-    const LIMITS: Limits = Limits { memory: 3 << 30, cpu_seconds: 60 };
+    const LIMITS: Limits = Limits {
+        memory: 3 << 30,
+        cpu_seconds: 60,
+    };
 
     #[cfg(unix)]
     fn signalled(signal: i32) -> ExitStatus {
@@ -293,15 +350,40 @@ mod tests {
     #[test]
     fn deaths_are_told_apart() {
         let abort = signalled(libc::SIGABRT);
-        assert_eq!(death(abort, "\nthread 'main' has overflowed its stack\nfatal runtime error: stack overflow\n", LIMITS), Death::Stack);
-        assert_eq!(death(abort, "memory allocation of 1920000000 bytes failed\n", LIMITS), Death::Memory { mib: 3072 });
+        assert_eq!(
+            death(
+                abort,
+                "\nthread 'main' has overflowed its stack\nfatal runtime error: stack overflow\n",
+                LIMITS
+            ),
+            Death::Stack
+        );
+        assert_eq!(
+            death(abort, "memory allocation of 1920000000 bytes failed\n", LIMITS),
+            Death::Memory { mib: 3072 }
+        );
         assert_eq!(death(signalled(libc::SIGXCPU), "", LIMITS), Death::Cpu { seconds: 60 });
-        assert_eq!(death(signalled(libc::SIGKILL), "", LIMITS), Death::Other("was stopped by signal 9".into()));
-        assert_eq!(Death::Memory { mib: 1024 }.to_string(), "ran out of memory (a Rego worker may use 1024 MiB)");
+        assert_eq!(
+            death(signalled(libc::SIGKILL), "", LIMITS),
+            Death::Other("was stopped by signal 9".into())
+        );
+        assert_eq!(
+            Death::Memory { mib: 1024 }.to_string(),
+            "ran out of memory (a Rego worker may use 1024 MiB)"
+        );
     }
 
     fn state() -> State {
-        State { session: Session::default(), compiled: Vec::new(), excluded: BTreeSet::new(), steps: Steps { left: 100, exhausted_by: None }, phase: Phase::Starting }
+        State {
+            session: Session::default(),
+            compiled: Vec::new(),
+            excluded: BTreeSet::new(),
+            steps: Steps {
+                left: 100,
+                exhausted_by: None,
+            },
+            phase: Phase::Starting,
+        }
     }
 
     #[test]
@@ -309,36 +391,73 @@ mod tests {
         let policies = [("r/a.rego", ""), ("r/b.rego", "")];
         // Parsing a file: it is reported and left out, and a new worker carries on.
         let mut s = state();
-        s.hear(Message::Parsing { file: "r/b.rego".into() });
+        s.hear(Message::Parsing {
+            file: "r/b.rego".into(),
+        });
         assert!(s.blame(Death::Stack, &policies));
         assert!(s.excluded.contains("r/b.rego"));
         assert_eq!(s.session.findings[0].rule, "rego.syntax");
         // Evaluating a rule: it is done (as dead), and a new worker carries on with the rest.
-        s.hear(Message::Evaluating { target: "data.meshport.a.deny_product".into() });
+        s.hear(Message::Evaluating {
+            target: "data.meshport.a.deny_product".into(),
+        });
         assert!(s.blame(Death::Memory { mib: 1024 }, &policies));
         assert!(s.done().contains("data.meshport.a.deny_product"));
         // Its CPU time: the last line of defence ends Rego for the build.
-        s.hear(Message::Evaluating { target: "data.meshport.b.deny_mesh".into() });
+        s.hear(Message::Evaluating {
+            target: "data.meshport.b.deny_mesh".into(),
+        });
         assert!(!s.blame(Death::Cpu { seconds: 180 }, &policies));
-        assert_eq!(s.session.abandoned.as_deref(), Some("the Rego worker used more than 180 s of CPU time while evaluating `meshport.b.deny_mesh`"));
+        assert_eq!(
+            s.session.abandoned.as_deref(),
+            Some("the Rego worker used more than 180 s of CPU time while evaluating `meshport.b.deny_mesh`")
+        );
         // Between two rules: the rules left are reported as not evaluated.
         let mut s = state();
-        s.hear(Message::Compiled { findings: Vec::new(), targets: Vec::new() });
+        s.hear(Message::Compiled {
+            findings: Vec::new(),
+            targets: Vec::new(),
+        });
         assert!(!s.blame(Death::Stack, &policies));
-        assert!(s.session.abandoned.as_deref().is_some_and(|a| a.ends_with("between two rules")));
+        assert!(s
+            .session
+            .abandoned
+            .as_deref()
+            .is_some_and(|a| a.ends_with("between two rules")));
         // Before the policies were compiled nothing is evaluated, and the finding says so.
         let mut s = state();
         assert!(!s.blame(Death::Other("was stopped by signal 9".into()), &policies));
-        assert_eq!((s.session.findings[0].rule.as_str(), s.session.findings[0].file.as_str()), ("rego.eval", "r/a.rego"));
+        assert_eq!(
+            (s.session.findings[0].rule.as_str(), s.session.findings[0].file.as_str()),
+            ("rego.eval", "r/a.rego")
+        );
     }
 
     #[test]
     fn steps_charged_by_one_worker_are_gone_for_the_next() {
         let mut s = state();
-        let evaluated = |target: &str, charged, stop| Message::Evaluated(Evaluated { target: target.into(), outcomes: Vec::new(), stop, charged, prints: Vec::new() });
+        let evaluated = |target: &str, charged, stop| {
+            Message::Evaluated(Evaluated {
+                target: target.into(),
+                outcomes: Vec::new(),
+                stop,
+                charged,
+                prints: Vec::new(),
+            })
+        };
         s.hear(evaluated("data.meshport.a.deny_product", 60, None));
-        s.hear(evaluated("data.meshport.b.deny_product", 40, Some(Stop::Budget { product: Some(3), not_evaluated: vec![3, 4] })));
-        assert_eq!((s.steps.left, s.steps.exhausted_by.as_deref()), (0, Some("meshport.b.deny_product")));
+        s.hear(evaluated(
+            "data.meshport.b.deny_product",
+            40,
+            Some(Stop::Budget {
+                product: Some(3),
+                not_evaluated: vec![3, 4],
+            }),
+        ));
+        assert_eq!(
+            (s.steps.left, s.steps.exhausted_by.as_deref()),
+            (0, Some("meshport.b.deny_product"))
+        );
         assert_eq!(s.done().len(), 2);
     }
 

@@ -110,13 +110,24 @@ fn serve_request(request: Request<'static, Wire<'static>>, mut output: impl Writ
             failed = writeln!(output, "{line}").and_then(|_| output.flush()).err();
         }
     };
-    let policies: Vec<(String, String)> = request.policies.into_iter().map(|(f, t)| (f.into_owned(), t.into_owned())).collect();
+    let policies: Vec<(String, String)> = request
+        .policies
+        .into_iter()
+        .map(|(f, t)| (f.into_owned(), t.into_owned()))
+        .collect();
     let inputs = Inputs::new(request.input);
     let compiled = compile::compile(&policies, &request.excluded, &mut say);
-    say(Message::Compiled { findings: compiled.findings, targets: compiled.targets.clone() });
+    say(Message::Compiled {
+        findings: compiled.findings,
+        targets: compiled.targets.clone(),
+    });
     let mut left = request.steps.left;
     let mut exhausted_by = request.steps.exhausted_by;
-    let order = compiled.targets.iter().filter(|t| t.scope == Scope::Product).chain(compiled.targets.iter().filter(|t| t.scope == Scope::Mesh));
+    let order = compiled
+        .targets
+        .iter()
+        .filter(|t| t.scope == Scope::Product)
+        .chain(compiled.targets.iter().filter(|t| t.scope == Scope::Mesh));
     for t in order.filter(|t| !request.done.contains(&t.path)) {
         say(Message::Evaluating { target: t.path.clone() });
         let evaluated = evaluate(&compiled.engine, t, &inputs, &mut left, &exhausted_by);
@@ -132,10 +143,22 @@ fn serve_request(request: Request<'static, Wire<'static>>, mut output: impl Writ
     }
 }
 
-fn evaluate(engine: &regorus::Engine, t: &Target, inputs: &Inputs, left: &mut u64, exhausted_by: &Option<String>) -> Evaluated {
+fn evaluate(
+    engine: &regorus::Engine,
+    t: &Target,
+    inputs: &Inputs,
+    left: &mut u64,
+    exhausted_by: &Option<String>,
+) -> Evaluated {
     if *left == 0 {
         let by = exhausted_by.clone().unwrap_or_default();
-        return Evaluated { target: t.path.clone(), outcomes: Vec::new(), stop: Some(Stop::Starved { by }), charged: 0, prints: Vec::new() };
+        return Evaluated {
+            target: t.path.clone(),
+            outcomes: Vec::new(),
+            stop: Some(Stop::Starved { by }),
+            charged: 0,
+            prints: Vec::new(),
+        };
     }
     match t.scope {
         Scope::Product => budget::over_products(engine, t, &inputs.products, left),

@@ -36,10 +36,13 @@ const SLA: &str = "  - property: latency
 fn changes(head: &str) -> Vec<(&'static str, bool, u32, Side, String)> {
     let base = mesh(&[("contracts/orders.odcs.yaml", &contract("1.0.0", FIELDS, SLA))]);
     let head = mesh(&[("contracts/orders.odcs.yaml", head)]);
-    compare(Pair { base: &base, head: &head })
-        .into_iter()
-        .map(|c| (c.kind.id, c.breaking, c.at.line, c.at.side, c.message))
-        .collect()
+    compare(Pair {
+        base: &base,
+        head: &head,
+    })
+    .into_iter()
+    .map(|c| (c.kind.id, c.breaking, c.at.line, c.at.side, c.message))
+    .collect()
 }
 
 fn kinds(head: &str) -> Vec<&'static str> {
@@ -53,17 +56,26 @@ fn identical_contracts_have_no_changes() {
 
 #[test]
 fn removed_field_points_at_the_base_line() {
-    let head = FIELDS.replace("      - name: amount\n        logicalType: number\n        description: Order amount\n", "");
+    let head = FIELDS.replace(
+        "      - name: amount\n        logicalType: number\n        description: Order amount\n",
+        "",
+    );
     let c = changes(&contract("1.0.0", &head, SLA));
     assert_eq!(c.len(), 1, "{c:?}");
     // Line 16 of the base file: `- name: amount` (10 header lines, then order_id's six).
-    assert_eq!((c[0].0, c[0].1, c[0].2, c[0].3), ("field.removed", true, 16, Side::Base));
+    assert_eq!(
+        (c[0].0, c[0].1, c[0].2, c[0].3),
+        ("field.removed", true, 16, Side::Base)
+    );
     assert!(c[0].4.contains("orders.amount"), "{}", c[0].4);
 }
 
 #[test]
 fn nested_field_removal_and_parent_removal_report_once() {
-    let head = FIELDS.replace("          properties:\n            - name: sku\n              logicalType: string\n", "");
+    let head = FIELDS.replace(
+        "          properties:\n            - name: sku\n              logicalType: string\n",
+        "",
+    );
     assert_eq!(kinds(&contract("1.0.0", &head, SLA)), ["field.removed"]);
     let cut = FIELDS.find("      - name: lines").unwrap();
     let c = changes(&contract("1.0.0", &FIELDS[..cut], SLA));
@@ -75,7 +87,10 @@ fn nested_field_removal_and_parent_removal_report_once() {
 fn type_change_points_at_the_new_type() {
     let head = FIELDS.replace("        logicalType: number\n", "        logicalType: string\n");
     let c = changes(&contract("1.0.0", &head, SLA));
-    assert_eq!((c[0].0, c[0].1, c[0].2, c[0].3), ("field.type-changed", true, 17, Side::Head));
+    assert_eq!(
+        (c[0].0, c[0].1, c[0].2, c[0].3),
+        ("field.type-changed", true, 17, Side::Head)
+    );
     let head = FIELDS.replace("varchar(36)", "VARCHAR(64)");
     assert_eq!(kinds(&contract("1.0.0", &head, SLA)), ["field.type-changed"]);
     // Case alone is not a type change.
@@ -85,7 +100,10 @@ fn type_change_points_at_the_new_type() {
 
 #[test]
 fn required_and_primary_key() {
-    let head = FIELDS.replace("        description: Order amount\n", "        description: Order amount\n        required: true\n");
+    let head = FIELDS.replace(
+        "        description: Order amount\n",
+        "        description: Order amount\n        required: true\n",
+    );
     assert_eq!(kinds(&contract("1.0.0", &head, SLA)), ["field.made-required"]);
     let head = FIELDS.replace("        required: true\n        primaryKey", "        primaryKey");
     assert_eq!(kinds(&contract("1.0.0", &head, SLA)), ["field.made-optional"]);
@@ -114,7 +132,10 @@ fn allowed_values_removed_added_and_in_enum_form() {
     assert_eq!(kinds(&contract("1.0.0", &head, SLA)), ["field.enum-value-added"]);
     // The v3.2 `enum` list counts as well.
     let enum_form = "        quality:\n          - metric: invalidValues\n            mustBe: 0\n            arguments:\n              validValues: [open, shipped, cancelled]\n";
-    let head = FIELDS.replace(enum_form, "        enum:\n          - value: open\n          - value: shipped\n");
+    let head = FIELDS.replace(
+        enum_form,
+        "        enum:\n          - value: open\n          - value: shipped\n",
+    );
     assert!(kinds(&contract("1.0.0", &head, SLA)).contains(&"field.enum-value-removed"));
 }
 
@@ -123,18 +144,36 @@ fn description_edit_is_not_breaking() {
     let head = FIELDS.replace("Order amount", "Order amount in EUR");
     let c = changes(&contract("1.0.0", &head, SLA));
     assert_eq!((c[0].0, c[0].1, c[0].2), ("field.changed", false, 18));
-    let with_desc = contract("1.0.0", FIELDS, SLA).replace("name: Orders\n", "name: Orders\ndescription:\n  purpose: All orders.\n");
+    let with_desc = contract("1.0.0", FIELDS, SLA)
+        .replace("name: Orders\n", "name: Orders\ndescription:\n  purpose: All orders.\n");
     assert_eq!(kinds(&with_desc), ["contract.changed"]);
 }
 
 #[test]
 fn sla_weakened_removed_and_uncomparable() {
-    let c = changes(&contract("1.0.0", FIELDS, &SLA.replace("value: 4\n    unit: h", "value: 1\n    unit: d")));
+    let c = changes(&contract(
+        "1.0.0",
+        FIELDS,
+        &SLA.replace("value: 4\n    unit: h", "value: 1\n    unit: d"),
+    ));
     assert_eq!((c[0].0, c[0].1), ("sla.weakened", true));
     assert!(c[0].4.contains("4 h → 1 d"), "{}", c[0].4);
-    assert_eq!(kinds(&contract("1.0.0", FIELDS, &SLA.replace("value: 4\n    unit: h", "value: 120\n    unit: min"))), ["sla.improved"]);
-    assert_eq!(kinds(&contract("1.0.0", FIELDS, &SLA.replace("99.9%", "99%"))), ["sla.weakened"]);
-    assert_eq!(kinds(&contract("1.0.0", FIELDS, &SLA.replace("unit: h", "unit: sprints"))), ["sla.changed"]);
+    assert_eq!(
+        kinds(&contract(
+            "1.0.0",
+            FIELDS,
+            &SLA.replace("value: 4\n    unit: h", "value: 120\n    unit: min")
+        )),
+        ["sla.improved"]
+    );
+    assert_eq!(
+        kinds(&contract("1.0.0", FIELDS, &SLA.replace("99.9%", "99%"))),
+        ["sla.weakened"]
+    );
+    assert_eq!(
+        kinds(&contract("1.0.0", FIELDS, &SLA.replace("unit: h", "unit: sprints"))),
+        ["sla.changed"]
+    );
     let head = contract("1.0.0", FIELDS, "  - property: latency\n    value: 4\n    unit: h\n");
     assert_eq!(changes(&head)[0].3, Side::Base);
     assert_eq!(kinds(&head), ["sla.removed"]);
@@ -144,20 +183,32 @@ fn sla_weakened_removed_and_uncomparable() {
 fn unused_contract_removal_is_not_breaking() {
     let base = mesh(&[("contracts/orders.odcs.yaml", &contract("1.0.0", FIELDS, SLA))]);
     let head = mesh(&[]);
-    let c = compare(Pair { base: &base, head: &head });
-    assert_eq!((c[0].kind.id, c[0].breaking, c[0].at.line, c[0].at.side), ("contract.removed-unused", false, 1, Side::Base));
+    let c = compare(Pair {
+        base: &base,
+        head: &head,
+    });
+    assert_eq!(
+        (c[0].kind.id, c[0].breaking, c[0].at.line, c[0].at.side),
+        ("contract.removed-unused", false, 1, Side::Base)
+    );
 }
 
 #[test]
 fn a_replaced_version_is_compared_with_the_one_it_replaces() {
-    let head = FIELDS.replace("      - name: amount\n        logicalType: number\n        description: Order amount\n", "");
+    let head = FIELDS.replace(
+        "      - name: amount\n        logicalType: number\n        description: Order amount\n",
+        "",
+    );
     let c = changes(&contract("2.0.0", &head, SLA));
     let got: Vec<(&str, &str)> = c.iter().map(|c| (c.0, c.4.as_str())).collect();
-    assert_eq!(got, [
-        ("field.removed", "field `orders.amount` removed (since 1.0.0)"),
-        ("contract.removed-unused", "removed"),
-        ("contract.added", "added"),
-    ]);
+    assert_eq!(
+        got,
+        [
+            ("field.removed", "field `orders.amount` removed (since 1.0.0)"),
+            ("contract.removed-unused", "removed"),
+            ("contract.added", "added"),
+        ]
+    );
     // The removal is located in the old version's file, as it was at the base.
     assert_eq!((c[0].2, c[0].3), (16, Side::Base));
 }

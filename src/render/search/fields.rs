@@ -65,7 +65,11 @@ impl FieldIndex {
         for (key, c) in &mesh.contracts {
             let mut uses = Vec::new();
             for (i, o) in c.raw.schema.iter().enumerate() {
-                let object = o.name.clone().or_else(|| o.physical_name.clone()).unwrap_or_else(|| format!("object {}", i + 1));
+                let object = o
+                    .name
+                    .clone()
+                    .or_else(|| o.physical_name.clone())
+                    .unwrap_or_else(|| format!("object {}", i + 1));
                 for p in &o.properties {
                     walk(key, &object, p, &object, &mut uses);
                 }
@@ -80,7 +84,10 @@ impl FieldIndex {
         }
         let mut taken = BTreeSet::new();
         for name in paged {
-            index.urls.insert(name.to_string(), format!("fields/{}.html", unique_slug(&mut taken, name)));
+            index.urls.insert(
+                name.to_string(),
+                format!("fields/{}.html", unique_slug(&mut taken, name)),
+            );
         }
         index
     }
@@ -105,14 +112,23 @@ impl FieldIndex {
 
     fn uses<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a FieldUse> + 'a {
         let list = self.by_name.get(name).map_or(&[][..], Vec::as_slice);
-        list.iter().filter_map(|(k, i)| self.by_contract.get(k).and_then(|v| v.get(*i)))
+        list.iter()
+            .filter_map(|(k, i)| self.by_contract.get(k).and_then(|v| v.get(*i)))
     }
 
     /// Products outputting a contract that has the field, by id.
     fn product_ids<'a>(&'a self, ctx: &Ctx<'a>, name: &str) -> BTreeSet<&'a str> {
         let mut out = BTreeSet::new();
         for u in self.uses(name) {
-            out.extend(ctx.mesh.index.producers.get(&u.contract.id).into_iter().flatten().map(String::as_str));
+            out.extend(
+                ctx.mesh
+                    .index
+                    .producers
+                    .get(&u.contract.id)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str),
+            );
         }
         out
     }
@@ -128,7 +144,10 @@ impl FieldIndex {
 
     fn record(&self, ctx: &Ctx, name: &str) -> Record {
         let mut r = Record::field(self.url(name).unwrap_or_default(), name);
-        let domains: BTreeSet<&str> = self.uses(name).filter_map(|u| ctx.mesh.contracts.get(&u.contract)?.domain.as_deref()).collect();
+        let domains: BTreeSet<&str> = self
+            .uses(name)
+            .filter_map(|u| ctx.mesh.contracts.get(&u.contract)?.domain.as_deref())
+            .collect();
         for d in &domains {
             r.add_filter("domain", d);
         }
@@ -142,11 +161,19 @@ impl FieldIndex {
             u.tags.iter().for_each(|t| r.add_filter("tag", t));
         }
         let business: BTreeSet<&str> = self.uses(name).filter_map(|u| u.business_name.as_deref()).collect();
-        let described: BTreeSet<&str> = self.uses(name).filter_map(|u| u.description.as_deref()).take(RECORD_DESCRIPTION_CAP).collect();
+        let described: BTreeSet<&str> = self
+            .uses(name)
+            .filter_map(|u| u.description.as_deref())
+            .take(RECORD_DESCRIPTION_CAP)
+            .collect();
         r.add_text([name]);
         r.add_text(business);
         r.add_text(described);
-        let exposure = format!("In {} contracts and {} products", self.uses(name).count(), self.product_ids(ctx, name).len());
+        let exposure = format!(
+            "In {} contracts and {} products",
+            self.uses(name).count(),
+            self.product_ids(ctx, name).len()
+        );
         r.add_text([exposure.as_str()]);
         // Contract and product names stay out of the text: a query for a product's name
         // should find the product, not every field it exposes.
@@ -163,7 +190,9 @@ impl FieldIndex {
         let build = move |i: usize| self.pages(ctx, name).swap_remove(i).1;
         urls.into_iter()
             .enumerate()
-            .map(|(i, url)| crate::render::PageJob::new(url, "field.html", "search").with_lazy("field", move || build(i)))
+            .map(|(i, url)| {
+                crate::render::PageJob::new(url, "field.html", "search").with_lazy("field", move || build(i))
+            })
             .collect()
     }
 
@@ -179,7 +208,11 @@ impl FieldIndex {
             .into_iter()
             .map(|page| {
                 let mut products = BTreeSet::new();
-                let uses: Vec<FieldUseView> = page.rows.iter().map(|u| use_view(ctx, u, size, &mut products)).collect();
+                let uses: Vec<FieldUseView> = page
+                    .rows
+                    .iter()
+                    .map(|u| use_view(ctx, u, size, &mut products))
+                    .collect();
                 let view = FieldPageView {
                     name: name.to_string(),
                     url: page.url.clone(),
@@ -201,8 +234,16 @@ fn use_view(ctx: &Ctx, u: &FieldUse, size: usize, products: &mut BTreeSet<Link>)
     products.extend(links.iter().cloned());
     let contract = ctx.contract_link(&u.contract);
     FieldUseView {
-        field_url: contract.url.as_ref().map(|url| field_url(url, u.index, size, &u.anchor())),
-        domain: ctx.mesh.contracts.get(&u.contract).and_then(|c| c.domain.as_deref()).map(|d| ctx.domain_link(d)),
+        field_url: contract
+            .url
+            .as_ref()
+            .map(|url| field_url(url, u.index, size, &u.anchor())),
+        domain: ctx
+            .mesh
+            .contracts
+            .get(&u.contract)
+            .and_then(|c| c.domain.as_deref())
+            .map(|d| ctx.domain_link(d)),
         contract,
         path: u.path.clone(),
         business_name: u.business_name.clone(),
@@ -216,13 +257,18 @@ fn use_view(ctx: &Ctx, u: &FieldUse, size: usize, products: &mut BTreeSet<Link>)
 /// A wide contract's schema pages as records: the field names (and business names) of each
 /// page, found at that page.
 fn schema_page_records(ctx: &Ctx, key: &ContractKey, uses: &[FieldUse]) -> Vec<Record> {
-    let Some(url) = ctx.urls.contract(key) else { return Vec::new() };
+    let Some(url) = ctx.urls.contract(key) else {
+        return Vec::new();
+    };
     let c = &ctx.mesh.contracts[key];
     let paging = schema_paging(url, ctx.mesh.config.pages.size);
     let mut out = Vec::new();
     for (n, chunk) in uses.chunks(paging.size).enumerate() {
         let (from, to) = (n * paging.size + 1, n * paging.size + chunk.len());
-        let mut r = Record::field(&paging.url(n + 1), &format!("{} {}: fields {from}–{to}", c.name, key.version));
+        let mut r = Record::field(
+            &paging.url(n + 1),
+            &format!("{} {}: fields {from}–{to}", c.name, key.version),
+        );
         r.add_filter("kind", "contract");
         if let Some(d) = c.domain.as_deref() {
             r.domain = ctx.domain_link(d).title;
@@ -237,7 +283,11 @@ fn schema_page_records(ctx: &Ctx, key: &ContractKey, uses: &[FieldUse]) -> Vec<R
 
 /// Depth-first, as the contract page flattens nested properties.
 fn walk(key: &ContractKey, object: &str, p: &raw::Property, parent: &str, out: &mut Vec<FieldUse>) {
-    let name = p.name.clone().or_else(|| p.physical_name.clone()).unwrap_or_else(|| "(unnamed)".into());
+    let name = p
+        .name
+        .clone()
+        .or_else(|| p.physical_name.clone())
+        .unwrap_or_else(|| "(unnamed)".into());
     let path = format!("{parent}.{name}");
     out.push(FieldUse {
         index: out.len(),
@@ -318,12 +368,28 @@ mod tests {
 
     #[test]
     fn nested_fields_get_contract_page_paths() {
-        let key = ContractKey { id: "c".into(), version: "1".into() };
-        let child = raw::Property { name: Some("zip".into()), ..Default::default() };
-        let p = raw::Property { name: Some("address".into()), properties: vec![child], ..Default::default() };
+        let key = ContractKey {
+            id: "c".into(),
+            version: "1".into(),
+        };
+        let child = raw::Property {
+            name: Some("zip".into()),
+            ..Default::default()
+        };
+        let p = raw::Property {
+            name: Some("address".into()),
+            properties: vec![child],
+            ..Default::default()
+        };
         let mut out = Vec::new();
         walk(&key, "orders", &p, "orders", &mut out);
         let paths: Vec<(&str, String)> = out.iter().map(|u| (u.path.as_str(), u.anchor())).collect();
-        assert_eq!(paths, [("orders.address", "field-orders-address".to_string()), ("orders.address.zip", "field-orders-address-zip".to_string())]);
+        assert_eq!(
+            paths,
+            [
+                ("orders.address", "field-orders-address".to_string()),
+                ("orders.address.zip", "field-orders-address-zip".to_string())
+            ]
+        );
     }
 }

@@ -40,7 +40,11 @@ pub fn records(ctx: &Ctx, fields: &FieldIndex) -> Vec<Record> {
 
 /// The search page and the field pages.
 pub fn jobs<'a>(ctx: &'a Ctx, fields: &'a FieldIndex, records: &[Record]) -> Vec<PageJob<'a>> {
-    let page = SearchPageView { compiled: COMPILED, facets: facets(ctx, records), records: records.len() };
+    let page = SearchPageView {
+        compiled: COMPILED,
+        facets: facets(ctx, records),
+        records: records.len(),
+    };
     let mut jobs = vec![PageJob::new("search.html", "search.html", "search").with("search", page)];
     for name in fields.names() {
         jobs.extend(fields.page_jobs(ctx, name));
@@ -86,8 +90,16 @@ pub fn facets(ctx: &Ctx, records: &[Record]) -> Vec<FacetView> {
         .iter()
         .filter_map(|(name, label)| {
             let values = counts.get(name)?;
-            let options = values.iter().map(|(v, n)| FacetOption { value: v.to_string(), label: facet_label(ctx, name, v), count: *n });
-            Some(FacetView { name, label, options: options.collect() })
+            let options = values.iter().map(|(v, n)| FacetOption {
+                value: v.to_string(),
+                label: facet_label(ctx, name, v),
+                count: *n,
+            });
+            Some(FacetView {
+                name,
+                label,
+                options: options.collect(),
+            })
         })
         .collect()
 }
@@ -135,7 +147,10 @@ impl Pending {
         #[cfg(feature = "search")]
         {
             let waiting = std::time::Instant::now();
-            let (files, took) = self.worker.join().map_err(|_| anyhow::anyhow!("the search index builder panicked"))??;
+            let (files, took) = self
+                .worker
+                .join()
+                .map_err(|_| anyhow::anyhow!("the search index builder panicked"))??;
             // For benchmarks: how long the index took on its thread, and how much of that the
             // build had to wait for after rendering the pages.
             if std::env::var_os("MESHPORT_SEARCH_TIMINGS").is_some() {
@@ -165,9 +180,26 @@ mod tests {
 
     fn render_search_page(compiled: bool) -> String {
         let templates = Templates::load(std::path::Path::new("/nonexistent-mesh-root")).unwrap();
-        let site = SiteView { title: "Mesh".into(), description: String::new(), base_url: String::new(), counts: Counts::default() };
-        let option = FacetOption { value: "sales".into(), label: "Sales".into(), count: 4 };
-        let view = SearchPageView { compiled, facets: vec![FacetView { name: "domain", label: "Domain", options: vec![option] }], records: 9 };
+        let site = SiteView {
+            title: "Mesh".into(),
+            description: String::new(),
+            base_url: String::new(),
+            counts: Counts::default(),
+        };
+        let option = FacetOption {
+            value: "sales".into(),
+            label: "Sales".into(),
+            count: 4,
+        };
+        let view = SearchPageView {
+            compiled,
+            facets: vec![FacetView {
+                name: "domain",
+                label: "Domain",
+                options: vec![option],
+            }],
+            records: 9,
+        };
         let job = PageJob::new("search.html", "search.html", "search").with("search", view);
         templates.render_page(&job, &site).unwrap()
     }
@@ -184,7 +216,10 @@ mod tests {
     #[test]
     fn facet_options_are_checkboxes_with_counts() {
         let html = render_search_page(true);
-        assert!(html.contains(r#"<fieldset class="facet" data-facet="domain">"#), "{html}");
+        assert!(
+            html.contains(r#"<fieldset class="facet" data-facet="domain">"#),
+            "{html}"
+        );
         assert!(html.contains(r#"<input type="checkbox" name="domain" data-facet="domain" value="sales"> <span class="facet-label">Sales</span> <span class="facet-count">4</span></label>"#), "{html}");
     }
 }

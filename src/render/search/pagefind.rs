@@ -15,7 +15,9 @@ fn wanted(path: &str) -> bool {
         || path == "pagefind-entry.json"
         || path.ends_with(".pf_meta")
         || (path.starts_with("wasm.") && path.ends_with(".pagefind") && path != "wasm.unknown.pagefind")
-        || ["index/", "fragment/", "filter/"].iter().any(|dir| path.starts_with(dir))
+        || ["index/", "fragment/", "filter/"]
+            .iter()
+            .any(|dir| path.starts_with(dir))
 }
 
 /// Pagefind reads its index chunk size (in word locations) only from this environment
@@ -48,7 +50,10 @@ pub fn compile(records: Vec<Record>) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
 }
 
 async fn compile_async(records: Vec<Record>) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let options = PagefindServiceConfig::builder().keep_index_url(true).force_language("en".to_string()).build();
+    let options = PagefindServiceConfig::builder()
+        .keep_index_url(true)
+        .force_language("en".to_string())
+        .build();
     let mut index = PagefindIndex::new(Some(options)).map_err(|e| anyhow!("configuring the search index: {e}"))?;
     for r in records {
         let url = r.url.clone();
@@ -58,7 +63,10 @@ async fn compile_async(records: Vec<Record>) -> anyhow::Result<Vec<(String, Vec<
             .await
             .map_err(|e| anyhow!("indexing {url} for search: {e}"))?;
     }
-    let files = index.get_files().await.map_err(|e| anyhow!("building the search index: {e}"))?;
+    let files = index
+        .get_files()
+        .await
+        .map_err(|e| anyhow!("building the search index: {e}"))?;
     let mut out: Vec<(String, Vec<u8>)> = files
         .into_iter()
         .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
@@ -70,14 +78,21 @@ async fn compile_async(records: Vec<Record>) -> anyhow::Result<Vec<(String, Vec<
 
 /// What a result shows (title, kind, domain, owner) and the facets it can be filtered by.
 fn meta_and_filters(r: &Record) -> (BTreeMap<String, String>, BTreeMap<String, Vec<String>>) {
-    let mut meta = BTreeMap::from([("title".to_string(), r.title.clone()), ("kind".to_string(), r.kind.to_string())]);
+    let mut meta = BTreeMap::from([
+        ("title".to_string(), r.title.clone()),
+        ("kind".to_string(), r.kind.to_string()),
+    ]);
     if !r.domain.is_empty() {
         meta.insert("domain".into(), r.domain.clone());
     }
     if !r.owner.is_empty() {
         meta.insert("owner".into(), r.owner.clone());
     }
-    let filters = r.filters.iter().map(|(k, v)| (k.to_string(), v.iter().cloned().collect())).collect();
+    let filters = r
+        .filters
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.iter().cloned().collect()))
+        .collect();
     (meta, filters)
 }
 
@@ -87,10 +102,25 @@ mod tests {
 
     #[test]
     fn keeps_only_what_the_page_fetches() {
-        for path in ["pagefind.js", "pagefind-entry.json", "pagefind.en_1a2b.pf_meta", "wasm.en.pagefind", "index/en_1.pf_index", "fragment/en_2.pf_fragment", "filter/en_3.pf_filter"] {
+        for path in [
+            "pagefind.js",
+            "pagefind-entry.json",
+            "pagefind.en_1a2b.pf_meta",
+            "wasm.en.pagefind",
+            "index/en_1.pf_index",
+            "fragment/en_2.pf_fragment",
+            "filter/en_3.pf_filter",
+        ] {
             assert!(wanted(path), "{path} should be kept");
         }
-        for path in ["wasm.unknown.pagefind", "pagefind-ui.js", "pagefind-component-ui.js", "pagefind-worker.js", "playground/index.html", "pagefind-highlight.js"] {
+        for path in [
+            "wasm.unknown.pagefind",
+            "pagefind-ui.js",
+            "pagefind-component-ui.js",
+            "pagefind-worker.js",
+            "playground/index.html",
+            "pagefind-highlight.js",
+        ] {
             assert!(!wanted(path), "{path} should be dropped");
         }
     }

@@ -57,14 +57,24 @@ pub struct Record {
 
 /// Lower-cased alphanumeric words of `text`.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 impl Record {
     fn new(kind: &'static str, url: impl Into<String>, title: impl Into<String>) -> Record {
         let mut filters = BTreeMap::new();
         filters.insert("kind", BTreeSet::from([kind.to_string()]));
-        Record { url: url.into(), title: title.into(), kind, domain: String::new(), owner: String::new(), content: String::new(), filters }
+        Record {
+            url: url.into(),
+            title: title.into(),
+            kind,
+            domain: String::new(),
+            owner: String::new(),
+            content: String::new(),
+            filters,
+        }
     }
 
     pub(super) fn field(url: &str, name: &str) -> Record {
@@ -82,12 +92,17 @@ impl Record {
     pub(super) fn add_text<'a>(&mut self, parts: impl IntoIterator<Item = &'a str>) {
         for part in parts {
             // Markdown emphasis and code marks are noise in an excerpt.
-            let flat = part.replace(['`', '*'], "").split_whitespace().collect::<Vec<_>>().join(" ");
+            let flat = part
+                .replace(['`', '*'], "")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             if flat.is_empty() {
                 continue;
             }
             if !self.content.is_empty() {
-                self.content.push_str(if self.content.ends_with('.') { " " } else { ". " });
+                self.content
+                    .push_str(if self.content.ends_with('.') { " " } else { ". " });
             }
             self.content.push_str(&flat);
         }
@@ -132,7 +147,12 @@ impl Record {
 pub fn build(ctx: &Ctx, fields: &FieldIndex) -> Vec<Record> {
     let mesh = ctx.mesh;
     let mut out: Vec<Record> = mesh.products.values().map(|p| product(ctx, p, fields)).collect();
-    out.extend(mesh.contracts.values().filter(|c| folded_into(ctx, &c.key).is_none()).map(|c| contract(ctx, c, fields)));
+    out.extend(
+        mesh.contracts
+            .values()
+            .filter(|c| folded_into(ctx, &c.key).is_none())
+            .map(|c| contract(ctx, c, fields)),
+    );
     out.extend(fields.records(ctx));
     out.extend(mesh.domains.values().filter_map(|d| {
         let url = ctx.urls.domain(&d.id)?;
@@ -161,10 +181,25 @@ fn product(ctx: &Ctx, p: &Product, fields: &FieldIndex) -> Record {
     }
     let d = &p.description;
     // The name leads the text: Pagefind matches words in the content, not in the title meta.
-    r.add_text([p.name.as_str(), d.purpose.as_deref().unwrap_or(""), d.usage.as_deref().unwrap_or("")]);
-    r.add_terms([p.id.as_str(), r.domain.clone().as_str(), r.owner.clone().as_str(), p.status.as_str()]);
+    r.add_text([
+        p.name.as_str(),
+        d.purpose.as_deref().unwrap_or(""),
+        d.usage.as_deref().unwrap_or(""),
+    ]);
+    r.add_terms([
+        p.id.as_str(),
+        r.domain.clone().as_str(),
+        r.owner.clone().as_str(),
+        p.status.as_str(),
+    ]);
     r.add_terms(p.raw.tags.iter().map(String::as_str));
-    let ports: Vec<&str> = p.inputs.iter().chain(&p.outputs).take(RECORD_PORTS).map(|port| port.name.as_str()).collect();
+    let ports: Vec<&str> = p
+        .inputs
+        .iter()
+        .chain(&p.outputs)
+        .take(RECORD_PORTS)
+        .map(|port| port.name.as_str())
+        .collect();
     r.add_terms(ports);
     // The names of the fields it exposes are not in a product's text: a query for
     // `customer_id` finds the field's own record, whose page lists every product and contract
@@ -189,9 +224,15 @@ fn product(ctx: &Ctx, p: &Product, fields: &FieldIndex) -> Record {
 /// so such a contract is found through its product (the `kind` facet lists it under both).
 /// Contracts with no producer, several producers or older versions keep their own records.
 fn folded_into<'a>(ctx: &'a Ctx, key: &crate::model::ContractKey) -> Option<&'a str> {
-    let [only] = ctx.mesh.index.producers.get(&key.id)?.as_slice() else { return None };
+    let [only] = ctx.mesh.index.producers.get(&key.id)?.as_slice() else {
+        return None;
+    };
     let product = ctx.mesh.products.get(only)?;
-    product.outputs.iter().any(|o| o.contract.as_ref() == Some(key)).then_some(only.as_str())
+    product
+        .outputs
+        .iter()
+        .any(|o| o.contract.as_ref() == Some(key))
+        .then_some(only.as_str())
 }
 
 fn fold_contract(r: &mut Record, c: &Contract, fields: &FieldIndex) {
@@ -205,7 +246,12 @@ fn fold_contract(r: &mut Record, c: &Contract, fields: &FieldIndex) {
     r.add_terms(c.raw.schema.iter().filter_map(|o| o.name.as_deref()));
     // A wide contract's fields are found through its schema pages' records.
     if !fields.is_wide(&c.key) {
-        r.add_text(fields.of_contract(&c.key).iter().filter_map(|f| f.business_name.as_deref()));
+        r.add_text(
+            fields
+                .of_contract(&c.key)
+                .iter()
+                .filter_map(|f| f.business_name.as_deref()),
+        );
     }
 }
 
@@ -229,19 +275,32 @@ fn contract(ctx: &Ctx, c: &Contract, fields: &FieldIndex) -> Record {
 }
 
 fn team(ctx: &Ctx, t: &crate::model::Team) -> Vec<Record> {
-    let Some(url) = ctx.urls.team(&t.id) else { return Vec::new() };
+    let Some(url) = ctx.urls.team(&t.id) else {
+        return Vec::new();
+    };
     let mut r = Record::new("team", url, &t.name);
     r.set_domain(ctx, t.domain.as_deref());
     r.set_owner(ctx, Some(&t.id));
-    r.add_text([t.id.as_str(), t.description.as_deref().unwrap_or(""), t.email.as_deref().unwrap_or("")]);
+    r.add_text([
+        t.id.as_str(),
+        t.description.as_deref().unwrap_or(""),
+        t.email.as_deref().unwrap_or(""),
+    ]);
     let mut out = vec![r];
     for m in &t.members {
-        let Some(name) = m.name.as_deref().or(m.username.as_deref()) else { continue };
+        let Some(name) = m.name.as_deref().or(m.username.as_deref()) else {
+            continue;
+        };
         let mut p = Record::new("person", format!("{url}#members"), name);
         p.set_domain(ctx, t.domain.as_deref());
         p.set_owner(ctx, Some(&t.id));
         let role = m.role.as_deref().unwrap_or("");
-        p.add_text([m.username.as_deref().unwrap_or(""), role, m.email.as_deref().unwrap_or(""), t.name.as_str()]);
+        p.add_text([
+            m.username.as_deref().unwrap_or(""),
+            role,
+            m.email.as_deref().unwrap_or(""),
+            t.name.as_str(),
+        ]);
         out.push(p);
     }
     out
@@ -250,7 +309,9 @@ fn team(ctx: &Ctx, t: &crate::model::Team) -> Vec<Record> {
 /// A page as one record per heading (h2–h4), so a result lands on the right section; the text
 /// before the first heading belongs to the page record itself.
 fn doc(ctx: &Ctx, kind: &'static str, page: &Page) -> Vec<Record> {
-    let Some(url) = ctx.urls.doc(&page.file) else { return Vec::new() };
+    let Some(url) = ctx.urls.doc(&page.file) else {
+        return Vec::new();
+    };
     let rendered = crate::markdown::render(&page.body);
     let sections = super::text::split_sections(&rendered.html, &rendered.toc);
     let mut out = Vec::with_capacity(sections.len());
@@ -260,8 +321,17 @@ fn doc(ctx: &Ctx, kind: &'static str, page: &Page) -> Vec<Record> {
             Some(h) => Record::new(kind, format!("{url}#{}", h.id), format!("{} › {}", page.title, h.title)),
         };
         r.add_filter("status", page.front.status.as_deref().unwrap_or(""));
-        r.set_domain(ctx, page.front.domain.as_deref().filter(|d| ctx.mesh.domains.contains_key(*d)));
-        r.set_owner(ctx, page.front.owner.as_deref().filter(|t| ctx.mesh.teams.contains_key(*t)));
+        r.set_domain(
+            ctx,
+            page.front
+                .domain
+                .as_deref()
+                .filter(|d| ctx.mesh.domains.contains_key(*d)),
+        );
+        r.set_owner(
+            ctx,
+            page.front.owner.as_deref().filter(|t| ctx.mesh.teams.contains_key(*t)),
+        );
         if r.url == url {
             r.add_text([page.front.description.as_deref().unwrap_or("")]);
         }
@@ -280,6 +350,9 @@ mod tests {
         let mut r = Record::new("product", "products/orders-daily.html", "Orders Daily");
         r.add_text(["Orders Daily", "Daily orders per store."]);
         r.add_terms(["orders-daily", "store-orders-v2", "customer_id"]);
-        assert_eq!(r.content, "Orders Daily. Daily orders per store. store-orders-v2. customer_id");
+        assert_eq!(
+            r.content,
+            "Orders Daily. Daily orders per store. store-orders-v2. customer_id"
+        );
     }
 }

@@ -25,7 +25,10 @@ pub fn split_sections<'a>(html: &str, toc: &'a [TocEntry]) -> Vec<(Option<&'a To
         let end = starts.get(n + 1).map_or(html.len(), |s| s.0);
         let body = &html[*at..end];
         // Skip the heading element itself: its title is the record's title.
-        let after_heading = body.find("</h").and_then(|i| body[i..].find('>').map(|j| i + j + 1)).unwrap_or(0);
+        let after_heading = body
+            .find("</h")
+            .and_then(|i| body[i..].find('>').map(|j| i + j + 1))
+            .unwrap_or(0);
         out.push((Some(*entry), plain_text(&body[after_heading..])));
     }
     out
@@ -53,8 +56,15 @@ pub fn plain_text(html: &str) -> String {
 
 /// Inline elements continue the word around them (`re<em>use</em>` is one word).
 fn is_inline(tag: &str) -> bool {
-    let name: String = tag.trim_start_matches('/').chars().take_while(char::is_ascii_alphanumeric).collect();
-    matches!(name.as_str(), "a" | "abbr" | "b" | "code" | "del" | "em" | "i" | "kbd" | "mark" | "s" | "span" | "strong" | "sub" | "sup")
+    let name: String = tag
+        .trim_start_matches('/')
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    matches!(
+        name.as_str(),
+        "a" | "abbr" | "b" | "code" | "del" | "em" | "i" | "kbd" | "mark" | "s" | "span" | "strong" | "sub" | "sup"
+    )
 }
 
 /// `&amp;`, `&#39;` and friends back to characters: a search excerpt is plain text.
@@ -80,12 +90,15 @@ mod tests {
         let r = render("Intro text.\n\n## Publish a product\n\nRun `meshport build`.\n\n### Check it\n\nLook.\n\n## Next\n\nDone.\n");
         let s = split_sections(&r.html, &r.toc);
         let got: Vec<(Option<&str>, &str)> = s.iter().map(|(h, t)| (h.map(|h| h.id.as_str()), t.as_str())).collect();
-        assert_eq!(got, [
-            (None, "Intro text."),
-            (Some("publish-a-product"), "Run meshport build."),
-            (Some("check-it"), "Look."),
-            (Some("next"), "Done."),
-        ]);
+        assert_eq!(
+            got,
+            [
+                (None, "Intro text."),
+                (Some("publish-a-product"), "Run meshport build."),
+                (Some("check-it"), "Look."),
+                (Some("next"), "Done."),
+            ]
+        );
     }
 
     #[test]

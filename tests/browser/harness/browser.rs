@@ -80,7 +80,11 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await;
         match client {
-            Ok(client) => Browser { client, driver, _profile: profile },
+            Ok(client) => Browser {
+                client,
+                driver,
+                _profile: profile,
+            },
             Err(e) => {
                 kill_group(&mut driver);
                 panic!("cannot open a Chromium session through chromedriver: {e}");
@@ -95,8 +99,15 @@ impl Browser {
     }
 
     pub async fn goto(&self, url: &str) {
-        self.client.goto(url).await.unwrap_or_else(|e| panic!("navigate to {url}: {e}"));
-        self.wait_js("the page to finish loading", "return document.readyState === 'complete'").await;
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("navigate to {url}: {e}"));
+        self.wait_js(
+            "the page to finish loading",
+            "return document.readyState === 'complete'",
+        )
+        .await;
     }
 
     pub async fn url(&self) -> String {
@@ -105,7 +116,10 @@ impl Browser {
 
     /// Runs `script` (a function body; `arguments[i]` are `args`) and returns its value.
     pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
-        self.client.execute(script, args).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
     /// Polls `script` until it returns something truthy (not null/false/""/0/[]) and returns it.
@@ -130,8 +144,14 @@ impl Browser {
     /// Types `text` into the element matching `css` (WebDriver key events, so the page sees
     /// real keydown/input events). `text` may contain fantoccini `Key` characters.
     pub async fn type_into(&self, css: &str, text: &str) {
-        let el = self.client.find(fantoccini::Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}"));
-        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        let el = self
+            .client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("find {css}: {e}"));
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     /// Presses each key in turn on the keyboard, delivered to whatever has focus (as a user
@@ -142,12 +162,19 @@ impl Browser {
         for value in keys.chars() {
             seq = seq.then(KeyAction::Down { value }).then(KeyAction::Up { value });
         }
-        self.client.perform_actions(seq).await.unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
+        self.client
+            .perform_actions(seq)
+            .await
+            .unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
     }
 
     /// Console messages at level SEVERE since the last call (failed loads, uncaught errors).
     pub async fn console_errors(&self) -> Vec<String> {
-        let logs = self.client.issue_cmd(BrowserLog).await.expect("read the browser console log");
+        let logs = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .expect("read the browser console log");
         let entries = logs.as_array().cloned().unwrap_or_default();
         entries
             .iter()
@@ -165,8 +192,14 @@ impl Drop for Browser {
 
 fn capabilities(tools: &Tools, options: Options, profile: &tempfile::TempDir) -> serde_json::Map<String, Value> {
     let mut args: Vec<String> = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
         "--window-size=1280,900",
     ]
     .iter()
@@ -248,6 +281,9 @@ fn free_port() -> u16 {
 /// Sent even when the driver itself has exited: Chromium may outlive it in the same group.
 fn kill_group(driver: &mut Child) {
     let group = format!("-{}", driver.id());
-    let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &group])
+        .stderr(Stdio::null())
+        .status();
     let _ = driver.wait();
 }

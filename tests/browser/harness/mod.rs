@@ -19,7 +19,10 @@ pub const PREFIX: &str = "/portal/";
 /// (and fails instead when `MESHPORT_REQUIRE_BROWSER=1`, as `.ci/run` sets).
 pub fn run(name: &str, options: Options, test: impl AsyncFnOnce(&Browser)) {
     let Some(tools) = tools_or_skip(name) else { return };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     rt.block_on(async {
         let browser = Browser::launch(&tools, options).await;
         test(&browser).await;
@@ -77,12 +80,20 @@ pub fn build_site(root: &Path, out: &Path) -> (Duration, String) {
         String::from_utf8_lossy(&result.stdout),
         String::from_utf8_lossy(&result.stderr)
     );
-    let printed = format!("{}{}", String::from_utf8_lossy(&result.stdout), String::from_utf8_lossy(&result.stderr));
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
     (took, printed)
 }
 
 /// Waits until the server has answered everything the browser asked for.
 pub async fn server_idle(server: &Server) {
     let idle = browser::wait_async(|| async move { (server.in_flight() == 0).then_some(()) }).await;
-    assert!(idle.is_some(), "the server still had requests in flight after {:?}", browser::TIMEOUT);
+    assert!(
+        idle.is_some(),
+        "the server still had requests in flight after {:?}",
+        browser::TIMEOUT
+    );
 }

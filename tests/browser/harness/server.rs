@@ -41,13 +41,21 @@ pub struct Server {
 impl Server {
     /// `prefix` starts and ends with `/`, e.g. `/portal/`.
     pub fn start(root: &Path, prefix: &str) -> Server {
-        assert!(prefix.starts_with('/') && prefix.ends_with('/'), "prefix must look like /x/");
+        assert!(
+            prefix.starts_with('/') && prefix.ends_with('/'),
+            "prefix must look like /x/"
+        );
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let shared = Arc::new(Shared::default());
         let (root, pre, sh) = (root.to_path_buf(), prefix.to_string(), Arc::clone(&shared));
         let accept = thread::spawn(move || accept_loop(listener, root, pre, sh));
-        Server { addr, prefix: prefix.to_string(), shared, accept: Some(accept) }
+        Server {
+            addr,
+            prefix: prefix.to_string(),
+            shared,
+            accept: Some(accept),
+        }
     }
 
     /// Absolute URL of a site-relative path (`""` is the site root).
@@ -133,7 +141,11 @@ fn answer(stream: TcpStream, root: &Path, prefix: &str, shared: &Shared) -> Opti
         sent += body.len();
     }
     let _ = stream.flush();
-    shared.hits.lock().unwrap().push(Hit { path, status, bytes: sent as u64 });
+    shared.hits.lock().unwrap().push(Hit {
+        path,
+        status,
+        bytes: sent as u64,
+    });
     Some(())
 }
 

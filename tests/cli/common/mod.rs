@@ -65,14 +65,22 @@ pub fn build(root: &Path, extra: &[&str]) -> Run {
 /// Builds and fails the test with the tool's output unless it exits 0.
 pub fn build_ok(root: &Path, extra: &[&str]) {
     let r = build(root, extra);
-    assert_eq!(r.code, 0, "build failed (exit {}):\nstdout:\n{}\nstderr:\n{}", r.code, r.stdout, r.stderr);
+    assert_eq!(
+        r.code, 0,
+        "build failed (exit {}):\nstdout:\n{}\nstderr:\n{}",
+        r.code, r.stdout, r.stderr
+    );
 }
 
 /// `meshport check --root <root> --format json`: exit code and the parsed report.
 pub fn check_json(root: &Path) -> (i32, Value) {
     let r = run(&["check", "--root", root.to_str().unwrap(), "--format", "json"]);
-    let report: Value = serde_json::from_str(&r.stdout)
-        .unwrap_or_else(|e| panic!("check --format json printed no JSON ({e}):\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr));
+    let report: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check --format json printed no JSON ({e}):\nstdout:\n{}\nstderr:\n{}",
+            r.stdout, r.stderr
+        )
+    });
     (r.code, report)
 }
 
@@ -87,7 +95,13 @@ pub struct Finding {
 }
 
 pub fn finding(rule: &str, severity: &str, file: &str, line: u64, column: u64) -> Finding {
-    Finding { rule: rule.into(), severity: severity.into(), file: file.into(), line, column }
+    Finding {
+        rule: rule.into(),
+        severity: severity.into(),
+        file: file.into(),
+        line,
+        column,
+    }
 }
 
 pub fn findings(report: &Value, severity: &str) -> Vec<Finding> {
@@ -127,7 +141,10 @@ fn collect_tree(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
 
 fn rel(base: &Path, path: &Path) -> String {
     let r = path.strip_prefix(base).unwrap();
-    r.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The HTML files of a built site, as text.
@@ -201,8 +218,8 @@ pub fn unescape(s: &str) -> String {
 
 /// Inline elements whose tags are removed without a gap (so highlighted tokens rejoin).
 const INLINE_TAGS: &[&str] = &[
-    "a", "abbr", "b", "code", "del", "em", "i", "ins", "kbd", "mark", "s", "small", "span", "strong", "sub",
-    "sup", "time", "u", "var", "wbr",
+    "a", "abbr", "b", "code", "del", "em", "i", "ins", "kbd", "mark", "s", "small", "span", "strong", "sub", "sup",
+    "time", "u", "var", "wbr",
 ];
 
 /// The text a reader sees: comments, `<script>`/`<style>` bodies and tags removed (block
