@@ -276,21 +276,31 @@ fn domain_rules(mesh: &Mesh, diags: &mut Diagnostics) {
             }
         }
     }
+    // Once per domain, at the first product naming it: at 10,000 products a finding per
+    // product buried everything else in the report.
+    let mut undocumented: std::collections::BTreeMap<&str, (&Product, usize)> = Default::default();
     for p in mesh.products.values() {
         let Some(d) = &p.domain else { continue };
         if mesh.domains.get(d).is_some_and(|d| d.page.is_none()) {
-            diags.push(
-                Diagnostic::new(
-                    crate::diag::Severity::Info,
-                    "ref.domain-undocumented",
-                    &p.origin.file,
-                    at(p, "/domain"),
-                    format!("domain `{d}` has no page"),
-                )
-                .with_hint(format!(
-                    "add content/domains/{d}.md with the domain's name, owner team and contacts"
-                )),
-            );
+            undocumented.entry(d.as_str()).or_insert((p, 0)).1 += 1;
         }
+    }
+    for (d, (p, named_by)) in undocumented {
+        let others = match named_by {
+            1 => String::new(),
+            n => format!(" (named by {n} products; this is the first)"),
+        };
+        diags.push(
+            Diagnostic::new(
+                crate::diag::Severity::Info,
+                "ref.domain-undocumented",
+                &p.origin.file,
+                at(p, "/domain"),
+                format!("domain `{d}` has no page{others}"),
+            )
+            .with_hint(format!(
+                "add content/domains/{d}.md with the domain's name, owner team and contacts"
+            )),
+        );
     }
 }

@@ -41,7 +41,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<i32> {
         return Ok(EXIT_FINDINGS);
     }
     progress.step("preparing templates and lineage");
-    let site = Site::prepare(&args.root, loaded, git, &LayoutCache::with_limit(0))?;
+    let site = Site::prepare(&args.root, loaded, git, &LayoutCache::default())?;
     let staging = Staging::begin(&args.root, &out)?;
     for note in &staging.notes {
         progress.suspend(|| eprintln!("note: {note}"));

@@ -8,12 +8,16 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// What a long-running caller keeps by default (the layouts of a 1,000-product mesh take ~3 MB).
+/// What a cache keeps by default (the layouts of a 1,000-product mesh take ~3 MB): diagrams are
+/// drawn as their pages render, so this is also what a build keeps to lay out a shape once.
 pub const DEFAULT_LIMIT: usize = 64 << 20;
 
+/// A handle: clones share one cache, so a build's `Lineage` can keep drawing into the cache its
+/// caller holds.
+#[derive(Clone)]
 pub struct LayoutCache {
-    state: Mutex<State>,
-    /// Bytes of keys and layouts kept between builds.
+    state: Arc<Mutex<State>>,
+    /// Bytes of keys and layouts kept.
     limit: usize,
 }
 
@@ -21,7 +25,7 @@ pub struct LayoutCache {
 struct State {
     map: HashMap<Shape, Entry>,
     bytes: usize,
-    /// Builds so far; an entry remembers the last one that used it.
+    /// Lookups so far (a diagram, or a batch of them); an entry remembers the last that used it.
     build: u64,
 }
 
@@ -38,10 +42,10 @@ impl Default for LayoutCache {
 }
 
 impl LayoutCache {
-    /// A cache that keeps up to `limit` bytes between builds (0: nothing, for a one-shot build).
+    /// A cache that keeps up to `limit` bytes (0: nothing; every diagram is laid out afresh).
     pub fn with_limit(limit: usize) -> LayoutCache {
         LayoutCache {
-            state: Mutex::new(State::default()),
+            state: Arc::new(Mutex::new(State::default())),
             limit,
         }
     }
@@ -76,7 +80,7 @@ impl LayoutCache {
             .collect()
     }
 
-    /// Starts a build: the cached layouts of `shapes` (marked used), and the indexes of the rest.
+    /// The cached layouts of `shapes` (marked used), and the indexes of the rest.
     fn lookup(&self, shapes: &[&Shape]) -> (Vec<Option<Arc<Scene>>>, Vec<usize>) {
         let mut state = self.lock();
         state.build += 1;

@@ -1,9 +1,10 @@
-//! Lineage diagrams, drawn once per build: the graph (`graph`), what each diagram shows
-//! (`specs`), a deterministic layered layout (`layout`, with `layers`, `place` and `route`),
-//! layouts kept by shape (`cache`) and our SVG writer (`svg`).
+//! Lineage diagrams: the graph (`graph`), what each diagram shows (`specs`), a deterministic
+//! layered layout (`layout`, with `layers`, `place` and `route`), layouts kept by shape
+//! (`cache`) and our SVG writer (`svg`).
 //!
-//! `Lineage::build` lays out every distinct diagram shape of the site once, in parallel, and
-//! keeps the finished SVG markup; page views only look it up. A diagram over the node cap is
+//! `Lineage::build` makes the graph and the mesh-wide lookups; each page view draws its own
+//! diagram as it renders (`Lineage::drawing`), each distinct shape laid out once while the
+//! layout cache keeps it. A diagram over the node cap is
 //! replaced by a short note: the pages always carry the upstream/downstream lists, which are
 //! the diagrams' text alternative anyway.
 
@@ -25,9 +26,8 @@ pub use cache::LayoutCache;
 use graph::LineageGraph;
 use layout::{Shape, Spec};
 use petgraph::Direction;
-use rayon::prelude::*;
 use specs::SpecCtx;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The mesh map page.
 pub const MAP_URL: &str = "lineage/index.html";
@@ -71,42 +71,47 @@ pub struct Impact {
     pub hops: Vec<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Key {
-    Product(String),
-    Ports(String),
-    Domain(String),
-    Contract(ContractKey),
+/// A diagram of the site, named by what it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Diagram<'k> {
+    /// A product's neighbourhood, `[lineage] depth` hops up- and downstream.
+    Product(&'k str),
+    /// The input contracts feeding a product's output ports.
+    Ports(&'k str),
+    /// A domain's products and whom they exchange data with.
+    Domain(&'k str),
+    /// Field-level lineage inside a contract version.
+    Contract(&'k ContractKey),
     MapDomains,
     MapProducts,
 }
 
 /// One diagram to draw: its spec, the page it sits on and an id unique in that page.
 struct Job {
-    key: Key,
     spec: Spec,
     page_url: String,
     id: &'static str,
     title: String,
 }
 
+/// The lineage of a build: the graph, and what drawing any one diagram needs. Diagrams are
+/// specified, laid out (once per shape, through `layouts`) and written as their pages render,
+/// so a build never holds more than the pages in flight.
 pub struct Lineage {
     pub graph: LineageGraph,
-    drawings: BTreeMap<Key, Drawing>,
-    impact: BTreeMap<String, Impact>,
+    index: specs::SpecIndex,
     /// Where each `transformSourceObjects` source of the mesh links to, looked up once.
     sources: BTreeMap<String, Option<String>>,
+    layouts: LayoutCache,
 }
 
 impl Lineage {
-    /// Builds the graph and draws every diagram of the site, in parallel. `layouts` holds the
-    /// layouts of earlier builds a caller kept (`serve`); identical diagram shapes are laid
-    /// out once either way.
+    /// Builds the graph and the lookups diagrams need. `layouts` is shared with the caller:
+    /// `serve` keeps it across rebuilds, so an edit lays out only the shapes it changed.
     pub fn build(mesh: &Mesh, urls: &Urls, layouts: &LayoutCache) -> Lineage {
-        let cfg = &mesh.config.lineage;
         let graph = LineageGraph::build(mesh);
-        let sc = SpecCtx::new(mesh, urls, &graph);
-        let jobs = jobs(&sc, cfg);
+        let index = specs::SpecIndex::build(mesh);
+        let sc = SpecCtx::new(mesh, urls, &graph, &index);
         let sources = mesh
             .contracts
             .values()
@@ -120,19 +125,11 @@ impl Lineage {
                 (s, href)
             })
             .collect();
-        let drawings = draw_all(jobs, cfg, layouts);
-        let impact = mesh
-            .products
-            .keys()
-            .collect::<Vec<_>>()
-            .par_iter()
-            .map(|id| ((*id).clone(), impact(mesh, &graph, id)))
-            .collect();
         Lineage {
             graph,
-            drawings,
-            impact,
+            index,
             sources,
+            layouts: layouts.clone(),
         }
     }
 
@@ -142,26 +139,18 @@ impl Lineage {
         self.sources.get(source).and_then(Option::as_deref)
     }
 
-    pub fn product(&self, id: &str) -> Option<&Drawing> {
-        self.drawings.get(&Key::Product(id.to_string()))
+    /// `of`, drawn now; `None` when the mesh has nothing of that name (or a product draws no
+    /// ports diagram). `mesh` and `urls` are the ones this lineage was built from.
+    pub fn drawing(&self, mesh: &Mesh, urls: &Urls, of: Diagram) -> Option<Drawing> {
+        let sc = SpecCtx::new(mesh, urls, &self.graph, &self.index);
+        let job = job(&sc, &mesh.config.lineage, of)?;
+        Some(draw(&job, &mesh.config.lineage, &self.layouts))
     }
-    pub fn ports(&self, id: &str) -> Option<&Drawing> {
-        self.drawings.get(&Key::Ports(id.to_string()))
-    }
-    pub fn domain(&self, id: &str) -> Option<&Drawing> {
-        self.drawings.get(&Key::Domain(id.to_string()))
-    }
-    pub fn contract(&self, key: &ContractKey) -> Option<&Drawing> {
-        self.drawings.get(&Key::Contract(key.clone()))
-    }
-    pub fn map_domains(&self) -> Option<&Drawing> {
-        self.drawings.get(&Key::MapDomains)
-    }
-    pub fn map_products(&self) -> Option<&Drawing> {
-        self.drawings.get(&Key::MapProducts)
-    }
-    pub fn impact(&self, id: &str) -> Option<&Impact> {
-        self.impact.get(id)
+
+    /// Everything downstream of product `id`, transitively (walked when asked: only its page
+    /// needs it).
+    pub fn impact(&self, mesh: &Mesh, id: &str) -> Option<Impact> {
+        self.graph.product(id).map(|_| impact(mesh, &self.graph, id))
     }
 }
 
@@ -170,10 +159,12 @@ impl Lineage {
 pub fn diagram_specs(mesh: &Mesh, urls: &Urls) -> Vec<(String, Spec)> {
     let cfg = &mesh.config.lineage;
     let graph = LineageGraph::build(mesh);
-    let jobs = jobs(&SpecCtx::new(mesh, urls, &graph), cfg);
-    jobs.into_iter()
-        .filter(|j| !over_cap(&j.spec, cfg) && !j.spec.nodes.is_empty())
-        .map(|j| (format!("{:?}", j.key), j.spec))
+    let index = specs::SpecIndex::build(mesh);
+    let sc = SpecCtx::new(mesh, urls, &graph, &index);
+    all_diagrams(mesh)
+        .into_iter()
+        .filter_map(|of| job(&sc, cfg, of).map(|j| (format!("{of:?}"), j.spec)))
+        .filter(|(_, spec)| !over_cap(spec, cfg) && !spec.nodes.is_empty())
         .collect()
 }
 
@@ -183,108 +174,75 @@ fn over_cap(spec: &Spec, cfg: &LineageConfig) -> bool {
 }
 
 /// Every diagram of the site, in a stable order.
-fn jobs(sc: &SpecCtx, cfg: &LineageConfig) -> Vec<Job> {
-    let mesh = sc.mesh;
-    let mut jobs = Vec::new();
-    for p in mesh.products.values() {
-        let page = sc.urls.product(&p.id).unwrap_or_default().to_string();
-        if let Some(spec) = sc.product(&p.id, cfg.depth) {
-            let title = format!("Lineage of {}: {} hops up- and downstream", p.name, cfg.depth);
-            jobs.push(Job {
-                key: Key::Product(p.id.clone()),
-                spec,
-                page_url: page.clone(),
-                id: "lin-product",
-                title,
-            });
-        }
-        if let Some(spec) = sc.ports(p) {
-            let title = format!("Input contracts feeding the output ports of {}", p.name);
-            jobs.push(Job {
-                key: Key::Ports(p.id.clone()),
-                spec,
-                page_url: page,
-                id: "lin-ports",
-                title,
-            });
-        }
+pub fn all_diagrams(mesh: &Mesh) -> Vec<Diagram<'_>> {
+    let mut all = Vec::new();
+    for id in mesh.products.keys() {
+        all.extend([Diagram::Product(id), Diagram::Ports(id)]);
     }
-    for d in mesh.domains.keys() {
-        let page = sc.urls.domain(d).unwrap_or_default().to_string();
-        let title = format!("Products of the {d} domain and the products they exchange data with");
-        jobs.push(Job {
-            key: Key::Domain(d.clone()),
-            spec: sc.domain(d),
-            page_url: page,
-            id: "lin-domain",
-            title,
-        });
-    }
-    for c in mesh.contracts.values() {
-        if let Some(spec) = sc.fields(c) {
-            let page = sc.urls.contract(&c.key).unwrap_or_default().to_string();
-            let title = format!("Field-level lineage of {} {}", c.name, c.key.version);
-            jobs.push(Job {
-                key: Key::Contract(c.key.clone()),
-                spec,
-                page_url: page,
-                id: "lin-fields",
-                title,
-            });
-        }
-    }
-    let map = |key, spec, id, title: &str| Job {
-        key,
-        spec,
-        page_url: MAP_URL.to_string(),
-        id,
-        title: title.to_string(),
-    };
-    jobs.push(map(
-        Key::MapDomains,
-        sc.domains(),
-        "lin-map-domains",
-        "Data flows between domains",
-    ));
-    jobs.push(map(
-        Key::MapProducts,
-        sc.all_products(),
-        "lin-map-products",
-        "Every product of the mesh and its lineage",
-    ));
-    jobs
+    all.extend(mesh.domains.keys().map(|d| Diagram::Domain(d)));
+    all.extend(mesh.contracts.keys().map(Diagram::Contract));
+    all.extend([Diagram::MapDomains, Diagram::MapProducts]);
+    all
 }
 
-/// Lays out each distinct shape once (or takes it from `layouts`), then writes every diagram.
-fn draw_all(jobs: Vec<Job>, cfg: &LineageConfig, layouts: &LayoutCache) -> BTreeMap<Key, Drawing> {
-    let mut distinct: HashMap<Shape, usize> = HashMap::new();
-    let slots: Vec<Option<usize>> = jobs
-        .iter()
-        .map(|job| {
-            let drawn = !over_cap(&job.spec, cfg) && !job.spec.nodes.is_empty();
-            let next = distinct.len();
-            drawn.then(|| *distinct.entry(Shape::of(&job.spec)).or_insert(next))
-        })
-        .collect();
-    let mut shapes: Vec<(&Shape, usize)> = distinct.iter().map(|(s, i)| (s, *i)).collect();
-    shapes.sort_by_key(|(_, i)| *i);
-    let scenes = layouts.scenes(&shapes.into_iter().map(|(s, _)| s).collect::<Vec<_>>());
-    jobs.into_par_iter()
-        .zip(slots)
-        .map(|(job, slot)| {
-            let drawing = match slot {
-                Some(i) => Drawing::Svg(svg::write(
-                    &job.spec,
-                    &scenes[i],
-                    job.id,
-                    &root_prefix(&job.page_url),
-                    &job.title,
-                )),
-                None => note(&job.spec, cfg),
-            };
-            (job.key, drawing)
-        })
-        .collect()
+/// What diagram `of` shows and where it sits.
+fn job(sc: &SpecCtx, cfg: &LineageConfig, of: Diagram) -> Option<Job> {
+    let mesh = sc.mesh;
+    let job = |spec, page_url: Option<&str>, id, title| Job {
+        spec,
+        page_url: page_url.unwrap_or_default().to_string(),
+        id,
+        title,
+    };
+    Some(match of {
+        Diagram::Product(pid) => {
+            let p = mesh.products.get(pid)?;
+            let title = format!("Lineage of {}: {} hops up- and downstream", p.name, cfg.depth);
+            job(sc.product(pid, cfg.depth)?, sc.urls.product(pid), "lin-product", title)
+        }
+        Diagram::Ports(pid) => {
+            let p = mesh.products.get(pid)?;
+            let title = format!("Input contracts feeding the output ports of {}", p.name);
+            job(sc.ports(p)?, sc.urls.product(pid), "lin-ports", title)
+        }
+        Diagram::Domain(d) => {
+            mesh.domains.get(d)?;
+            let title = format!("Products of the {d} domain and the products they exchange data with");
+            job(sc.domain(d), sc.urls.domain(d), "lin-domain", title)
+        }
+        Diagram::Contract(key) => {
+            let c = mesh.contracts.get(key)?;
+            let title = format!("Field-level lineage of {} {}", c.name, c.key.version);
+            job(sc.fields(c)?, sc.urls.contract(key), "lin-fields", title)
+        }
+        Diagram::MapDomains => job(
+            sc.domains(),
+            Some(MAP_URL),
+            "lin-map-domains",
+            "Data flows between domains".into(),
+        ),
+        Diagram::MapProducts => job(
+            sc.all_products(),
+            Some(MAP_URL),
+            "lin-map-products",
+            "Every product of the mesh and its lineage".into(),
+        ),
+    })
+}
+
+/// The diagram of `job`, laid out through `layouts` (once per shape while the cache keeps it).
+fn draw(job: &Job, cfg: &LineageConfig, layouts: &LayoutCache) -> Drawing {
+    if over_cap(&job.spec, cfg) || job.spec.nodes.is_empty() {
+        return note(&job.spec, cfg);
+    }
+    let scene = layouts.scenes(&[&Shape::of(&job.spec)]).remove(0);
+    Drawing::Svg(svg::write(
+        &job.spec,
+        &scene,
+        job.id,
+        &root_prefix(&job.page_url),
+        &job.title,
+    ))
 }
 
 /// Why a diagram is not drawn.

@@ -18,21 +18,19 @@ const PALETTE: usize = 8;
 /// More domain links than this many per domain draw the domain map two-sided.
 const DENSE_DOMAINS: usize = 2;
 
-/// Everything a spec builder reads.
-pub struct SpecCtx<'a> {
-    pub mesh: &'a Mesh,
-    pub urls: &'a Urls,
-    pub graph: &'a LineageGraph,
+/// What spec builders look up across the whole mesh, built once per build so a diagram can be
+/// specified on its own while its page renders.
+pub struct SpecIndex {
     /// Colour slot of each domain, in sorted order so a domain keeps its colour everywhere.
     pub colours: BTreeMap<String, usize>,
     /// Schema objects by name and by physical name: the contract versions declaring one, with
-    /// the position of the object's first field (its page). Built once: looking a source
-    /// object up by scanning every contract made field-level lineage quadratic in contracts.
-    objects: BTreeMap<&'a str, BTreeMap<&'a ContractKey, usize>>,
+    /// the position of the object's first field (its page). Looking a source object up by
+    /// scanning every contract made field-level lineage quadratic in contracts.
+    objects: BTreeMap<String, BTreeMap<ContractKey, usize>>,
 }
 
-impl<'a> SpecCtx<'a> {
-    pub fn new(mesh: &'a Mesh, urls: &'a Urls, graph: &'a LineageGraph) -> Self {
+impl SpecIndex {
+    pub fn build(mesh: &Mesh) -> SpecIndex {
         let mut domains: BTreeSet<&str> = mesh.domains.keys().map(String::as_str).collect();
         domains.extend(mesh.products.values().filter_map(|p| p.domain.as_deref()));
         let colours = domains
@@ -40,17 +38,33 @@ impl<'a> SpecCtx<'a> {
             .enumerate()
             .map(|(i, d)| (d.to_string(), i % PALETTE))
             .collect();
-        SpecCtx {
-            mesh,
-            urls,
-            graph,
+        SpecIndex {
             colours,
             objects: object_index(mesh),
         }
     }
+}
+
+/// Everything a spec builder reads.
+pub struct SpecCtx<'a> {
+    pub mesh: &'a Mesh,
+    pub urls: &'a Urls,
+    pub graph: &'a LineageGraph,
+    index: &'a SpecIndex,
+}
+
+impl<'a> SpecCtx<'a> {
+    pub fn new(mesh: &'a Mesh, urls: &'a Urls, graph: &'a LineageGraph, index: &'a SpecIndex) -> Self {
+        SpecCtx {
+            mesh,
+            urls,
+            graph,
+            index,
+        }
+    }
 
     fn domain_class(&self, domain: Option<&str>) -> String {
-        match domain.and_then(|d| self.colours.get(d)) {
+        match domain.and_then(|d| self.index.colours.get(d)) {
             Some(i) => format!("dom-{i}"),
             None => "dom-none".to_string(),
         }
@@ -234,7 +248,7 @@ impl<'a> SpecCtx<'a> {
     /// and consumers on the right, and the counts stay in the tooltips and the table below.
     pub fn domains(&self) -> Spec {
         let links = domain_links(self.mesh);
-        let ids: Vec<&String> = self.colours.keys().collect();
+        let ids: Vec<&String> = self.index.colours.keys().collect();
         if links.len() > DENSE_DOMAINS * ids.len() {
             return self.domains_two_sided(&links);
         }
@@ -432,7 +446,9 @@ impl<'a> SpecCtx<'a> {
     pub fn source_href(&self, source: &str) -> Option<String> {
         let parts: Vec<&str> = source.split('.').collect();
         for name in parts.iter().rev().take(2) {
-            let Some(hits) = self.objects.get(name) else { continue };
+            let Some(hits) = self.index.objects.get(*name) else {
+                continue;
+            };
             let ids: BTreeSet<&str> = hits.keys().map(|k| k.id.as_str()).collect();
             if let [id] = ids.into_iter().collect::<Vec<_>>()[..] {
                 let key = self.mesh.find_contract(id, None)?;
@@ -474,13 +490,16 @@ fn page_of(index: usize, mesh: &Mesh) -> usize {
     index / mesh.config.pages.size.max(1) + 1
 }
 
-fn object_index(mesh: &Mesh) -> BTreeMap<&str, BTreeMap<&ContractKey, usize>> {
-    let mut out: BTreeMap<&str, BTreeMap<&ContractKey, usize>> = BTreeMap::new();
+fn object_index(mesh: &Mesh) -> BTreeMap<String, BTreeMap<ContractKey, usize>> {
+    let mut out: BTreeMap<String, BTreeMap<ContractKey, usize>> = BTreeMap::new();
     for c in mesh.contracts.values() {
         let mut start = 0;
         for o in &c.raw.schema {
             for name in [o.name.as_deref(), o.physical_name.as_deref()].into_iter().flatten() {
-                out.entry(name).or_default().entry(&c.key).or_insert(start);
+                out.entry(name.to_string())
+                    .or_default()
+                    .entry(c.key.clone())
+                    .or_insert(start);
             }
             start += property_count(&o.properties);
         }

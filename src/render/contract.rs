@@ -6,6 +6,7 @@ use super::values::{extra_html, key_values, scalar_text};
 use super::views::*;
 use super::{Ctx, PageJob};
 use crate::highlight::Highlighter;
+use crate::lineage::Diagram;
 use crate::markdown::render_inline;
 use crate::model::{raw, Contract};
 use serde_json::Value;
@@ -334,6 +335,7 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
     let (producers, producers_total) = links(ctx.mesh.index.producers.get(&c.key.id));
     let (consumers, consumers_total) = links(ctx.mesh.index.consumers.get(&c.key.id));
     let (field_lineage, field_lineage_total) = super::lineage::field_rows(ctx, c, shown);
+    let (lineage_svg, lineage_note) = super::lineage::drawing(ctx, Diagram::Contract(&c.key));
     let detail = ContractDetail {
         link: ctx.contract_link(&c.key),
         version: c.key.version.clone(),
@@ -381,8 +383,8 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
             .filter(|k| **k != c.key)
             .map(|k| ctx.contract_link(k))
             .collect(),
-        lineage_svg: super::lineage::svg(ctx.lineage.contract(&c.key)),
-        lineage_note: super::lineage::note(ctx.lineage.contract(&c.key)),
+        lineage_svg,
+        lineage_note,
         field_lineage,
         field_lineage_total,
         extra_html: contract_extra(c),

@@ -6,23 +6,24 @@ use super::paging::field_url;
 use super::views::*;
 use super::{Ctx, PageJob};
 use crate::lineage::graph::{domain_links, field_edges};
-use crate::lineage::{Drawing, MAP_URL};
+use crate::lineage::{Diagram, Drawing, MAP_URL};
 use crate::model::{slugify, Contract, NodeRef};
 use crate::output::Sink;
 use serde_json::json;
 
-pub fn svg(d: Option<&Drawing>) -> Option<String> {
-    d.and_then(Drawing::svg).map(str::to_string)
-}
-
-pub fn note(d: Option<&Drawing>) -> Option<String> {
-    d.and_then(Drawing::note).map(str::to_string)
+/// Diagram `of`, drawn for the page rendering now, as (SVG markup, or why there is none).
+pub fn drawing(ctx: &Ctx, of: Diagram) -> (Option<String>, Option<String>) {
+    match ctx.lineage.drawing(ctx.mesh, ctx.urls, of) {
+        Some(Drawing::Svg(svg)) => (Some(svg), None),
+        Some(Drawing::Note(note)) => (None, Some(note)),
+        None => (None, None),
+    }
 }
 
 /// Transitively downstream products: the nearest `IMPACT_SHOWN`, the owner teams of all of
 /// them and how many there are per hop.
 pub fn impact(ctx: &Ctx, id: &str) -> ImpactSummary {
-    let Some(imp) = ctx.lineage.impact(id) else {
+    let Some(imp) = ctx.lineage.impact(ctx.mesh, id) else {
         return ImpactSummary::default();
     };
     let products = imp
@@ -98,6 +99,10 @@ pub fn field_rows(ctx: &Ctx, c: &Contract, shown: usize) -> (Vec<FieldLineageVie
 /// The mesh map page: domain-level flows, the full product graph when small enough, and
 /// the same as lists.
 pub fn map_job<'a>(ctx: &'a Ctx) -> PageJob<'a> {
+    PageJob::new(MAP_URL, "map.html", "lineage").with_lazy("map", move || map_view(ctx))
+}
+
+fn map_view(ctx: &Ctx) -> MapView {
     let mesh = ctx.mesh;
     let domain_links = domain_links(mesh)
         .into_iter()
@@ -120,19 +125,20 @@ pub fn map_job<'a>(ctx: &'a Ctx) -> PageJob<'a> {
         .take(mesh.config.pages.size)
         .map(|(cid, e)| external_link(ctx, cid, e))
         .collect();
-    let view = MapView {
-        domains_svg: svg(ctx.lineage.map_domains()),
-        domains_note: note(ctx.lineage.map_domains()),
-        products_svg: svg(ctx.lineage.map_products()),
-        products_note: note(ctx.lineage.map_products()),
+    let (domains_svg, domains_note) = drawing(ctx, Diagram::MapDomains);
+    let (products_svg, products_note) = drawing(ctx, Diagram::MapProducts);
+    MapView {
+        domains_svg,
+        domains_note,
+        products_svg,
+        products_note,
         domain_links,
         external,
         external_total: externals.len(),
         products: mesh.products.len(),
         edges: mesh.edges.len(),
         max_nodes: mesh.config.lineage.max_nodes,
-    };
-    PageJob::new(MAP_URL, "map.html", "lineage").with("map", view)
+    }
 }
 
 /// An external source as a lineage row: the source (its contract) read by a product.

@@ -414,7 +414,7 @@ pub fn render_site(
     git: Option<&crate::git::GitFacts>,
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
-    let derived = Derived::build(mesh, diags, &crate::lineage::LayoutCache::with_limit(0));
+    let derived = Derived::build(mesh, diags, &crate::lineage::LayoutCache::default());
     Renderer::new(mesh, diags, git, templates, &derived).render_all(root, sink, &|_, _| {})
 }
 

@@ -5,6 +5,7 @@ use super::lists::{self, contract_row, product_row, ListContext};
 use super::values::extra_html;
 use super::views::*;
 use super::{contact, contract, member, product, Ctx, PageJob};
+use crate::lineage::Diagram;
 use crate::markdown;
 use crate::model::{Mesh, NodeRef, Page, Product};
 use std::collections::BTreeMap;
@@ -192,17 +193,29 @@ fn products_of<'a>(ctx: &'a Ctx, ids: Option<&'a Vec<String>>) -> impl Iterator<
 /// counts them all per domain, and each product's page lists its own.
 const CROSS_LINKS_SHOWN: usize = 50;
 
-/// A domain's page and the further pages of its product and contract lists.
-fn domain_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob<'static>> {
+/// A domain's page and the further pages of its product and contract lists. The page's own
+/// view (with its lineage diagram) is built when it renders.
+fn domain_jobs<'a>(ctx: &'a Ctx, id: &'a str) -> Vec<PageJob<'a>> {
+    let url = ctx.urls.domain(id).unwrap_or_default().to_string();
+    let (products, contracts) = domain_lists(ctx, id);
+    let mut jobs = vec![PageJob::new(url, "domain.html", "domains").with_lazy("domain", move || domain_view(ctx, id))];
+    jobs.extend(products.jobs);
+    jobs.extend(contracts.jobs);
+    jobs
+}
+
+/// A domain's products and contracts, the first page of each and the jobs of the rest.
+fn domain_lists(ctx: &Ctx, id: &str) -> (lists::SubList<ProductRow>, lists::SubList<ContractRow>) {
     let mesh = ctx.mesh;
     let d = &mesh.domains[id];
-    let url = ctx.urls.domain(id).unwrap_or_default().to_string();
-    let ids = mesh.index.products_by_domain.get(id);
+    let url = ctx.urls.domain(id).unwrap_or_default();
     let parent = Some(ctx.domain_link(id));
-    let rows = products_of(ctx, ids).map(|p| product_row(ctx, p)).collect();
+    let rows = products_of(ctx, mesh.index.products_by_domain.get(id))
+        .map(|p| product_row(ctx, p))
+        .collect();
     let products = lists::product_sublist(
         ctx,
-        &url,
+        url,
         rows,
         ListContext {
             heading: format!("Data products of {}", d.name),
@@ -220,7 +233,7 @@ fn domain_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob<'static>> {
         .collect();
     let contracts = lists::contract_sublist(
         ctx,
-        &url,
+        url,
         rows,
         ListContext {
             heading: format!("Data contracts of {}", d.name),
@@ -228,12 +241,20 @@ fn domain_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob<'static>> {
             groups: Vec::new(),
         },
     );
+    (products, contracts)
+}
+
+fn domain_view(ctx: &Ctx, id: &str) -> DomainView {
+    let mesh = ctx.mesh;
+    let d = &mesh.domains[id];
+    let (products, contracts) = domain_lists(ctx, id);
     let links = cross_domain_links(ctx, id);
     let shown = CROSS_LINKS_SHOWN;
-    let view = DomainView {
+    let (lineage_svg, lineage_note) = super::lineage::drawing(ctx, Diagram::Domain(id));
+    DomainView {
         id: id.to_string(),
         name: d.name.clone(),
-        url: url.clone(),
+        url: ctx.urls.domain(id).unwrap_or_default().to_string(),
         description: d.description.clone(),
         owner: d.owner.as_deref().map(|t| ctx.team_summary(t)),
         contacts: d.contacts.iter().map(contact).collect(),
@@ -253,16 +274,12 @@ fn domain_jobs(ctx: &Ctx, id: &str) -> Vec<PageJob<'static>> {
         exchanges: links.exchanges,
         upstream: links.up.into_iter().take(shown).collect(),
         downstream: links.down.into_iter().take(shown).collect(),
-        lineage_svg: super::lineage::svg(ctx.lineage.domain(id)),
-        lineage_note: super::lineage::note(ctx.lineage.domain(id)),
-        status_mix: status_mix(products_of(ctx, ids)),
+        lineage_svg,
+        lineage_note,
+        status_mix: status_mix(products_of(ctx, mesh.index.products_by_domain.get(id))),
         scorecard: super::governance::domain_scorecard(ctx, id),
         source: d.page.as_ref().map(|p| page_source(ctx, p)),
-    };
-    let mut jobs = vec![PageJob::new(url, "domain.html", "domains").with("domain", view)];
-    jobs.extend(products.jobs);
-    jobs.extend(contracts.jobs);
-    jobs
+    }
 }
 
 /// A domain's product links with other domains: every link each way, and their counts per

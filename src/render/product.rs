@@ -6,6 +6,7 @@ use super::paging::{ports_paging, PORT_SECTIONS};
 use super::values::extra_html;
 use super::views::*;
 use super::{contract, Ctx, PageJob};
+use crate::lineage::Diagram;
 use crate::markdown::render_inline;
 use crate::model::{raw, ContractKey, Edge, NodeRef, Port, Product};
 use std::collections::BTreeMap;
@@ -64,6 +65,7 @@ fn ports_jobs(ctx: &Ctx, p: &Product) -> Vec<PageJob<'static>> {
 pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
     let url = ctx.urls.product(&p.id).unwrap_or_default().to_string();
     let impact = super::lineage::impact(ctx, &p.id);
+    let (lineage_svg, lineage_note) = super::lineage::drawing(ctx, Diagram::Product(&p.id));
     let d = &p.description;
     let md = |s: &Option<String>| s.as_deref().map(render_inline).unwrap_or_default();
     let shown = lists::page_size(ctx);
@@ -116,10 +118,10 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
             .map(|e| lineage_link(ctx, e, &NodeRef::Product(e.to.clone())))
             .collect(),
         downstream_total: downstream.len(),
-        lineage_svg: super::lineage::svg(ctx.lineage.product(&p.id)),
-        lineage_note: super::lineage::note(ctx.lineage.product(&p.id)),
+        lineage_svg,
+        lineage_note,
         lineage_depth: ctx.mesh.config.lineage.depth,
-        ports_svg: super::lineage::svg(ctx.lineage.ports(&p.id)),
+        ports_svg: super::lineage::drawing(ctx, Diagram::Ports(&p.id)).0,
         impact: impact.products,
         impact_total: impact.total,
         impact_teams: impact.teams,

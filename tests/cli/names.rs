@@ -337,3 +337,26 @@ fn terminal_escapes_from_descriptors_are_shown_escaped_in_every_format() {
     let json = run(&["check", "--root", r, "--format", "json"]).stdout;
     assert!(json.contains("\\u009b") && json.contains("\\u202e"), "{json}");
 }
+
+#[test]
+fn an_undocumented_domain_is_reported_once_however_many_products_name_it() {
+    let mesh = copy_fixture("valid-legacy");
+    let root = mesh.path();
+    for name in ["Alpha", "Beta", "Gamma"] {
+        let file = format!("content/products/{}.odps.yaml", name.to_lowercase());
+        write(root, &file, &product(name, "domain: harbour\n"));
+    }
+    let (_, report) = check_json(root);
+    let harbour: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "ref.domain-undocumented" && d["message"].as_str().unwrap().contains("harbour"))
+        .collect();
+    assert_eq!(harbour.len(), 1, "{harbour:#?}");
+    assert_eq!(harbour[0]["file"], "content/products/alpha.odps.yaml");
+    assert!(
+        harbour[0]["message"].as_str().unwrap().contains("named by 3 products"),
+        "{harbour:#?}"
+    );
+}
