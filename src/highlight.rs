@@ -89,7 +89,15 @@ fn normalise_lang(lang: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Escapes text for use in HTML element content and double-quoted attributes.
+/// The raw-source view's classes, one short name per token kind (a descriptor's source is on
+/// every product and contract page, and syntect's spaced scope classes were a third of it),
+/// with the scope whose colour each takes from the theme.
+const YAML_KEY: (&str, &str) = ("yk", "entity.name.tag.yaml");
+const YAML_STRING: (&str, &str) = ("ys", "string.quoted.double.yaml");
+const YAML_NUMBER: (&str, &str) = ("yn", "constant.numeric.yaml");
+const YAML_LITERAL: (&str, &str) = ("yl", "constant.language.yaml");
+const YAML_COMMENT: (&str, &str) = ("yc", "comment.line.number-sign.yaml");
+
 /// Colours a whole YAML file for the raw-source view: keys, comments, quoted strings and
 /// literals, line by line. Syntect's full YAML grammar costs milliseconds per descriptor, which
 /// dominated the build of a 10,000-product mesh; the source view only needs keys and comments
@@ -116,14 +124,14 @@ fn yaml_line(line: &str, out: &mut String) {
     out.push_str(&escape_html(indent));
     match key_split(rest) {
         Some((key, value)) => {
-            span(out, "hl-entity hl-name hl-tag", key);
+            span(out, YAML_KEY.0, key);
             out.push(':');
             yaml_value(value, out);
         }
         None => yaml_value(rest, out),
     }
     if !comment.is_empty() {
-        span(out, "hl-comment", comment);
+        span(out, YAML_COMMENT.0, comment);
     }
 }
 
@@ -156,11 +164,11 @@ fn yaml_value(v: &str, out: &mut String) {
     let lead = &v[..v.len() - v.trim_start().len()];
     out.push_str(&escape_html(lead));
     let class = if t.starts_with('"') || t.starts_with('\'') {
-        Some("hl-string")
+        Some(YAML_STRING.0)
     } else if t.parse::<f64>().is_ok() {
-        Some("hl-constant hl-numeric")
+        Some(YAML_NUMBER.0)
     } else if matches!(t, "true" | "false" | "null" | "~") {
-        Some("hl-constant hl-language")
+        Some(YAML_LITERAL.0)
     } else {
         None
     };
@@ -212,6 +220,32 @@ pub fn theme_css(dark: bool) -> String {
     };
     let mut css = css_for_theme_with_class_style(theme, CLASS_STYLE).unwrap_or_default();
     css.push_str(&block_colours(theme));
+    css.push_str(&yaml_colours(theme));
+    css
+}
+
+/// Rules for the raw-source view's short classes: the style the theme gives each one's scope.
+fn yaml_colours(theme: &Theme) -> String {
+    let styler = syntect::highlighting::Highlighter::new(theme);
+    let mut css = String::new();
+    for (class, scope) in [YAML_KEY, YAML_STRING, YAML_NUMBER, YAML_LITERAL, YAML_COMMENT] {
+        let Ok(stack) = scope.parse::<syntect::parsing::ScopeStack>() else {
+            continue;
+        };
+        let style = styler.style_for_stack(stack.as_slice());
+        let c = style.foreground;
+        css.push_str(&format!(
+            "pre.code .{class} {{ color: #{:02x}{:02x}{:02x};",
+            c.r, c.g, c.b
+        ));
+        if style.font_style.contains(syntect::highlighting::FontStyle::ITALIC) {
+            css.push_str(" font-style: italic;");
+        }
+        if style.font_style.contains(syntect::highlighting::FontStyle::BOLD) {
+            css.push_str(" font-weight: bold;");
+        }
+        css.push_str(" }\n");
+    }
     css
 }
 
@@ -317,6 +351,17 @@ mod tests {
         let light = theme_css(false);
         let dark = theme_css(true);
         assert!(light.contains(".hl-") && dark.contains(".hl-"));
+        for class in ["yk", "ys", "yn", "yl", "yc"] {
+            let rule = format!("pre.code .{class} {{ color: #");
+            assert!(
+                light.contains(&rule) && dark.contains(&rule),
+                "{class} has a colour in both schemes"
+            );
+        }
+        // Keys take the theme's tag colour, not the default text colour.
+        let key = |css: &str| css.split("pre.code .yk { color: ").nth(1).unwrap()[..7].to_string();
+        let text = |css: &str| css.split("pre.code {\n color: ").nth(1).unwrap()[..7].to_string();
+        assert_ne!(key(&light), text(&light));
         assert!(light.contains("pre.code {") && dark.contains("pre.code {"));
         assert_ne!(light, dark);
         let all = stylesheet();
@@ -327,24 +372,19 @@ mod tests {
     #[test]
     fn yaml_source_marks_keys_and_comments() {
         let html = yaml_source("# top\nid: x # trailing\nchannel: '#help'\nports:\n  - name: \"<b>\"\n    n: 3\n");
-        assert!(html.contains("<span class=\"hl-comment\"># top</span>"), "{html}");
+        assert!(html.contains("<span class=\"yc\"># top</span>"), "{html}");
         assert!(
-            html.contains(
-                "<span class=\"hl-entity hl-name hl-tag\">id</span>: x <span class=\"hl-comment\"># trailing</span>"
-            ),
+            html.contains("<span class=\"yk\">id</span>: x <span class=\"yc\"># trailing</span>"),
             "{html}"
         );
         assert!(
-            html.contains("<span class=\"hl-string\">&#39;#help&#39;</span>")
-                || html.contains("<span class=\"hl-string\">'#help'</span>"),
+            html.contains("<span class=\"ys\">&#39;#help&#39;</span>")
+                || html.contains("<span class=\"ys\">'#help'</span>"),
             "{html}"
         );
-        assert!(
-            html.contains("  - <span class=\"hl-entity hl-name hl-tag\">name</span>"),
-            "{html}"
-        );
+        assert!(html.contains("  - <span class=\"yk\">name</span>"), "{html}");
         assert!(!html.contains("<b>"));
-        assert!(html.contains("hl-constant hl-numeric\">3</span>"));
+        assert!(html.contains("<span class=\"yn\">3</span>"));
     }
 
     #[test]

@@ -171,6 +171,15 @@ pub struct Mesh {
 }
 
 impl Mesh {
+    /// Drops the source positions of every descriptor (see `YamlDoc::forget_positions`): for
+    /// callers that only render from here on.
+    pub fn forget_positions(&mut self) {
+        let origins = self.products.values_mut().map(|p| &mut p.origin);
+        for o in origins.chain(self.contracts.values_mut().map(|c| &mut c.origin)) {
+            o.doc.forget_positions();
+        }
+    }
+
     /// The contract a reference points at: the exact version when given and present,
     /// otherwise the newest version of that id.
     pub fn find_contract(&self, id: &str, version: Option<&str>) -> Option<&ContractKey> {

@@ -280,7 +280,5 @@ pub fn api(ctx: &Ctx, site: &dyn Sink) {
         "products": ctx.scorecard.products.values().collect::<Vec<_>>(),
         "findings": ctx.diags.iter().collect::<Vec<_>>(),
     });
-    let mut s = serde_json::to_string_pretty(&doc).expect("governance JSON serialises");
-    s.push('\n');
-    site.add("api/governance.json".into(), s.into_bytes());
+    site.add("api/governance.json".into(), super::api::to_bytes(&doc));
 }

@@ -201,10 +201,8 @@ pub fn api(ctx: &Ctx, site: &dyn Sink) {
             json!({"from": from, "to": e.to, "contractId": e.contract_id, "version": e.version})
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&json!({"version": 1, "nodes": nodes, "edges": edges}))
-        .expect("JSON values always serialise");
-    text.push('\n');
-    site.add("api/lineage.json".into(), text.into_bytes());
+    let doc = json!({"version": 1, "nodes": nodes, "edges": edges});
+    site.add("api/lineage.json".into(), super::api::to_bytes(&doc));
 }
 
 /// External sources are named by their contract id, which may equal a product id: the prefix

@@ -28,11 +28,13 @@ impl Site {
     /// `layouts` keeps lineage layouts across the rebuilds of `serve`.
     pub fn prepare(
         root: &Path,
-        loaded: Loaded,
+        mut loaded: Loaded,
         git: Option<Arc<crate::git::GitFacts>>,
         layouts: &LayoutCache,
     ) -> anyhow::Result<Site> {
         let templates = Templates::load(root)?;
+        // Findings are made; pages read values only.
+        loaded.mesh.forget_positions();
         let derived = Derived::build(&loaded.mesh, &loaded.diags, layouts);
         Ok(Site {
             root: root.to_path_buf(),

@@ -50,6 +50,14 @@ impl YamlDoc {
         self.keys.get(pointer).copied().unwrap_or_else(|| self.pos(pointer))
     }
 
+    /// Drops the positions, keeping the value: once findings are made, rendering reads values
+    /// only, and the positions of every node (a pointer string each) were most of a loaded
+    /// mesh's memory.
+    pub fn forget_positions(&mut self) {
+        self.values = HashMap::new();
+        self.keys = HashMap::new();
+    }
+
     /// Shifts every position down by `lines`, for YAML front matter inside a Markdown file.
     pub fn offset_lines(&mut self, lines: u32) {
         for pos in self.values.values_mut().chain(self.keys.values_mut()) {
