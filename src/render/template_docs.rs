@@ -64,26 +64,25 @@ const PAGES: [(&str, &[(&str, &str)]); 20] = [
 
 const INDEX: [(&str, &str); 3] = [("title", "String"), ("items", "Vec<ListItem>"), ("intro", "String")];
 
-const CATALOGUE_PRODUCTS: [(&str, &str); 8] = [
-    ("heading", "String"),
-    ("parent", "Option<Link>"),
-    ("groups", "Vec<GroupLink>"),
-    ("pager", "PagerView"),
-    ("statuses", "Vec<String>"),
-    ("domains", "Vec<String>"),
-    ("product_types", "Vec<String>"),
-    ("products", "Vec<ProductRow>"),
-];
+/// The variables of a catalogue page (products.html, contracts.html), then its rows.
+macro_rules! catalogue {
+    ($($rows:expr),*) => {
+        [
+            ("heading", "String"),
+            ("parent", "Option<Link>"),
+            ("groups", "Vec<GroupLink>"),
+            ("pager", "PagerView"),
+            ("statuses", "Vec<String>"),
+            ("domains", "Vec<String>"),
+            $($rows),*
+        ]
+    };
+}
 
-const CATALOGUE_CONTRACTS: [(&str, &str); 7] = [
-    ("heading", "String"),
-    ("parent", "Option<Link>"),
-    ("groups", "Vec<GroupLink>"),
-    ("pager", "PagerView"),
-    ("statuses", "Vec<String>"),
-    ("domains", "Vec<String>"),
-    ("contracts", "Vec<ContractRow>"),
-];
+const CATALOGUE_PRODUCTS: [(&str, &str); 8] =
+    catalogue!(("product_types", "Vec<String>"), ("products", "Vec<ProductRow>"));
+
+const CATALOGUE_CONTRACTS: [(&str, &str); 7] = catalogue!(("contracts", "Vec<ContractRow>"));
 
 /// A field's type as templates see it.
 #[derive(Debug, Clone, PartialEq)]
