@@ -70,175 +70,207 @@
     }
   }
 
-  function setup(table) {
+  // The table and its rows in their original order (sorting falls back to it on ties).
+  function tableState(table) {
     var tbody = table.tBodies[0];
-    if (!tbody || !table.tHead) {
-      return;
-    }
     var rows = toArray(tbody.rows);
     var original = new Map();
     rows.forEach(function (row, index) {
       original.set(row, index);
     });
-    var noun = table.getAttribute("data-noun") || "rows";
+    return {
+      table: table,
+      tbody: tbody,
+      rows: rows,
+      original: original,
+      noun: table.getAttribute("data-noun") || "rows"
+    };
+  }
 
-    // ----- Filtering -----
-    var controls = table.id
-      ? document.querySelector('[data-controls-for="' + table.id + '"]')
+  function rowValue(row, key) {
+    return (row.getAttribute("data-" + key) || "").toLowerCase();
+  }
+
+  // ----- Filtering -----
+
+  // The filter bar that points at the table (`data-controls-for`), or null.
+  function filterControls(t) {
+    var controls = t.table.id
+      ? document.querySelector('[data-controls-for="' + t.table.id + '"]')
       : null;
-    var textInput = controls ? controls.querySelector("[data-filter-text]") : null;
-    var selects = controls ? toArray(controls.querySelectorAll("select[data-filter]")) : [];
-    var countOutput = controls ? controls.querySelector("[data-filter-count]") : null;
-    var emptyNote = document.querySelector("[data-filter-empty]");
-    var resetButtons = toArray(document.querySelectorAll("[data-filter-reset]"));
-
-    function rowValue(row, key) {
-      return (row.getAttribute("data-" + key) || "").toLowerCase();
+    if (!controls) {
+      return null;
     }
+    return {
+      controls: controls,
+      textInput: controls.querySelector("[data-filter-text]"),
+      selects: toArray(controls.querySelectorAll("select[data-filter]")),
+      countOutput: controls.querySelector("[data-filter-count]"),
+      emptyNote: document.querySelector("[data-filter-empty]"),
+      resetButtons: toArray(document.querySelectorAll("[data-filter-reset]"))
+    };
+  }
 
-    function applyFilters() {
-      var terms = textInput
-        ? textInput.value.toLowerCase().split(/\s+/).filter(Boolean)
-        : [];
-      var active = selects
-        .filter(function (s) {
-          return s.value !== "";
-        })
-        .map(function (s) {
-          return { key: s.getAttribute("data-filter"), value: s.value.toLowerCase() };
-        });
-      var shown = 0;
-      rows.forEach(function (row) {
-        var haystack = (row.getAttribute("data-search") || row.textContent).toLowerCase();
-        var visible =
-          terms.every(function (t) {
-            return haystack.indexOf(t) !== -1;
-          }) &&
-          active.every(function (f) {
-            return rowValue(row, f.key) === f.value;
-          });
-        row.hidden = !visible;
-        if (visible) {
-          shown += 1;
-        }
+  function rowMatches(row, terms, active) {
+    var haystack = (row.getAttribute("data-search") || row.textContent).toLowerCase();
+    return terms.every(function (term) {
+      return haystack.indexOf(term) !== -1;
+    }) && active.every(function (filter) {
+      return rowValue(row, filter.key) === filter.value;
+    });
+  }
+
+  function applyFilters(t, f) {
+    var terms = f.textInput ? f.textInput.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
+    var active = f.selects
+      .filter(function (s) {
+        return s.value !== "";
+      })
+      .map(function (s) {
+        return { key: s.getAttribute("data-filter"), value: s.value.toLowerCase() };
       });
-      if (countOutput) {
-        countOutput.textContent =
-          shown === rows.length
-            ? "All " + rows.length + " " + noun
-            : shown + " of " + rows.length + " " + noun;
+    var shown = 0;
+    t.rows.forEach(function (row) {
+      var visible = rowMatches(row, terms, active);
+      row.hidden = !visible;
+      if (visible) {
+        shown += 1;
       }
-      if (emptyNote) {
-        emptyNote.hidden = shown !== 0;
-      }
-      var state = { q: textInput ? textInput.value.trim() : "" };
-      selects.forEach(function (s) {
-        state[s.getAttribute("data-filter")] = s.value;
-      });
-      writeQuery(state);
+    });
+    if (f.countOutput) {
+      f.countOutput.textContent =
+        shown === t.rows.length
+          ? "All " + t.rows.length + " " + t.noun
+          : shown + " of " + t.rows.length + " " + t.noun;
     }
+    if (f.emptyNote) {
+      f.emptyNote.hidden = shown !== 0;
+    }
+    var state = { q: f.textInput ? f.textInput.value.trim() : "" };
+    f.selects.forEach(function (s) {
+      state[s.getAttribute("data-filter")] = s.value;
+    });
+    writeQuery(state);
+  }
 
-    if (controls) {
-      // Annotate each option with how many rows it would show; disable the empty ones.
-      selects.forEach(function (select) {
-        var key = select.getAttribute("data-filter");
-        toArray(select.options).forEach(function (option) {
-          if (option.value === "") {
-            return;
-          }
-          var value = option.value.toLowerCase();
-          var n = rows.filter(function (row) {
-            return rowValue(row, key) === value;
-          }).length;
-          option.textContent = option.textContent + " (" + n + ")";
-          option.disabled = n === 0;
-        });
-      });
-
-      // Start from the query string, so links like ?status=deprecated open filtered.
-      var query = readQuery();
-      if (textInput && query.q) {
-        textInput.value = query.q;
-      }
-      selects.forEach(function (select) {
-        var wanted = query[select.getAttribute("data-filter")];
-        if (!wanted) {
+  // Annotates each option with how many rows it would show; disables the empty ones.
+  function countOptions(t, f) {
+    f.selects.forEach(function (select) {
+      var key = select.getAttribute("data-filter");
+      toArray(select.options).forEach(function (option) {
+        if (option.value === "") {
           return;
         }
-        wanted = wanted.toLowerCase();
-        toArray(select.options).forEach(function (option) {
-          if (option.value.toLowerCase() === wanted && !option.disabled) {
-            select.value = option.value;
-          }
-        });
+        var value = option.value.toLowerCase();
+        var n = t.rows.filter(function (row) {
+          return rowValue(row, key) === value;
+        }).length;
+        option.textContent = option.textContent + " (" + n + ")";
+        option.disabled = n === 0;
       });
+    });
+  }
 
-      if (textInput) {
-        textInput.addEventListener("input", applyFilters);
-      }
-      selects.forEach(function (select) {
-        select.addEventListener("change", applyFilters);
-      });
-      resetButtons.forEach(function (button) {
-        button.addEventListener("click", function () {
-          if (textInput) {
-            textInput.value = "";
-          }
-          selects.forEach(function (s) {
-            s.value = "";
-          });
-          applyFilters();
-          (textInput || selects[0] || table).focus();
-        });
-      });
-
-      // "/" jumps to the filter box, as on many developer sites.
-      if (textInput) {
-        document.addEventListener("keydown", function (event) {
-          var target = event.target;
-          var typing =
-            target &&
-            (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName));
-          if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
-            event.preventDefault();
-            textInput.focus();
-            textInput.select();
-          }
-        });
-      }
-
-      controls.hidden = false;
-      applyFilters();
+  // Starts from the query string, so links like ?status=deprecated open filtered.
+  function restoreQuery(f) {
+    var query = readQuery();
+    if (f.textInput && query.q) {
+      f.textInput.value = query.q;
     }
-
-    // ----- Sorting -----
-    var headers = toArray(table.tHead.rows[0].cells);
-
-    function sortBy(th, column) {
-      var direction = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
-      var numeric = th.getAttribute("data-sort") === "number";
-      headers.forEach(function (h) {
-        h.removeAttribute("aria-sort");
-      });
-      th.setAttribute("aria-sort", direction);
-      var keyed = rows.map(function (row) {
-        var key = sortKey(row.cells[column]);
-        return { row: row, key: numeric ? parseFloat(key) || 0 : key, index: original.get(row) };
-      });
-      keyed.sort(function (a, b) {
-        var c = numeric ? a.key - b.key : compareText(a.key, b.key);
-        if (direction === "descending") {
-          c = -c;
+    f.selects.forEach(function (select) {
+      var wanted = query[select.getAttribute("data-filter")];
+      if (!wanted) {
+        return;
+      }
+      wanted = wanted.toLowerCase();
+      toArray(select.options).forEach(function (option) {
+        if (option.value.toLowerCase() === wanted && !option.disabled) {
+          select.value = option.value;
         }
-        return c || a.index - b.index;
       });
-      var fragment = document.createDocumentFragment();
-      keyed.forEach(function (k) {
-        fragment.appendChild(k.row);
-      });
-      tbody.appendChild(fragment);
-    }
+    });
+  }
 
+  // "/" jumps to the filter box, as on many developer sites.
+  function slashFocuses(input) {
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName));
+      if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        input.focus();
+        input.select();
+      }
+    });
+  }
+
+  function bindFilters(t, f) {
+    var apply = function () {
+      applyFilters(t, f);
+    };
+    if (f.textInput) {
+      f.textInput.addEventListener("input", apply);
+      slashFocuses(f.textInput);
+    }
+    f.selects.forEach(function (select) {
+      select.addEventListener("change", apply);
+    });
+    f.resetButtons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        if (f.textInput) {
+          f.textInput.value = "";
+        }
+        f.selects.forEach(function (s) {
+          s.value = "";
+        });
+        apply();
+        (f.textInput || f.selects[0] || t.table).focus();
+      });
+    });
+  }
+
+  function setupFilters(t) {
+    var f = filterControls(t);
+    if (!f) {
+      return;
+    }
+    countOptions(t, f);
+    restoreQuery(f);
+    bindFilters(t, f);
+    f.controls.hidden = false;
+    applyFilters(t, f);
+  }
+
+  // ----- Sorting -----
+
+  function sortBy(t, headers, th, column) {
+    var direction = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+    var numeric = th.getAttribute("data-sort") === "number";
+    headers.forEach(function (h) {
+      h.removeAttribute("aria-sort");
+    });
+    th.setAttribute("aria-sort", direction);
+    var keyed = t.rows.map(function (row) {
+      var key = sortKey(row.cells[column]);
+      return { row: row, key: numeric ? parseFloat(key) || 0 : key, index: t.original.get(row) };
+    });
+    keyed.sort(function (a, b) {
+      var c = numeric ? a.key - b.key : compareText(a.key, b.key);
+      if (direction === "descending") {
+        c = -c;
+      }
+      return c || a.index - b.index;
+    });
+    var fragment = document.createDocumentFragment();
+    keyed.forEach(function (k) {
+      fragment.appendChild(k.row);
+    });
+    t.tbody.appendChild(fragment);
+  }
+
+  // Turns each sortable header's content into a button that sorts by its column.
+  function setupSorting(t) {
+    var headers = toArray(t.table.tHead.rows[0].cells);
     headers.forEach(function (th, column) {
       if (th.getAttribute("data-sort") === "none") {
         return;
@@ -255,9 +287,18 @@
       button.appendChild(icon);
       th.appendChild(button);
       button.addEventListener("click", function () {
-        sortBy(th, column);
+        sortBy(t, headers, th, column);
       });
     });
+  }
+
+  function setup(table) {
+    if (!table.tBodies[0] || !table.tHead) {
+      return;
+    }
+    var t = tableState(table);
+    setupFilters(t);
+    setupSorting(t);
     table.classList.add("is-enhanced");
   }
 

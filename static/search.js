@@ -125,160 +125,147 @@
 
   /* ---- header dropdown -------------------------------------------------------------- */
 
-  function setupHeader(form) {
-    var input = form.querySelector("#site-search-q");
-    var list = form.querySelector("#site-search-results");
-    var panel = form.querySelector(".site-search-panel");
-    var status = form.querySelector(".site-search-status");
-    var all = form.querySelector(".site-search-all");
-    if (!input || !list || !panel) {
+  // The dropdown's elements and state, shared by the functions below.
+  function headerState(form) {
+    return {
+      form: form,
+      input: form.querySelector("#site-search-q"),
+      list: form.querySelector("#site-search-results"),
+      panel: form.querySelector(".site-search-panel"),
+      status: form.querySelector(".site-search-status"),
+      all: form.querySelector(".site-search-all"),
+      active: -1,
+      seq: 0,
+      timer: null
+    };
+  }
+
+  function headerItems(h) {
+    return Array.prototype.slice.call(h.list.querySelectorAll("li.search-result"));
+  }
+
+  function headerOpen(h, show) {
+    if (show) {
+      // Open towards the side with room: the box sits left or right depending on the width.
+      var box = h.form.getBoundingClientRect();
+      h.panel.classList.toggle("align-right", box.left + 560 > window.innerWidth && box.right > 560);
+    }
+    h.panel.hidden = !show;
+    h.input.setAttribute("aria-expanded", show ? "true" : "false");
+    if (!show) {
+      headerSetActive(h, -1);
+    }
+  }
+
+  function headerSetActive(h, index) {
+    var all = headerItems(h);
+    h.active = all.length ? Math.max(-1, Math.min(index, all.length - 1)) : -1;
+    all.forEach(function (li, i) {
+      li.setAttribute("aria-selected", i === h.active ? "true" : "false");
+      li.classList.toggle("is-active", i === h.active);
+    });
+    if (h.active >= 0) {
+      h.input.setAttribute("aria-activedescendant", all[h.active].id);
+      all[h.active].scrollIntoView({ block: "nearest" });
+    } else {
+      h.input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function searchPageUrl(q) {
+    return root + "search.html" + (q ? "?q=" + encodeURIComponent(q) : "");
+  }
+
+  function headerShow(h, q, results, datas) {
+    h.list.textContent = "";
+    datas.forEach(function (d, i) {
+      h.list.appendChild(resultItem(d, "site-search-option-" + i));
+    });
+    h.active = -1;
+    h.status.textContent = results.length
+      ? results.length + " result" + (results.length === 1 ? "" : "s")
+      : "No results for “" + q + "”.";
+    h.all.href = searchPageUrl(q);
+    h.list.setAttribute("data-state", "ready");
+    headerOpen(h, true);
+  }
+
+  function headerFail(h) {
+    h.list.textContent = "";
+    h.status.textContent = unavailableMessage();
+    h.list.setAttribute("data-state", "ready");
+    h.form.classList.add("search-unavailable");
+    headerOpen(h, true);
+  }
+
+  function headerRun(h) {
+    var q = h.input.value.trim();
+    var mine = ++h.seq;
+    if (!q) {
+      h.list.textContent = "";
+      h.list.setAttribute("data-state", "ready");
+      headerOpen(h, false);
       return;
     }
-    form.classList.add("js-search");
-    var active = -1;
-    var seq = 0;
-    var timer = null;
-
-    function items() {
-      return Array.prototype.slice.call(list.querySelectorAll("li.search-result"));
+    if (!served) {
+      headerFail(h);
+      return;
     }
-
-    function open(show) {
-      if (show) {
-        // Open towards the side with room: the box sits left or right depending on the width.
-        var box = form.getBoundingClientRect();
-        panel.classList.toggle("align-right", box.left + 560 > window.innerWidth && box.right > 560);
-      }
-      panel.hidden = !show;
-      input.setAttribute("aria-expanded", show ? "true" : "false");
-      if (!show) {
-        setActive(-1);
-      }
-    }
-
-    function setActive(index) {
-      var all = items();
-      active = all.length ? Math.max(-1, Math.min(index, all.length - 1)) : -1;
-      all.forEach(function (li, i) {
-        li.setAttribute("aria-selected", i === active ? "true" : "false");
-        li.classList.toggle("is-active", i === active);
-      });
-      if (active >= 0) {
-        input.setAttribute("aria-activedescendant", all[active].id);
-        all[active].scrollIntoView({ block: "nearest" });
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
-    }
-
-    function searchPageUrl(q) {
-      return root + "search.html" + (q ? "?q=" + encodeURIComponent(q) : "");
-    }
-
-    function show(q, results, datas) {
-      list.textContent = "";
-      datas.forEach(function (d, i) {
-        list.appendChild(resultItem(d, "site-search-option-" + i));
-      });
-      active = -1;
-      status.textContent = results.length
-        ? results.length + " result" + (results.length === 1 ? "" : "s")
-        : "No results for “" + q + "”.";
-      all.href = searchPageUrl(q);
-      list.setAttribute("data-state", "ready");
-      open(true);
-    }
-
-    function fail() {
-      list.textContent = "";
-      status.textContent = unavailableMessage();
-      list.setAttribute("data-state", "ready");
-      form.classList.add("search-unavailable");
-      open(true);
-    }
-
-    function run() {
-      var q = input.value.trim();
-      var mine = ++seq;
-      if (!q) {
-        list.textContent = "";
-        list.setAttribute("data-state", "ready");
-        open(false);
-        return;
-      }
-      if (!served) {
-        fail();
-        return;
-      }
-      list.setAttribute("data-state", "loading");
-      loadEngine().then(function (pf) {
-        return pf.search(q).then(function (response) {
-          var results = response.results;
-          return loadData(results.slice(0, DROPDOWN_RESULTS)).then(function (datas) {
-            if (mine === seq) {
-              show(q, results, datas);
-            }
-          });
+    h.list.setAttribute("data-state", "loading");
+    loadEngine().then(function (pf) {
+      return pf.search(q).then(function (response) {
+        var results = response.results;
+        return loadData(results.slice(0, DROPDOWN_RESULTS)).then(function (datas) {
+          if (mine === h.seq) {
+            headerShow(h, q, results, datas);
+          }
         });
-      }).catch(function () {
-        if (mine === seq) {
-          fail();
-        }
       });
-    }
+    }).catch(function () {
+      if (mine === h.seq) {
+        headerFail(h);
+      }
+    });
+  }
 
-    input.addEventListener("focus", function () {
-      if (served) {
-        loadEngine().catch(function () {});
-      }
-      if (input.value.trim() && list.children.length) {
-        open(true);
-      }
-    });
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      // The results on screen are for the previous text until the debounced query runs.
-      list.setAttribute("data-state", "loading");
-      timer = setTimeout(run, DEBOUNCE_MS);
-    });
-    input.addEventListener("keydown", function (event) {
-      var count = items().length;
-      if (event.key === "ArrowDown") {
-        event.preventDefault();
-        if (panel.hidden && input.value.trim()) {
-          open(true);
-        }
-        setActive(active + 1 < count ? active + 1 : 0);
-      } else if (event.key === "ArrowUp") {
-        event.preventDefault();
-        setActive(active > 0 ? active - 1 : count - 1);
-      } else if (event.key === "Escape") {
-        if (!panel.hidden) {
-          event.preventDefault();
-          open(false);
-        }
-      } else if (event.key === "Enter") {
-        event.preventDefault();
-        var chosen = items()[active];
-        var link = chosen && chosen.querySelector("a.search-result-link");
-        location.href = link ? link.href : searchPageUrl(input.value.trim());
-      }
-    });
-    form.addEventListener("submit", function (event) {
+  // Arrows move through the results, Escape closes, Enter opens the active result or the
+  // search page.
+  function headerKeydown(h, event) {
+    var count = headerItems(h).length;
+    if (event.key === "ArrowDown") {
       event.preventDefault();
-      location.href = searchPageUrl(input.value.trim());
-    });
-    list.addEventListener("mousemove", function (event) {
-      var li = event.target.closest && event.target.closest("li.search-result");
-      if (li) {
-        setActive(items().indexOf(li));
+      if (h.panel.hidden && h.input.value.trim()) {
+        headerOpen(h, true);
       }
-    });
-    document.addEventListener("click", function (event) {
-      if (!form.contains(event.target)) {
-        open(false);
+      headerSetActive(h, h.active + 1 < count ? h.active + 1 : 0);
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      headerSetActive(h, h.active > 0 ? h.active - 1 : count - 1);
+    } else if (event.key === "Escape") {
+      if (!h.panel.hidden) {
+        event.preventDefault();
+        headerOpen(h, false);
       }
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      var chosen = headerItems(h)[h.active];
+      var link = chosen && chosen.querySelector("a.search-result-link");
+      location.href = link ? link.href : searchPageUrl(h.input.value.trim());
+    }
+  }
+
+  // Debounced search as you type; the results on screen are for the previous text until the
+  // query runs.
+  function onTyping(input, list, state, run) {
+    input.addEventListener("input", function () {
+      clearTimeout(state.timer);
+      list.setAttribute("data-state", "loading");
+      state.timer = setTimeout(run, DEBOUNCE_MS);
     });
+  }
+
+  // "/" anywhere but in a text field focuses the header box.
+  function slashFocuses(input) {
     document.addEventListener("keydown", function (event) {
       if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) {
         return;
@@ -294,216 +281,273 @@
     });
   }
 
+  function setupHeader(form) {
+    var h = headerState(form);
+    if (!h.input || !h.list || !h.panel) {
+      return;
+    }
+    form.classList.add("js-search");
+    h.input.addEventListener("focus", function () {
+      if (served) {
+        loadEngine().catch(function () {});
+      }
+      if (h.input.value.trim() && h.list.children.length) {
+        headerOpen(h, true);
+      }
+    });
+    onTyping(h.input, h.list, h, function () {
+      headerRun(h);
+    });
+    h.input.addEventListener("keydown", function (event) {
+      headerKeydown(h, event);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      location.href = searchPageUrl(h.input.value.trim());
+    });
+    h.list.addEventListener("mousemove", function (event) {
+      var li = event.target.closest && event.target.closest("li.search-result");
+      if (li) {
+        headerSetActive(h, headerItems(h).indexOf(li));
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!form.contains(event.target)) {
+        headerOpen(h, false);
+      }
+    });
+    slashFocuses(h.input);
+  }
+
   /* ---- search page ------------------------------------------------------------------ */
 
-  function setupPage(form) {
-    var input = form.querySelector("#search-page-q");
-    var list = form.querySelector("#search-page-results");
-    var status = form.querySelector("#search-page-status");
-    var more = form.querySelector(".search-more");
-    var boxes = Array.prototype.slice.call(form.querySelectorAll("#search-facets input[data-facet]"));
-    var compiled = form.getAttribute("data-compiled") !== "false";
-    var seq = 0;
-    var timer = null;
-    var shown = [];
-    var pending = [];
-    // Facets whose filter chunk is loaded. Pagefind fetches a facet's chunk when it is first
-    // used; loading all of them up front would cost ~215 KB at 10,000 products. Until then a
-    // facet shows its whole-portal count from the build.
-    var used = {};
+  // The search page's elements and state, shared by the functions below.
+  function pageState(form) {
+    return {
+      form: form,
+      input: form.querySelector("#search-page-q"),
+      list: form.querySelector("#search-page-results"),
+      status: form.querySelector("#search-page-status"),
+      more: form.querySelector(".search-more"),
+      boxes: Array.prototype.slice.call(form.querySelectorAll("#search-facets input[data-facet]")),
+      seq: 0,
+      timer: null,
+      shown: [],
+      pending: [],
+      // Facets whose filter chunk is loaded. Pagefind fetches a facet's chunk when it is first
+      // used; loading all of them up front would cost ~215 KB at 10,000 products. Until then a
+      // facet shows its whole-portal count from the build.
+      used: {}
+    };
+  }
 
-    readQuery();
+  function readQuery(p) {
+    var params = new URLSearchParams(location.search);
+    p.input.value = params.get("q") || "";
+    p.boxes.forEach(function (box) {
+      box.checked = params.getAll(box.getAttribute("data-facet")).indexOf(box.value) >= 0;
+    });
+  }
+
+  function selectedFilters(p) {
+    var filters = {};
+    p.boxes.forEach(function (box) {
+      if (box.checked) {
+        var name = box.getAttribute("data-facet");
+        (filters[name] = filters[name] || []).push(box.value);
+      }
+    });
+    return filters;
+  }
+
+  function writeQuery(q, filters) {
+    var params = new URLSearchParams();
+    if (q) {
+      params.set("q", q);
+    }
+    Object.keys(filters).forEach(function (name) {
+      filters[name].forEach(function (v) {
+        params.append(name, v);
+      });
+    });
+    var query = params.toString();
+    try {
+      history.replaceState(history.state, "", location.pathname + (query ? "?" + query : ""));
+    } catch (e) {
+      // Some browsers refuse replaceState here; the results are still right.
+    }
+  }
+
+  // Within a facet any checked value matches; across facets all must.
+  function pagefindFilters(filters) {
+    var out = {};
+    Object.keys(filters).forEach(function (name) {
+      out[name] = { any: filters[name] };
+    });
+    return out;
+  }
+
+  // The counts of one facet with every other facet's selection applied, and not its own.
+  function countsWithoutOwn(q, filters, name) {
+    var others = {};
+    Object.keys(filters).forEach(function (n) {
+      if (n !== name) {
+        others[n] = filters[n];
+      }
+    });
+    var open = !q && Object.keys(others).length === 0;
+    return loadEngine().then(function (pf) {
+      // Never pf.filters(): it would fetch every facet's chunk.
+      return pf.search(open ? null : q || null, { filters: pagefindFilters(others) }).then(function (r) {
+        return r.filters;
+      });
+    }).then(function (found) {
+      return (found || {})[name] || {};
+    });
+  }
+
+  // A facet's own counts ignore its own selection (checking "product" keeps the other
+  // kinds' counts), so each facet with a selection gets one more search without it. The
+  // extra searches run on chunks already loaded: nothing more is downloaded.
+  function facetCounts(q, filters, response) {
+    var counts = {};
+    Object.keys(response.filters || {}).forEach(function (name) {
+      counts[name] = response.filters[name];
+    });
+    return Promise.all(Object.keys(filters).map(function (name) {
+      return countsWithoutOwn(q, filters, name).then(function (own) {
+        counts[name] = own;
+      });
+    })).then(function () {
+      return counts;
+    });
+  }
+
+  function updateCounts(p, counts) {
+    p.boxes.forEach(function (box) {
+      var name = box.getAttribute("data-facet");
+      if (!p.used[name] || !counts[name]) {
+        box.closest("label").classList.add("count-total");
+        return;
+      }
+      box.closest("label").classList.remove("count-total");
+      var facet = counts[name];
+      var n = facet[box.value] || 0;
+      var label = box.closest("label");
+      label.querySelector(".facet-count").textContent = String(n);
+      label.classList.toggle("is-empty", n === 0 && !box.checked);
+    });
+  }
+
+  function showMore(p, mine) {
+    var next = p.pending.slice(p.shown.length, p.shown.length + PAGE_SIZE);
+    return loadData(next).then(function (datas) {
+      if (mine !== p.seq) {
+        return;
+      }
+      datas.forEach(function (d) {
+        var item = resultItem(d);
+        // A plain list on the page: options only make sense inside the dropdown's listbox.
+        item.removeAttribute("role");
+        item.removeAttribute("aria-selected");
+        item.querySelector("a").removeAttribute("tabindex");
+        p.list.appendChild(item);
+        p.shown.push(d);
+      });
+      p.more.hidden = p.shown.length >= p.pending.length;
+    });
+  }
+
+  // The first page of results and the facet counts of a finished search.
+  function pageShow(p, q, anyFilter, done) {
+    var response = done.response;
+    p.list.textContent = "";
+    p.shown = [];
+    p.pending = response.results;
+    updateCounts(p, done.counts);
+    p.status.textContent = !q && !anyFilter
+      ? "Type to search, or pick a filter."
+      : p.pending.length + " result" + (p.pending.length === 1 ? "" : "s") + (q ? " for “" + q + "”" : "") + ".";
+  }
+
+  function pageSearch(q, filters, anyFilter) {
+    return loadEngine().then(function (pf) {
+      if (!q && !anyFilter) {
+        return { results: [], filters: {} };
+      }
+      return pf.search(q || null, { filters: pagefindFilters(filters) });
+    }).then(function (response) {
+      return facetCounts(q, filters, response).then(function (counts) {
+        return { response: response, counts: counts };
+      });
+    });
+  }
+
+  function pageRun(p) {
+    var q = p.input.value.trim();
+    var filters = selectedFilters(p);
+    var mine = ++p.seq;
+    writeQuery(q, filters);
+    var anyFilter = Object.keys(filters).length > 0;
+    if (!q && !anyFilter && !engine) {
+      // Nothing asked yet: keep the whole-index counts and leave the index unloaded.
+      p.list.textContent = "";
+      p.more.hidden = true;
+      p.status.textContent = "Type to search, or pick a filter.";
+      p.list.setAttribute("data-state", "ready");
+      return;
+    }
+    p.list.setAttribute("data-state", "loading");
+    Object.keys(filters).forEach(function (name) {
+      p.used[name] = true;
+    });
+    pageSearch(q, filters, anyFilter).then(function (done) {
+      if (mine !== p.seq) {
+        return null;
+      }
+      pageShow(p, q, anyFilter, done);
+      return showMore(p, mine);
+    }).then(function () {
+      if (mine === p.seq) {
+        p.list.setAttribute("data-state", "ready");
+      }
+    }).catch(function () {
+      if (mine === p.seq) {
+        p.status.textContent = unavailableMessage();
+        p.list.setAttribute("data-state", "ready");
+      }
+    });
+  }
+
+  function setupPage(form) {
+    var p = pageState(form);
+    var compiled = form.getAttribute("data-compiled") !== "false";
+    readQuery(p);
     if (!compiled) {
-      list.setAttribute("data-state", "ready");
+      p.list.setAttribute("data-state", "ready");
       return;
     }
     if (!served) {
-      status.textContent = unavailableMessage();
-      list.setAttribute("data-state", "ready");
+      p.status.textContent = unavailableMessage();
+      p.list.setAttribute("data-state", "ready");
       return;
     }
-
-    function readQuery() {
-      var params = new URLSearchParams(location.search);
-      input.value = params.get("q") || "";
-      boxes.forEach(function (box) {
-        box.checked = params.getAll(box.getAttribute("data-facet")).indexOf(box.value) >= 0;
-      });
-    }
-
-    function selected() {
-      var filters = {};
-      boxes.forEach(function (box) {
-        if (box.checked) {
-          var name = box.getAttribute("data-facet");
-          (filters[name] = filters[name] || []).push(box.value);
-        }
-      });
-      return filters;
-    }
-
-    function writeQuery(q, filters) {
-      var params = new URLSearchParams();
-      if (q) {
-        params.set("q", q);
-      }
-      Object.keys(filters).forEach(function (name) {
-        filters[name].forEach(function (v) {
-          params.append(name, v);
-        });
-      });
-      var query = params.toString();
-      try {
-        history.replaceState(history.state, "", location.pathname + (query ? "?" + query : ""));
-      } catch (e) {
-        // Some browsers refuse replaceState here; the results are still right.
-      }
-    }
-
-    // Within a facet any checked value matches; across facets all must.
-    function pagefindFilters(filters) {
-      var out = {};
-      Object.keys(filters).forEach(function (name) {
-        out[name] = { any: filters[name] };
-      });
-      return out;
-    }
-
-    // A facet's own counts ignore its own selection (checking "product" keeps the other
-    // kinds' counts), so each facet with a selection gets one more search without it. The
-    // extra searches run on chunks already loaded: nothing more is downloaded.
-    function facetCounts(q, filters, response) {
-      var counts = {};
-      Object.keys(response.filters || {}).forEach(function (name) {
-        counts[name] = response.filters[name];
-      });
-      var names = Object.keys(filters);
-      return Promise.all(names.map(function (name) {
-        var others = {};
-        names.forEach(function (n) {
-          if (n !== name) {
-            others[n] = filters[n];
-          }
-        });
-        var open = !q && Object.keys(others).length === 0;
-        return loadEngine().then(function (pf) {
-          // Never pf.filters(): it would fetch every facet's chunk.
-          return pf.search(open ? null : q || null, { filters: pagefindFilters(others) }).then(function (r) {
-            return r.filters;
-          });
-        }).then(function (found) {
-          counts[name] = (found || {})[name] || {};
-        });
-      })).then(function () {
-        return counts;
-      });
-    }
-
-    function updateCounts(counts) {
-      boxes.forEach(function (box) {
-        var name = box.getAttribute("data-facet");
-        if (!used[name] || !counts[name]) {
-          box.closest("label").classList.add("count-total");
-          return;
-        }
-        box.closest("label").classList.remove("count-total");
-        var facet = counts[name];
-        var n = facet[box.value] || 0;
-        var label = box.closest("label");
-        label.querySelector(".facet-count").textContent = String(n);
-        label.classList.toggle("is-empty", n === 0 && !box.checked);
-      });
-    }
-
-    function showMore(mine) {
-      var next = pending.slice(shown.length, shown.length + PAGE_SIZE);
-      return loadData(next).then(function (datas) {
-        if (mine !== seq) {
-          return;
-        }
-        datas.forEach(function (d) {
-          var item = resultItem(d);
-          // A plain list on the page: options only make sense inside the dropdown's listbox.
-          item.removeAttribute("role");
-          item.removeAttribute("aria-selected");
-          item.querySelector("a").removeAttribute("tabindex");
-          list.appendChild(item);
-          shown.push(d);
-        });
-        more.hidden = shown.length >= pending.length;
-      });
-    }
-
-    function run() {
-      var q = input.value.trim();
-      var filters = selected();
-      var mine = ++seq;
-      writeQuery(q, filters);
-      var anyFilter = Object.keys(filters).length > 0;
-      if (!q && !anyFilter && !engine) {
-        // Nothing asked yet: keep the whole-index counts and leave the index unloaded.
-        list.textContent = "";
-        more.hidden = true;
-        status.textContent = "Type to search, or pick a filter.";
-        list.setAttribute("data-state", "ready");
-        return;
-      }
-      list.setAttribute("data-state", "loading");
-      Object.keys(filters).forEach(function (name) {
-        used[name] = true;
-      });
-      loadEngine().then(function (pf) {
-        if (!q && !anyFilter) {
-          return { results: [], filters: {} };
-        }
-        return pf.search(q || null, { filters: pagefindFilters(filters) });
-      }).then(function (response) {
-        return facetCounts(q, filters, response).then(function (counts) {
-          return { response: response, counts: counts };
-        });
-      }).then(function (done) {
-        if (mine !== seq) {
-          return null;
-        }
-        var response = done.response;
-        list.textContent = "";
-        shown = [];
-        pending = response.results;
-        updateCounts(done.counts);
-        status.textContent = !q && !anyFilter
-          ? "Type to search, or pick a filter."
-          : pending.length + " result" + (pending.length === 1 ? "" : "s") + (q ? " for “" + q + "”" : "") + ".";
-        return showMore(mine);
-      }).then(function () {
-        if (mine === seq) {
-          list.setAttribute("data-state", "ready");
-        }
-      }).catch(function () {
-        if (mine === seq) {
-          status.textContent = unavailableMessage();
-          list.setAttribute("data-state", "ready");
-        }
-      });
-    }
-
+    var run = function () {
+      pageRun(p);
+    };
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       run();
     });
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      // The results on screen are for the previous text until the debounced query runs.
-      list.setAttribute("data-state", "loading");
-      timer = setTimeout(run, DEBOUNCE_MS);
-    });
-    boxes.forEach(function (box) {
+    onTyping(p.input, p.list, p, run);
+    p.boxes.forEach(function (box) {
       box.addEventListener("change", run);
     });
-    input.addEventListener("focus", function () {
+    p.input.addEventListener("focus", function () {
       loadEngine().catch(function () {});
     });
-    more.addEventListener("click", function () {
-      showMore(seq);
+    p.more.addEventListener("click", function () {
+      showMore(p, p.seq);
     });
     run();
   }

@@ -102,7 +102,7 @@ pub struct Point2 {
     pub y: f64,
 }
 
-/// Font sizes of the SVG text (px), mirrored in static/style.css.
+/// Font sizes of the SVG text (px), mirrored in theme/style/05-product.css.
 pub const TITLE_PX: f64 = 13.0;
 pub const SUB_PX: f64 = 11.5;
 pub const LABEL_PX: f64 = 11.0;

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Labels longer than this are shortened in the drawing (the tooltip keeps them whole).
 const MAX_LABEL: usize = 30;
-/// Colour slots of the theme (`.lin-node.dom-N` in static/style.css).
+/// Colour slots of the theme (`.lin-node.dom-N` and `--lin-dom-N-*` in theme/style/).
 const PALETTE: usize = 8;
 /// More domain links than this many per domain draw the domain map two-sided.
 const DENSE_DOMAINS: usize = 2;

@@ -14,6 +14,8 @@ pub mod paging;
 mod product;
 pub mod reserved;
 pub mod search;
+#[cfg(test)]
+mod template_docs;
 mod templates;
 pub mod urls;
 pub mod values;

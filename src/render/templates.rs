@@ -20,6 +20,39 @@ struct BuiltinTemplates;
 #[folder = "static/"]
 struct BuiltinStatic;
 
+/// Lists the stylesheet's partials, each embedded from `theme/style/`.
+macro_rules! style_partials {
+    ($($name:literal),* $(,)?) => {
+        [$(($name, include_str!(concat!("../../theme/style/", $name)))),*]
+    };
+}
+
+/// The built-in stylesheet's partials in cascade order: a later rule wins over an earlier one of
+/// the same specificity, so the order is part of the theme (responsive and print rules come last
+/// because they adjust everything before them). Pages load the one joined `static/style.css`, so
+/// they need no `@import` (which file:// and sub-path hosting make fragile) and a mesh's own
+/// `static/style.css` still replaces the whole theme.
+const STYLE_PARTIALS: [(&str, &str); 9] = style_partials!(
+    "01-variables.css",
+    "02-base.css",
+    "03-layout.css",
+    "04-components.css",
+    "05-product.css",
+    "06-pages.css",
+    "07-search.css",
+    "08-responsive.css",
+    "09-print.css",
+);
+
+/// The partials joined, one blank line apart, into the stylesheet pages reference.
+pub fn builtin_stylesheet() -> String {
+    let texts: Vec<&str> = STYLE_PARTIALS
+        .iter()
+        .map(|(_, text)| text.trim_end_matches('\n'))
+        .collect();
+    texts.join("\n\n") + "\n"
+}
+
 pub struct Templates {
     tera: Tera,
 }
@@ -72,6 +105,7 @@ impl Templates {
             let file = BuiltinStatic::get(&name).expect("embedded file listed by iter");
             site.add(format!("static/{name}"), file.data.into_owned());
         }
+        site.add("static/style.css".to_string(), builtin_stylesheet().into_bytes());
         site.add(
             "static/syntax.css".to_string(),
             crate::highlight::stylesheet().into_bytes(),
@@ -125,7 +159,36 @@ fn site_path(base_url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::site_path;
+    use super::{builtin_stylesheet, site_path, STYLE_PARTIALS};
+    use std::path::Path;
+
+    #[test]
+    fn every_style_partial_is_joined_in_order() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/style");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".css"))
+            .collect();
+        on_disk.sort();
+        let listed: Vec<&str> = STYLE_PARTIALS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            listed, on_disk,
+            "list every file of theme/style/ in STYLE_PARTIALS (src/render/templates.rs), in cascade order"
+        );
+        let css = builtin_stylesheet();
+        let mut at = 0;
+        for (name, text) in STYLE_PARTIALS {
+            let found = css[at..]
+                .find(text.trim_end())
+                .unwrap_or_else(|| panic!("{name} is not joined in order"));
+            at += found + text.trim_end().len();
+        }
+        assert!(
+            !css.contains("\n\n\n") && css.ends_with("}\n"),
+            "partials are joined one blank line apart"
+        );
+    }
 
     #[test]
     fn site_paths() {

@@ -19,6 +19,7 @@ mod schema;
 mod search;
 mod serve;
 mod sizes;
+mod theme;
 
 use common::*;
 use serde_json::Value;
