@@ -8,7 +8,7 @@
 use crate::diag::Pos;
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use serde_json::{Map, Number, Value};
-use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Nesting deeper than this is refused before parsing: real descriptors stay under 20 levels,
 /// and a bound keeps recursive walks (ours and the parser's) far from the stack limit.
@@ -18,8 +18,39 @@ const MAX_DEPTH: usize = 64;
 #[derive(Debug, Clone, Default)]
 pub struct YamlDoc {
     pub value: Value,
-    values: HashMap<String, Pos>,
-    keys: HashMap<String, Pos>,
+    values: Positions,
+    keys: Positions,
+}
+
+/// Source positions by JSON Pointer, kept as (hash of the pointer, position) sorted by hash.
+/// With the pointer's text as key (and a hash map's overhead) positions were most of a loaded
+/// 10,000-product mesh's memory; 16 bytes a node is a fifth of that. Two pointers of one
+/// document sharing a 64-bit hash is vanishingly unlikely and would only misplace a finding.
+#[derive(Debug, Clone, Default)]
+struct Positions(Vec<(u64, Pos)>);
+
+impl Positions {
+    fn hash(pointer: &str) -> u64 {
+        // `DefaultHasher::new()` has fixed keys: the same pointer hashes the same every run.
+        let mut h = DefaultHasher::new();
+        pointer.hash(&mut h);
+        h.finish()
+    }
+
+    fn push(&mut self, pointer: &str, pos: Pos) {
+        self.0.push((Self::hash(pointer), pos));
+    }
+
+    /// Sorts for lookup; call once every position is pushed.
+    fn finish(&mut self) {
+        self.0.sort_by_key(|(h, _)| *h);
+        self.0.shrink_to_fit();
+    }
+
+    fn get(&self, pointer: &str) -> Option<Pos> {
+        let h = Self::hash(pointer);
+        self.0.binary_search_by_key(&h, |(k, _)| *k).ok().map(|i| self.0[i].1)
+    }
 }
 
 /// A YAML syntax error with the parser's position.
@@ -36,7 +67,7 @@ impl YamlDoc {
         let mut p = pointer;
         loop {
             if let Some(pos) = self.values.get(p) {
-                return *pos;
+                return pos;
             }
             match p.rfind('/') {
                 Some(i) => p = &p[..i],
@@ -47,20 +78,20 @@ impl YamlDoc {
 
     /// Position of the key whose value sits at `pointer`, or of the value if it has no key.
     pub fn key_pos(&self, pointer: &str) -> Pos {
-        self.keys.get(pointer).copied().unwrap_or_else(|| self.pos(pointer))
+        self.keys.get(pointer).unwrap_or_else(|| self.pos(pointer))
     }
 
     /// Drops the positions, keeping the value: once findings are made, rendering reads values
     /// only, and the positions of every node (a pointer string each) were most of a loaded
     /// mesh's memory.
     pub fn forget_positions(&mut self) {
-        self.values = HashMap::new();
-        self.keys = HashMap::new();
+        self.values = Positions::default();
+        self.keys = Positions::default();
     }
 
     /// Shifts every position down by `lines`, for YAML front matter inside a Markdown file.
     pub fn offset_lines(&mut self, lines: u32) {
-        for pos in self.values.values_mut().chain(self.keys.values_mut()) {
+        for (_, pos) in self.values.0.iter_mut().chain(self.keys.0.iter_mut()) {
             pos.line += lines;
         }
     }
@@ -94,6 +125,8 @@ pub fn parse(src: &str) -> Result<YamlDoc, YamlError> {
     }
     if let Some(root) = docs.first() {
         doc.value = convert(root, "", &mut doc)?;
+        doc.values.finish();
+        doc.keys.finish();
     } else {
         doc.value = Value::Null;
     }
@@ -119,7 +152,7 @@ fn marker_pos(node: &MarkedYaml) -> Pos {
 }
 
 fn convert(node: &MarkedYaml, pointer: &str, doc: &mut YamlDoc) -> Result<Value, YamlError> {
-    doc.values.insert(pointer.to_string(), marker_pos(node));
+    doc.values.push(pointer, marker_pos(node));
     match &node.data {
         YamlData::Value(s) => Ok(scalar(s)),
         YamlData::Representation(text, _, _) => Ok(Value::String(text.to_string())),
@@ -155,7 +188,7 @@ fn convert_mapping<'a, 'i: 'a>(
             });
         }
         let child = format!("{pointer}/{}", escape_token(&key));
-        doc.keys.insert(child.clone(), marker_pos(k));
+        doc.keys.push(&child, marker_pos(k));
         let value = convert(v, &child, doc)?;
         out.insert(key, value);
     }
