@@ -115,20 +115,33 @@ impl LayoutCache {
 }
 
 impl State {
+    /// Evicts down to three quarters of `limit`: a trim is a pass over every entry, so once the
+    /// cache is full it must not run on every diagram a build draws.
     fn trim(&mut self, limit: usize) {
         if self.bytes <= limit {
             return;
         }
-        // Oldest first; within a build the smallest first: layout time grows faster than a
+        // Oldest first; within a lookup the smallest first: layout time grows faster than a
         // layout's bytes, so the large layouts are the ones worth keeping.
-        let mut by_age: Vec<(u64, usize, Shape)> = self.map.iter().map(|(k, e)| (e.used, e.bytes, k.clone())).collect();
-        by_age.sort_by_key(|(used, bytes, _)| (*used, *bytes));
-        for (_, bytes, key) in by_age {
-            if self.bytes <= limit {
-                break;
+        let mut ages: Vec<(u64, usize)> = self.map.values().map(|e| (e.used, e.bytes)).collect();
+        ages.sort_unstable();
+        let target = limit / 4 * 3;
+        let mut bytes = self.bytes;
+        let kept_from = ages.iter().position(|(_, b)| {
+            let done = bytes <= target;
+            bytes = bytes.saturating_sub(*b);
+            done
+        });
+        match kept_from {
+            Some(i) => {
+                let oldest_kept = ages[i];
+                self.map.retain(|_, e| (e.used, e.bytes) >= oldest_kept);
+                self.bytes = self.map.values().map(|e| e.bytes).sum();
             }
-            self.map.remove(&key);
-            self.bytes -= bytes;
+            None => {
+                self.map.clear();
+                self.bytes = 0;
+            }
         }
     }
 }
