@@ -291,6 +291,9 @@ impl<'a> PageJob<'a> {
     }
 }
 
+/// Makes some of the site's page jobs (see `pages::job_groups`).
+pub type JobGroup<'a> = Box<dyn Fn() -> Vec<PageJob<'a>> + 'a>;
+
 /// What rendering derives from a checked mesh once: URLs, lineage, scores and the field index.
 /// Owned, so `serve` can keep it beside the mesh and render single pages on request.
 pub struct Derived {
@@ -350,10 +353,20 @@ impl<'a> Renderer<'a> {
     /// Every page of the site, in a stable order; views are built only when a page renders.
     /// The search page's facets are counted from `records` here, so they can move on to the index.
     pub fn jobs(&self, records: &[search::Record]) -> Vec<PageJob<'_>> {
-        let mut jobs = pages::jobs(&self.ctx);
-        jobs.extend(governance::jobs(&self.ctx));
-        jobs.extend(search::jobs(&self.ctx, self.fields, records));
-        jobs
+        self.job_groups(records).iter().flat_map(|group| group()).collect()
+    }
+
+    /// The pages as groups of jobs (see `pages::job_groups`); flattened, they are `jobs`.
+    pub fn job_groups(&self, records: &[search::Record]) -> Vec<JobGroup<'_>> {
+        let ctx = &self.ctx;
+        let mut groups = pages::job_groups(ctx);
+        groups.push(Box::new(move || governance::jobs(ctx)));
+        let search_page = search::search_page(ctx, records);
+        groups.push(Box::new(move || vec![search::search_page_job(&search_page)]));
+        for name in self.fields.names() {
+            groups.push(Box::new(move || self.fields.page_jobs(ctx, name)));
+        }
+        groups
     }
 
     pub fn records(&self) -> Vec<search::Record> {

@@ -4,7 +4,7 @@
 use super::lists::{self, contract_row, product_row, ListContext};
 use super::values::extra_html;
 use super::views::*;
-use super::{contact, contract, member, product, Ctx, PageJob};
+use super::{contact, contract, member, product, Ctx, JobGroup, PageJob};
 use crate::lineage::Diagram;
 use crate::markdown;
 use crate::model::{Mesh, NodeRef, Page, Product};
@@ -26,35 +26,56 @@ pub fn site_view(mesh: &Mesh) -> SiteView {
     }
 }
 
-/// Every page of the site, in a stable order.
-pub fn jobs<'a>(ctx: &'a Ctx) -> Vec<PageJob<'a>> {
+/// The site's pages, in a stable order, as groups that each make some of the jobs: `serve`
+/// makes only the group of the page asked for (one product's, not every list's).
+pub fn job_groups<'a>(ctx: &'a Ctx) -> Vec<JobGroup<'a>> {
     let mesh = ctx.mesh;
-    let mut jobs = vec![PageJob::new("index.html", "home.html", "home").with("home", home(ctx))];
-    jobs.extend(lists::catalogue(ctx));
-    jobs.extend(mesh.products.values().flat_map(|p| product::jobs(ctx, p)));
-    jobs.extend(lists::contract_index(ctx));
-    jobs.extend(mesh.contracts.values().flat_map(|c| contract::jobs(ctx, c)));
-    jobs.push(list_job(
-        "domains/index.html",
-        "domains.html",
-        "domains",
-        "Domains",
-        domain_items(ctx),
-    ));
-    jobs.extend(mesh.domains.keys().flat_map(|id| domain_jobs(ctx, id)));
-    jobs.push(list_job(
-        "teams/index.html",
-        "teams.html",
-        "teams",
-        "Teams",
-        team_items(ctx),
-    ));
-    jobs.extend(mesh.teams.keys().flat_map(|id| team_jobs(ctx, id)));
-    jobs.extend(doc_jobs(ctx, &mesh.guides, "guides", "Guides"));
-    jobs.extend(doc_jobs(ctx, &mesh.governance, "governance", "Governance"));
-    jobs.push(super::lineage::map_job(ctx));
-    jobs.push(PageJob::new("404.html", "404.html", "404"));
-    jobs
+    let mut groups: Vec<JobGroup<'a>> = vec![
+        Box::new(move || vec![PageJob::new("index.html", "home.html", "home").with("home", home(ctx))]),
+        Box::new(move || lists::catalogue(ctx)),
+    ];
+    for p in mesh.products.values() {
+        groups.push(Box::new(move || product::jobs(ctx, p)));
+    }
+    groups.push(Box::new(move || lists::contract_index(ctx)));
+    for c in mesh.contracts.values() {
+        groups.push(Box::new(move || contract::jobs(ctx, c)));
+    }
+    groups.push(Box::new(move || {
+        vec![list_job(
+            "domains/index.html",
+            "domains.html",
+            "domains",
+            "Domains",
+            domain_items(ctx),
+        )]
+    }));
+    for id in mesh.domains.keys() {
+        groups.push(Box::new(move || domain_jobs(ctx, id)));
+    }
+    groups.push(Box::new(move || {
+        vec![list_job(
+            "teams/index.html",
+            "teams.html",
+            "teams",
+            "Teams",
+            team_items(ctx),
+        )]
+    }));
+    for id in mesh.teams.keys() {
+        groups.push(Box::new(move || team_jobs(ctx, id)));
+    }
+    groups.push(Box::new(move || doc_jobs(ctx, &mesh.guides, "guides", "Guides")));
+    groups.push(Box::new(move || {
+        doc_jobs(ctx, &mesh.governance, "governance", "Governance")
+    }));
+    groups.push(Box::new(move || {
+        vec![
+            super::lineage::map_job(ctx),
+            PageJob::new("404.html", "404.html", "404"),
+        ]
+    }));
+    groups
 }
 
 fn list_job(

@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 pub struct LiveSite {
     site: Site,
-    /// Every page's URL, with its position in the renderer's job list.
-    pages: BTreeMap<String, usize>,
+    /// Every page's URL, with its job's place in the renderer's job groups: (group, job).
+    pages: BTreeMap<String, (usize, usize)>,
     /// The search records, made on first need: by the search page's facets or by the index.
     records: OnceLock<Vec<Record>>,
     /// The sitemap and static files, made at each rebuild.
@@ -33,8 +33,14 @@ impl LiveSite {
     /// Makes the sitemap and static files and lists the pages; renders none of them.
     pub fn new(site: Site) -> anyhow::Result<LiveSite> {
         let renderer = site.renderer();
-        let jobs = renderer.jobs(&[]);
-        let pages = jobs.iter().enumerate().map(|(i, j)| (j.url.clone(), i)).collect();
+        let mut pages = BTreeMap::new();
+        let mut jobs = Vec::new();
+        for (g, group) in renderer.job_groups(&[]).iter().enumerate() {
+            for (j, job) in group().into_iter().enumerate() {
+                pages.insert(job.url.clone(), (g, j));
+                jobs.push(job);
+            }
+        }
         let sink = MemorySink::default();
         renderer.write_sitemap_and_static(&jobs, &site.root, &sink)?;
         drop(jobs);
@@ -97,16 +103,16 @@ impl LiveSite {
         }
     }
 
-    /// Renders one page of the current mesh.
-    fn render(&self, index: usize) -> anyhow::Result<Vec<u8>> {
+    /// Renders one page of the current mesh, making only the jobs of its group.
+    fn render(&self, (group, job): (usize, usize)) -> anyhow::Result<Vec<u8>> {
         let renderer = self.site.renderer();
-        let records = if self.pages.get(SEARCH_PAGE) == Some(&index) {
+        let records = if self.pages.get(SEARCH_PAGE) == Some(&(group, job)) {
             self.records()
         } else {
             &[]
         };
-        let jobs = renderer.jobs(records);
-        renderer.render(&jobs[index])
+        let jobs = renderer.job_groups(records)[group]();
+        renderer.render(&jobs[job])
     }
 }
 

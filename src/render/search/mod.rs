@@ -38,18 +38,18 @@ pub fn records(ctx: &Ctx, fields: &FieldIndex) -> Vec<Record> {
     records::build(ctx, fields)
 }
 
-/// The search page and the field pages.
-pub fn jobs<'a>(ctx: &'a Ctx, fields: &'a FieldIndex, records: &[Record]) -> Vec<PageJob<'a>> {
-    let page = SearchPageView {
+/// The search page's view (the field pages are `FieldIndex::page_jobs`): its facets are
+/// counted from `records`, so they can move on to the index.
+pub fn search_page(ctx: &Ctx, records: &[Record]) -> SearchPageView {
+    SearchPageView {
         compiled: COMPILED,
         facets: facets(ctx, records),
         records: records.len(),
-    };
-    let mut jobs = vec![PageJob::new("search.html", "search.html", "search").with("search", page)];
-    for name in fields.names() {
-        jobs.extend(fields.page_jobs(ctx, name));
     }
-    jobs
+}
+
+pub fn search_page_job(view: &SearchPageView) -> PageJob<'static> {
+    PageJob::new("search.html", "search.html", "search").with("search", view)
 }
 
 #[derive(Debug, Clone, Serialize)]
