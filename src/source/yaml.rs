@@ -5,7 +5,7 @@
 //! saphyr is used because it keeps a span on every node (keys included), rejects duplicate keys
 //! and bounds alias expansion; swapping the parser means rewriting only this file.
 
-use crate::diag::Pos;
+use crate::diag::{Pos, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
@@ -18,8 +18,24 @@ const MAX_DEPTH: usize = 64;
 #[derive(Debug, Clone, Default)]
 pub struct YamlDoc {
     pub value: Value,
-    values: HashMap<String, Pos>,
-    keys: HashMap<String, Pos>,
+    values: HashMap<String, Mark>,
+    keys: HashMap<String, Mark>,
+}
+
+/// Where a node starts and, for a scalar on one line, the column just after it (0: unknown, as
+/// for mappings and sequences, which would underline a whole block). Four bytes more than a
+/// `Pos` per value: a span per node would cost 12.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    pos: Pos,
+    end_column: u32,
+}
+
+impl Mark {
+    fn span(self) -> Span {
+        let end = (self.end_column > self.pos.column).then(|| Pos::new(self.pos.line, self.end_column));
+        Span::new(self.pos, end)
+    }
 }
 
 /// A YAML syntax error with the parser's position.
@@ -33,27 +49,40 @@ impl YamlDoc {
     /// Position of the value at a JSON Pointer (`""` is the root). Falls back to the nearest
     /// ancestor that has one, so a finding about a missing child points at its parent.
     pub fn pos(&self, pointer: &str) -> Pos {
+        self.span(pointer).start
+    }
+
+    /// Like `pos`, with the end of the value when it is a scalar on one line, for underlining.
+    pub fn span(&self, pointer: &str) -> Span {
         let mut p = pointer;
         loop {
-            if let Some(pos) = self.values.get(p) {
-                return *pos;
+            if let Some(mark) = self.values.get(p) {
+                return mark.span();
             }
             match p.rfind('/') {
                 Some(i) => p = &p[..i],
-                None => return Pos::new(1, 1),
+                None => return Pos::new(1, 1).into(),
             }
         }
     }
 
     /// Position of the key whose value sits at `pointer`, or of the value if it has no key.
     pub fn key_pos(&self, pointer: &str) -> Pos {
-        self.keys.get(pointer).copied().unwrap_or_else(|| self.pos(pointer))
+        self.key_span(pointer).start
+    }
+
+    /// Like `key_pos`, with the key's end.
+    pub fn key_span(&self, pointer: &str) -> Span {
+        self.keys
+            .get(pointer)
+            .map(|m| m.span())
+            .unwrap_or_else(|| self.span(pointer))
     }
 
     /// Shifts every position down by `lines`, for YAML front matter inside a Markdown file.
     pub fn offset_lines(&mut self, lines: u32) {
-        for pos in self.values.values_mut().chain(self.keys.values_mut()) {
-            pos.line += lines;
+        for mark in self.values.values_mut().chain(self.keys.values_mut()) {
+            mark.pos.line += lines;
         }
     }
 }
@@ -110,8 +139,18 @@ fn marker_pos(node: &MarkedYaml) -> Pos {
     Pos::new((node.span.start.line() as u32).max(1), node.span.start.col() as u32 + 1)
 }
 
+fn mark(node: &MarkedYaml) -> Mark {
+    let (start, end) = (&node.span.start, &node.span.end);
+    let scalar = matches!(node.data, YamlData::Value(_) | YamlData::Representation(..));
+    let one_line = start.line() == end.line() && start.line() > 0;
+    Mark {
+        pos: marker_pos(node),
+        end_column: if scalar && one_line { end.col() as u32 + 1 } else { 0 },
+    }
+}
+
 fn convert(node: &MarkedYaml, pointer: &str, doc: &mut YamlDoc) -> Result<Value, YamlError> {
-    doc.values.insert(pointer.to_string(), marker_pos(node));
+    doc.values.insert(pointer.to_string(), mark(node));
     match &node.data {
         YamlData::Value(s) => Ok(scalar(s)),
         YamlData::Representation(text, _, _) => Ok(Value::String(text.to_string())),
@@ -147,7 +186,7 @@ fn convert_mapping<'a, 'i: 'a>(
             });
         }
         let child = format!("{pointer}/{}", escape_token(&key));
-        doc.keys.insert(child.clone(), marker_pos(k));
+        doc.keys.insert(child.clone(), mark(k));
         let value = convert(v, &child, doc)?;
         out.insert(key, value);
     }
@@ -217,6 +256,16 @@ mod tests {
         assert_eq!(doc.key_pos("/team/name"), Pos::new(3, 3));
         assert_eq!(doc.pos("/team/name"), Pos::new(3, 9));
         assert_eq!(doc.key_pos("/ports/0/v"), Pos::new(6, 5));
+        assert_eq!(
+            doc.span("/kind").end,
+            Some(Pos::new(1, 18)),
+            "the whole value `DataProduct`"
+        );
+        assert_eq!(
+            doc.key_span("/team/name").end,
+            Some(Pos::new(3, 7)),
+            "the whole key `name`"
+        );
         assert_eq!(doc.value["ports"][0]["v"], serde_json::json!(1.0));
     }
 

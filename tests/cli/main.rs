@@ -19,6 +19,7 @@ mod schema;
 mod search;
 mod serve;
 mod sizes;
+mod snapshots;
 
 use common::*;
 use serde_json::Value;
@@ -771,14 +772,17 @@ fn build_of_invalid_mesh_exits_1_and_writes_nothing() {
     let r = build(mesh.path(), &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("content/products/kind.odps.yaml:2:7: error[descriptor.kind]: unknown kind `DataProdukt`"),
+        has_human_finding(
+            &r.stderr,
+            "content/products/kind.odps.yaml:2:7",
+            "error[descriptor.kind]: unknown kind `DataProdukt`"
+        ),
         "{}",
         r.stderr
     );
-    // The offending line with a caret under column 7, then the fix hint.
+    // The offending line with the whole value underlined, then the fix hint.
     assert!(
-        r.stderr.contains("  2 | kind: DataProdukt\n    |       ^\n"),
+        r.stderr.contains("2 | kind: DataProdukt\n  |       ^^^^^^^^^^^\n"),
         "no snippet with a caret:\n{}",
         r.stderr
     );
