@@ -240,11 +240,7 @@ impl Config {
             .map(|i| byte_pos(text, i))
             .unwrap_or(Pos::new(1, 1));
         let message = "`[lineage] timeout_ms` no longer has an effect: diagrams are laid out without a time budget, in milliseconds each";
-        Some(
-            RuleId::ConfigDeprecated
-                .at(FILE_NAME, at, message)
-                .with_hint("remove the `timeout_ms` line; `max_nodes` still decides which diagrams are drawn"),
-        )
+        Some(RuleId::ConfigDeprecated.at(FILE_NAME, at, message))
     }
 
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {

@@ -64,7 +64,9 @@ fn report(mesh: &Mesh, stack: &[(&str, Vec<&str>)], back_to: &str, diags: &mut D
         })
         .map(|i| format!("{}/contractId", i.pointer))
         .unwrap_or_default();
-    diags.push(RuleId::LineageCycle.at(&p.origin.file, p.origin.doc.span(&pointer),
-        format!("lineage cycle: {}", path.join(" → ")))
-        .with_hint("a product must not consume (directly or indirectly) its own output: break the cycle by removing one input port"));
+    diags.push(RuleId::LineageCycle.at(
+        &p.origin.file,
+        p.origin.doc.span(&pointer),
+        format!("lineage cycle: {}", path.join(" → ")),
+    ));
 }

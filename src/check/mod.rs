@@ -75,11 +75,7 @@ fn at(p: &Product, pointer: &str) -> Span {
 fn product_rules(mesh: &Mesh, p: &Product, diags: &mut Diagnostics) {
     let file = p.origin.file.as_str();
     if p.team.is_none() {
-        diags.push(
-            RuleId::ProductOwnerMissing
-                .at(file, at(p, ""), format!("product `{}` names no owner team", p.id))
-                .with_hint("add `team: {name: <team id>}` naming a team under content/teams/"),
-        );
+        diags.push(RuleId::ProductOwnerMissing.at(file, at(p, ""), format!("product `{}` names no owner team", p.id)));
     }
     for port in &p.outputs {
         output_port_rules(mesh, p, port, diags);
@@ -164,20 +160,14 @@ fn status_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {
         return;
     };
     if p.status == "active" && matches!(c.status.as_str(), "draft" | "proposed" | "deprecated" | "retired") {
-        diags.push(
-            RuleId::RefContractStatus
-                .at(
-                    &p.origin.file,
-                    at(p, &format!("{}/contractId", port.pointer)),
-                    format!(
-                        "active product `{}` publishes port `{}` under contract `{}` {}, whose status is {}",
-                        p.id, port.name, c.key.id, c.key.version, c.status
-                    ),
-                )
-                .with_hint(
-                    "activate the contract version (or point the port at an active one) before the product is active",
-                ),
-        );
+        diags.push(RuleId::RefContractStatus.at(
+            &p.origin.file,
+            at(p, &format!("{}/contractId", port.pointer)),
+            format!(
+                "active product `{}` publishes port `{}` under contract `{}` {}, whose status is {}",
+                p.id, port.name, c.key.id, c.key.version, c.status
+            ),
+        ));
     }
 }
 
@@ -190,19 +180,15 @@ fn version_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) 
     };
     if port.contract.is_none() {
         let known: Vec<&str> = versions.iter().map(|k| k.version.as_str()).collect();
-        diags.push(
-            RuleId::RefContractVersion
-                .at(
-                    &p.origin.file,
-                    at(p, &format!("{}/version", port.pointer)),
-                    format!(
-                        "port `{}` asks for version {v} of contract `{cid}`; the mesh has {}",
-                        port.name,
-                        known.join(", ")
-                    ),
-                )
-                .with_hint("set the port's version to one the contract defines, or add that contract version"),
-        );
+        diags.push(RuleId::RefContractVersion.at(
+            &p.origin.file,
+            at(p, &format!("{}/version", port.pointer)),
+            format!(
+                "port `{}` asks for version {v} of contract `{cid}`; the mesh has {}",
+                port.name,
+                known.join(", ")
+            ),
+        ));
     }
 }
 
@@ -214,15 +200,11 @@ fn input_contract_rules(p: &Product, diags: &mut Diagnostics) {
         for (j, ic) in out.input_contracts.iter().enumerate() {
             let Some(id) = &ic.id else { continue };
             if !read.contains(id.as_str()) {
-                diags.push(
-                    RuleId::RefInputContract
-                        .at(
-                            &p.origin.file,
-                            at(p, &format!("/outputPorts/{i}/inputContracts/{j}/id")),
-                            format!("inputContracts names `{id}`, which no input port of this product reads"),
-                        )
-                        .with_hint("add an input port with this contractId, or remove the entry"),
-                );
+                diags.push(RuleId::RefInputContract.at(
+                    &p.origin.file,
+                    at(p, &format!("/outputPorts/{i}/inputContracts/{j}/id")),
+                    format!("inputContracts names `{id}`, which no input port of this product reads"),
+                ));
             }
         }
     }
@@ -238,8 +220,7 @@ fn team_rules(mesh: &Mesh, diags: &mut Diagnostics) {
             (None, Some(f)) => (f.clone(), team_pos(mesh, f)),
             (None, None) => continue,
         };
-        diags.push(RuleId::TeamContactMissing.at(&file, pos, format!("team `{}` has no contact channel", t.name))
-            .with_hint("give the team an `email`, `chat` or `oncall` in content/teams/<team>.md, or `support` channels in the descriptor"));
+        diags.push(RuleId::TeamContactMissing.at(&file, pos, format!("team `{}` has no contact channel", t.name)));
     }
 }
 
@@ -259,15 +240,11 @@ fn domain_rules(mesh: &Mesh, diags: &mut Diagnostics) {
         let Some(page) = &d.page else { continue };
         if let Some(owner) = &d.owner {
             if !mesh.teams.contains_key(owner) {
-                diags.push(
-                    RuleId::RefTeamMissing
-                        .at(
-                            &page.file,
-                            page.front_doc.span("/owner"),
-                            format!("domain owner `{owner}` is not a known team"),
-                        )
-                        .with_hint("use the file name (without .md) of a team under content/teams/"),
-                );
+                diags.push(RuleId::RefTeamMissing.at(
+                    &page.file,
+                    page.front_doc.span("/owner"),
+                    format!("domain owner `{owner}` is not a known team"),
+                ));
             }
         }
     }

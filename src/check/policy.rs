@@ -139,15 +139,11 @@ impl Policies {
         for (name, set) in raw.domains {
             let pointer = format!("/domains/{}", crate::source::yaml::escape_token(&name));
             if !mesh.domains.contains_key(&name) {
-                diags.push(
-                    RuleId::PolicyUnknownDomain
-                        .at(
-                            &origin.file,
-                            origin.doc.key_span(&pointer),
-                            format!("policies name domain `{name}`, which the mesh does not have"),
-                        )
-                        .with_hint("use the id of a domain (its file name under content/domains/)"),
-                );
+                diags.push(RuleId::PolicyUnknownDomain.at(
+                    &origin.file,
+                    origin.doc.key_span(&pointer),
+                    format!("policies name domain `{name}`, which the mesh does not have"),
+                ));
             }
             let compiled = compile_set(&origin, &pointer, set, diags);
             domains.insert(name, compiled);
@@ -334,15 +330,11 @@ fn compile_set(origin: &Origin, base: &str, raw: RawSet, diags: &mut Diagnostics
     for rule in raw.rules.keys() {
         if rules::find(rule).is_none() {
             let pointer = format!("{base}/rules/{}", crate::source::yaml::escape_token(rule));
-            diags.push(
-                RuleId::PolicyUnknownRule
-                    .at(
-                        &origin.file,
-                        origin.doc.key_span(&pointer),
-                        format!("`{rule}` is not a built-in rule"),
-                    )
-                    .with_hint("see the rules page of the portal (docs/rules.md) for the ids"),
-            );
+            diags.push(RuleId::PolicyUnknownRule.at(
+                &origin.file,
+                origin.doc.key_span(&pointer),
+                format!("`{rule}` is not a built-in rule"),
+            ));
         }
     }
     let pattern = |key: &str, p: Option<String>, diags: &mut Diagnostics| {

@@ -133,15 +133,11 @@ fn policy_files<'m>(mesh: &'m Mesh, diags: &mut Diagnostics) -> Vec<(&'m str, &'
         if file.starts_with(RULES_DIR) {
             out.push((file.as_str(), text.as_str()));
         } else {
-            diags.push(
-                RuleId::RegoMisplaced
-                    .at(
-                        file,
-                        Pos::new(1, 1),
-                        "Rego policy outside content/governance/rules/ is not evaluated",
-                    )
-                    .with_hint("move the file under content/governance/rules/"),
-            );
+            diags.push(RuleId::RegoMisplaced.at(
+                file,
+                Pos::new(1, 1),
+                "Rego policy outside content/governance/rules/ is not evaluated",
+            ));
         }
     }
     out
@@ -266,7 +262,6 @@ impl Report<'_> {
 
 fn budget_error(t: &Target, text: String) -> Diagnostic {
     RuleId::RegoBudget.at(&t.file, t.pos, text)
-        .with_hint("make the rule cheaper (look up what it needs instead of iterating over everything for each product), or raise `rego.steps` in content/governance/policies.yaml")
 }
 
 /// Evaluation errors and malformed findings of one rule, reported as one `rego.eval` finding

@@ -642,11 +642,7 @@ fn locate(config_text: &str, path: &str) -> Pos {
 }
 
 fn compile_org(kind: DocKind, file: &str, text: &str) -> Result<OrgSchema, Diagnostic> {
-    let invalid = |pos: Pos, msg: String| {
-        RuleId::SchemaInvalid
-            .at(file, pos, msg)
-            .with_hint("fix the schema; meshport validates offline, so `$ref`s must point inside the file")
-    };
+    let invalid = |pos: Pos, msg: String| RuleId::SchemaInvalid.at(file, pos, msg);
     let schema: Value = serde_json::from_str(text).map_err(|e| {
         invalid(
             Pos::new(e.line() as u32, e.column().max(1) as u32),

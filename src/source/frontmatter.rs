@@ -16,20 +16,15 @@ pub fn read_page(rel: &str, text: &str) -> Result<Document, Diagnostic> {
             .with_hint("move it into content/guides/ or content/governance/")
     })?;
     let (front_src, body, body_line) = split(text);
-    let mut front = yaml::parse(front_src).map_err(|e| {
-        RuleId::FrontmatterSyntax
-            .at(rel, Pos::new(e.pos.line + 1, e.pos.column), e.message)
-            .with_hint("front matter is YAML between two `---` lines at the top of the file")
-    })?;
+    let mut front = yaml::parse(front_src)
+        .map_err(|e| RuleId::FrontmatterSyntax.at(rel, Pos::new(e.pos.line + 1, e.pos.column), e.message))?;
     front.offset_lines(1);
     if !(front.value.is_object() || front.value.is_null()) {
-        return Err(RuleId::FrontmatterNotMapping
-            .at(
-                rel,
-                Pos::new(2, 1),
-                "front matter must be a YAML mapping of keys to values",
-            )
-            .with_hint("write `key: value` lines between the `---` fences"));
+        return Err(RuleId::FrontmatterNotMapping.at(
+            rel,
+            Pos::new(2, 1),
+            "front matter must be a YAML mapping of keys to values",
+        ));
     }
     if front.value.is_null() {
         front.value = serde_json::Value::Object(Default::default());

@@ -377,11 +377,7 @@ fn read_text(tree: &dyn SourceTree, rel: &str) -> Result<String, Diagnostic> {
 
 /// Parses one descriptor's text and recognises its kind (also the fuzzing entry point).
 pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> {
-    let doc = yaml::parse(text).map_err(|e| {
-        RuleId::YamlSyntax
-            .at(rel, e.pos, e.message)
-            .with_hint("fix the YAML syntax at this position (indent with spaces, quote values containing `: `)")
-    })?;
+    let doc = yaml::parse(text).map_err(|e| RuleId::YamlSyntax.at(rel, e.pos, e.message))?;
     let kind = doc.value.get("kind").and_then(|k| k.as_str()).unwrap_or("");
     let file = |doc| {
         Ok(SourceFile {
@@ -395,13 +391,11 @@ pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> 
             serde_json::Value::Array(_) => "a list",
             _ => "a single value",
         };
-        return Err(RuleId::DescriptorNotMapping
-            .at(
-                rel,
-                doc.span(""),
-                format!("a descriptor must be a YAML mapping, this file is {what}"),
-            )
-            .with_hint("start the file with `apiVersion:`, `kind:` and `id:` keys"));
+        return Err(RuleId::DescriptorNotMapping.at(
+            rel,
+            doc.span(""),
+            format!("a descriptor must be a YAML mapping, this file is {what}"),
+        ));
     }
     match kind {
         "DataProduct" => file(Document::Product(doc)),
@@ -416,9 +410,7 @@ pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> 
             .with_hint(
                 "add `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS), or move the file out of content/",
             )),
-        other => Err(RuleId::DescriptorKind
-            .at(rel, doc.span("/kind"), format!("unknown kind `{other}`"))
-            .with_hint("use `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS)")),
+        other => Err(RuleId::DescriptorKind.at(rel, doc.span("/kind"), format!("unknown kind `{other}`"))),
     }
 }
 

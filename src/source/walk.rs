@@ -190,13 +190,11 @@ pub fn symlink_finding(rel: &str) -> Diagnostic {
 /// A FIFO, socket or device where meshport reads files: never opened (reading a FIFO waits
 /// for a writer forever; a device may never end).
 pub fn special_file_finding(rel: &str, kind: &str) -> Diagnostic {
-    RuleId::SourceSpecialFile
-        .at(
-            rel,
-            Pos::new(1, 1),
-            format!("{kind}, not a regular file: it was not opened"),
-        )
-        .with_hint("remove it from the mesh, or put a regular file in its place; meshport reads only regular files")
+    RuleId::SourceSpecialFile.at(
+        rel,
+        Pos::new(1, 1),
+        format!("{kind}, not a regular file: it was not opened"),
+    )
 }
 
 fn unpublished_note(folder: Folder, rel: &str) -> Diagnostic {
@@ -205,9 +203,14 @@ fn unpublished_note(folder: Folder, rel: &str) -> Diagnostic {
     } else {
         ""
     };
-    RuleId::StaticHidden.at(rel, Pos::new(1, 1),
-        format!("hidden file or folder in {}/ is not published{exception}", folder.name()))
-        .with_hint("hidden files (`.env`, `.git/`) are never copied into the site: remove it, or drop the leading dot if it should be published")
+    RuleId::StaticHidden.at(
+        rel,
+        Pos::new(1, 1),
+        format!(
+            "hidden file or folder in {}/ is not published{exception}",
+            folder.name()
+        ),
+    )
 }
 
 #[cfg(test)]

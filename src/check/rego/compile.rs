@@ -71,9 +71,14 @@ fn reject_recursion(engine: &mut Engine, loaded: &mut Vec<(&str, &str)>, finding
             sites.dedup_by(|a, b| a.file == b.file);
             for site in sites {
                 out.insert(site.file.clone());
-                findings.push(RuleId::RegoRecursion.at(&site.file, site.pos,
-                    format!("Rego rules must not depend on themselves: {}; the policy is not evaluated", cycle.describe()))
-                    .with_hint("break the cycle (OPA rejects recursive rules too): compute the value from `input` or a helper that does not refer back"));
+                findings.push(RuleId::RegoRecursion.at(
+                    &site.file,
+                    site.pos,
+                    format!(
+                        "Rego rules must not depend on themselves: {}; the policy is not evaluated",
+                        cycle.describe()
+                    ),
+                ));
             }
         }
         loaded.retain(|(f, _)| !out.contains(*f));
@@ -119,19 +124,15 @@ fn targets(engine: &Engine, loaded: &[(&str, &str)], findings: &mut Vec<Diagnost
             }
             let comps = &module.components;
             if comps.len() < 2 || comps[0] != "meshport" {
-                findings.push(
-                    RuleId::RegoPackage
-                        .at(
-                            file,
-                            line_of(text, "package"),
-                            format!(
-                                "`{}` is only evaluated in a package `meshport.<name>`; this one is `{}`",
-                                scope.rule(),
-                                comps.join(".")
-                            ),
-                        )
-                        .with_hint("start the policy with `package meshport.<name>`, e.g. `package meshport.naming`"),
-                );
+                findings.push(RuleId::RegoPackage.at(
+                    file,
+                    line_of(text, "package"),
+                    format!(
+                        "`{}` is only evaluated in a package `meshport.<name>`; this one is `{}`",
+                        scope.rule(),
+                        comps.join(".")
+                    ),
+                ));
                 continue;
             }
             let path = rule_path(comps, scope.rule());
