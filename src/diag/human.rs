@@ -39,6 +39,15 @@ impl<'a> SourceView<'a> {
         Some(start + escape_controls(&before).len())
     }
 
+    /// Whether the line holds escaped characters before `pos`, so columns differ.
+    fn escaped_before(&self, pos: Pos) -> bool {
+        let Some((_, line)) = pos.line.checked_sub(1).and_then(|i| self.lines.get(i as usize)) else {
+            return false;
+        };
+        let before: String = line.chars().take(pos.column.saturating_sub(1) as usize).collect();
+        escape_controls(&before).len() != before.len()
+    }
+
     /// The byte range a span covers; without an end, the one character at its start.
     fn range(&self, span: Span) -> Option<Range<usize>> {
         let start = self.offset(span.start)?;
@@ -100,9 +109,15 @@ fn group<'a>(d: &'a Diagnostic, views: &'a BTreeMap<&str, SourceView>) -> Group<
     let primary = views.get(d.file.as_str()).and_then(|v| Some((v, v.range(d.span())?)));
     match primary {
         Some((view, range)) => {
-            let mut snippet = Snippet::source(view.text.as_str())
-                .path(terminal_text(&d.file))
-                .annotation(AnnotationKind::Primary.span(range));
+            let mut snippet = Snippet::source(view.text.as_str()).annotation(AnnotationKind::Primary.span(range));
+            if view.escaped_before(d.span().start) {
+                // The renderer would count the column in the escaped text, which is longer:
+                // state the finding's own (the renderer then adds an empty `:::` line).
+                let origin = Origin::path(terminal_text(&d.file)).line(d.line.max(1) as usize);
+                group = group.element(origin.char_column(d.column.max(1) as usize));
+            } else {
+                snippet = snippet.path(terminal_text(&d.file));
+            }
             for r in d.related.iter().filter(|r| r.file == d.file) {
                 match view.range(r.span()) {
                     Some(range) => snippet = snippet.annotation(context(r, range)),
@@ -197,7 +212,8 @@ mod tests {
             out.starts_with("error[descriptor.kind]: bad kind\n --> a.yaml:2:7\n"),
             "{out}"
         );
-        assert!(out.contains("2 | kind: Thing\n  |       ^^^^^\n"), "{out}");
+        assert!(out.contains("  |\n2 | kind: Thing\n  |       ^^^^^\n"), "{out}");
+        assert!(!out.contains(":::"), "{out}");
         assert!(out.contains("= help: fix it"), "{out}");
     }
 
@@ -272,6 +288,10 @@ mod tests {
         assert!(
             !out.contains("\nz.yaml:1:1: error[fake]"),
             "the forged line starts no line: {out}"
+        );
+        assert!(
+            out.contains("--> f\\u{1b}.yaml:1:12\n"),
+            "the column is the finding's: {out}"
         );
         // The underline still sits under `y` (column 12), after the escapes.
         let under = format!("1 | - \\u{{202e}}x: \\u{{1b}}[31my\n  | {}^\n", " ".repeat(23));

@@ -112,4 +112,14 @@ fn page_fragments() {
         "product-schema-row-pii",
         fragment(&product, "<tr id=\"field-orders-customer_email\"", "</tr>")
     );
+    let contract = page("contracts/sales-orders-contract-1-0-0.html");
+    insta::assert_snapshot!(
+        "contract-header",
+        fragment(&contract, "<header class=\"page-header\">", "</header>")
+    );
+    let team = page("teams/sales-team.html");
+    insta::assert_snapshot!(
+        "team-contact-card",
+        fragment(&team, "<section class=\"card\" id=\"contact\">", "</section>")
+    );
 }
