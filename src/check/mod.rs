@@ -216,7 +216,7 @@ fn team_rules(mesh: &Mesh, diags: &mut Diagnostics) {
             continue;
         }
         let (file, pos) = match (&t.page, t.mentioned_in.first()) {
-            (Some(page), _) => (page.file.clone(), Pos::new(1, 1)),
+            (Some(page), _) => (page.file.clone(), Pos::new(1, 1).into()),
             (None, Some(f)) => (f.clone(), team_pos(mesh, f)),
             (None, None) => continue,
         };
@@ -224,7 +224,7 @@ fn team_rules(mesh: &Mesh, diags: &mut Diagnostics) {
     }
 }
 
-fn team_pos(mesh: &Mesh, file: &str) -> Pos {
+fn team_pos(mesh: &Mesh, file: &str) -> Span {
     let doc = mesh
         .products
         .values()
@@ -232,7 +232,7 @@ fn team_pos(mesh: &Mesh, file: &str) -> Pos {
         .chain(mesh.contracts.values().map(|c| &c.origin))
         .find(|o| o.file == file)
         .map(|o| &o.doc);
-    doc.map(|d| d.key_pos("/team")).unwrap_or(Pos::new(1, 1))
+    doc.map(|d| d.key_span("/team")).unwrap_or(Pos::new(1, 1).into())
 }
 
 fn domain_rules(mesh: &Mesh, diags: &mut Diagnostics) {

@@ -341,7 +341,7 @@ fn compile_set(origin: &Origin, base: &str, raw: RawSet, diags: &mut Diagnostics
         p.and_then(|p| match regex::Regex::new(&p) {
             Ok(r) => Some(r),
             Err(e) => {
-                let pos = origin.doc.pos(&format!("{base}/naming/{key}"));
+                let pos = origin.doc.span(&format!("{base}/naming/{key}"));
                 diags.push(
                     RuleId::PolicyInvalid
                         .at(&origin.file, pos, format!("naming pattern does not compile: {e}"))
