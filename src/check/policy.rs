@@ -272,7 +272,8 @@ impl Policies {
                     );
                     diags.push(RuleId::PolicyLoosen.at(&origin.file, origin.doc.span(&pointer),
                         format!("domain `{domain}` sets `{rule}` to {level:?}, looser than the global {global:?}; the global level applies"))
-                        .with_hint("a domain may only raise severities; change the global setting at the top of policies.yaml instead"));
+                        .with_hint("a domain may only raise severities; change the global setting at the top of policies.yaml instead")
+                        .with_related_opt(self.setting(None, &format!("/rules/{}", crate::source::yaml::escape_token(rule)))));
                 }
             }
             let lists = [
@@ -298,7 +299,8 @@ impl Policies {
                                     "domain `{domain}` allows `{v}` for {key}, which the global policy does not allow"
                                 ),
                                 )
-                                .with_hint("a domain may only narrow the allowed values"),
+                                .with_hint("a domain may only narrow the allowed values")
+                                .with_related_opt(self.setting(None, &format!("/allowedValues/{key}"))),
                         );
                     }
                 }

@@ -698,6 +698,40 @@ fn duplicate_product_id_reported_at_both_files() {
         msgs.iter().any(|m| m.contains("content/products/first.odps.yaml:3:5")),
         "{msgs:?}"
     );
+    // Each finding names the other file as a related place, with the whole id's range.
+    let places: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "id.duplicate")
+        .map(|d| {
+            let r = &d["related"][0];
+            let at = |v: &serde_json::Value| {
+                format!(
+                    "{}:{}:{}-{}",
+                    v["file"].as_str().unwrap(),
+                    v["line"],
+                    v["column"],
+                    v["end_column"]
+                )
+            };
+            (at(d), at(r))
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (
+                "content/products/first.odps.yaml:3:5-12".to_string(),
+                "content/products/second.odps.yaml:5:5-12".to_string()
+            ),
+            (
+                "content/products/second.odps.yaml:5:5-12".to_string(),
+                "content/products/first.odps.yaml:3:5-12".to_string()
+            ),
+        ],
+        "{report:#}"
+    );
 }
 
 #[test]
