@@ -1,5 +1,6 @@
 //! `meshport.toml`: site-wide settings. The file is optional; every key has a default.
 
+use crate::check::rules::RuleId;
 use crate::diag::{Diagnostic, Pos};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -183,28 +184,25 @@ impl Default for Config {
 /// cannot be used, the finding saying why: a FIFO or device in its place is never opened.
 pub fn read_text(root: &Path) -> (Option<String>, Option<Diagnostic>) {
     use crate::source::{files::read_regular, walk::special_file_finding, ReadError, MAX_FILE_BYTES};
-    let at = |rule: &str, message: String| Diagnostic::error(rule, FILE_NAME, Pos::new(1, 1), message);
+    let at = |rule: RuleId, message: String| rule.at(FILE_NAME, Pos::new(1, 1), message);
     match read_regular(&root.join(FILE_NAME), MAX_FILE_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => (Some(text), None),
             Err(_) => (
                 None,
-                Some(
-                    at(
-                        "source.encoding",
-                        "meshport.toml is not valid UTF-8; the defaults were used".into(),
-                    )
-                    .with_hint("save the file as UTF-8"),
-                ),
+                Some(at(
+                    RuleId::SourceEncoding,
+                    "meshport.toml is not valid UTF-8; the defaults were used".into(),
+                )),
             ),
         },
         Err(ReadError::NotFound) => (None, None),
         Err(ReadError::Special(kind)) => (None, Some(special_file_finding(FILE_NAME, kind))),
-        Err(e @ ReadError::TooLarge(_)) => (None, Some(at("source.too-large", format!("meshport.toml: {e}")))),
+        Err(e @ ReadError::TooLarge(_)) => (None, Some(at(RuleId::SourceTooLarge, format!("meshport.toml: {e}")))),
         Err(e) => (
             None,
             Some(at(
-                "source.unreadable",
+                RuleId::SourceUnreadable,
                 format!("meshport.toml cannot be read ({e}); the defaults were used"),
             )),
         ),
@@ -242,16 +240,13 @@ impl Config {
             .map(|i| byte_pos(text, i))
             .unwrap_or(Pos::new(1, 1));
         let message = "`[lineage] timeout_ms` no longer has an effect: diagrams are laid out without a time budget, in milliseconds each";
-        Some(
-            Diagnostic::warning("config.deprecated", FILE_NAME, at, message)
-                .with_hint("remove the `timeout_ms` line; `max_nodes` still decides which diagrams are drawn"),
-        )
+        Some(RuleId::ConfigDeprecated.at(FILE_NAME, at, message))
     }
 
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let pos = e.span().map(|s| byte_pos(text, s.start)).unwrap_or(Pos::new(1, 1));
-            Diagnostic::error("config.invalid", FILE_NAME, pos, e.message().to_string())
+            RuleId::ConfigInvalid.at(FILE_NAME, pos, e.message().to_string())
                 .with_hint("keys: title, description, base_url, [repository] url + branch + edit_url, [lineage] depth + max_nodes, [schemas] product + contract, [pages] size")
         })?;
         cfg.set_base_url(&cfg.base_url.clone());
@@ -267,7 +262,8 @@ impl Config {
                 PAGE_SIZES.start(),
                 PAGE_SIZES.end()
             );
-            return Err(Diagnostic::error("config.invalid", FILE_NAME, at, message)
+            return Err(RuleId::ConfigInvalid
+                .at(FILE_NAME, at, message)
                 .with_hint("use a number of rows between 5 and 1000 (default 200)"));
         }
         Ok(cfg)
@@ -307,7 +303,7 @@ impl Config {
         };
         self.repository = None;
         let at = text.find(&bad).map(|i| byte_pos(text, i)).unwrap_or(Pos::new(1, 1));
-        Some(Diagnostic::error("config.repository-url", FILE_NAME, at, message).with_hint(hint))
+        Some(RuleId::ConfigRepositoryUrl.at(FILE_NAME, at, message).with_hint(hint))
     }
 }
 

@@ -10,6 +10,9 @@ use std::path::PathBuf;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour findings: `auto` when stderr is a terminal and NO_COLOR is not set.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    color: meshport::diag::ColorChoice,
 }
 
 #[derive(Subcommand)]
@@ -63,6 +66,8 @@ enum Command {
         #[arg(long)]
         fail_on_breaking: bool,
     },
+    /// Print the catalogue of built-in rules as Markdown (the text of docs/rules.md).
+    Rules,
     /// Create a new mesh repository (sample domain, team, product, contract, guide, policies
     /// and a GitHub Actions workflow) in DIR, which must be new or empty.
     Init { dir: PathBuf },
@@ -81,6 +86,7 @@ enum Command {
 fn main() {
     meshport::render::search::configure_process();
     let cli = Cli::parse();
+    meshport::diag::set_color(cli.color);
     // Rego policies run in a child process of this same binary, so no policy can take it down.
     // /proc/self/exe still names this binary when a rebuild has replaced the file (`serve`).
     let exe = std::path::Path::new("/proc/self/exe");
@@ -117,6 +123,10 @@ fn main() {
             fail_on_breaking,
         }),
         Command::Init { dir } => cmd::init::run(&dir),
+        Command::Rules => {
+            print!("{}", meshport::check::rules::markdown());
+            Ok(cmd::EXIT_OK)
+        }
         Command::RegoWorker { memory, cpu } => std::process::exit(meshport::check::rego::worker::main(
             meshport::check::rego::worker::Limits {
                 memory,

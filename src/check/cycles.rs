@@ -1,6 +1,7 @@
 //! Lineage cycles: data that feeds itself has no well-defined freshness or owner of truth.
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::check::rules::RuleId;
+use crate::diag::Diagnostics;
 use crate::model::{Mesh, NodeRef};
 use std::collections::BTreeMap;
 
@@ -63,7 +64,9 @@ fn report(mesh: &Mesh, stack: &[(&str, Vec<&str>)], back_to: &str, diags: &mut D
         })
         .map(|i| format!("{}/contractId", i.pointer))
         .unwrap_or_default();
-    diags.push(Diagnostic::error("lineage.cycle", &p.origin.file, p.origin.doc.pos(&pointer),
-        format!("lineage cycle: {}", path.join(" → ")))
-        .with_hint("a product must not consume (directly or indirectly) its own output: break the cycle by removing one input port"));
+    diags.push(RuleId::LineageCycle.at(
+        &p.origin.file,
+        p.origin.doc.span(&pointer),
+        format!("lineage cycle: {}", path.join(" → ")),
+    ));
 }

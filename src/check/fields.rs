@@ -1,6 +1,7 @@
 //! Field-level rules of contracts.
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::check::rules::RuleId;
+use crate::diag::Diagnostics;
 use crate::model::{raw, Contract};
 
 /// Every field, nested ones included, needs a classification so consumers know how to
@@ -18,9 +19,11 @@ fn walk(c: &Contract, props: &[raw::Property], parent: &str, path: &str, diags: 
         let name = p.name.clone().unwrap_or_else(|| format!("#{j}"));
         let field = format!("{path}.{name}");
         if p.classification.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            diags.push(Diagnostic::warning("field.classification-missing", &c.origin.file, c.origin.doc.pos(&format!("{pointer}/name")),
-                format!("field `{field}` has no classification"))
-                .with_hint("add `classification:` (public, internal, confidential or restricted); tag personal data with `pii`"));
+            diags.push(RuleId::FieldClassificationMissing.at(
+                &c.origin.file,
+                c.origin.doc.span(&format!("{pointer}/name")),
+                format!("field `{field}` has no classification"),
+            ));
         }
         walk(c, &p.properties, &pointer, &field, diags);
         if let Some(items) = &p.items {

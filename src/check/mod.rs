@@ -11,7 +11,8 @@ pub mod rules;
 pub mod schema;
 pub mod score;
 
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::check::rules::RuleId;
+use crate::diag::{Diagnostics, Pos, Span};
 use crate::model::{Mesh, Port, Product};
 
 /// Runs every rule and appends the findings.
@@ -40,9 +41,9 @@ fn upstream_status_rules(mesh: &Mesh, diags: &mut Diagnostics) {
         let (Some(up), Some(consumer)) = (mesh.products.get(from), mesh.products.get(&e.to)) else {
             continue;
         };
-        let (rule, severity) = match up.status.as_str() {
-            "deprecated" => ("lineage.deprecated-input", crate::diag::Severity::Warning),
-            "retired" => ("lineage.retired-input", crate::diag::Severity::Error),
+        let rule = match up.status.as_str() {
+            "deprecated" => RuleId::LineageDeprecatedInput,
+            "retired" => RuleId::LineageRetiredInput,
             _ => continue,
         };
         let port = consumer
@@ -51,9 +52,7 @@ fn upstream_status_rules(mesh: &Mesh, diags: &mut Diagnostics) {
             .find(|i| i.contract_id.as_deref() == Some(e.contract_id.as_str()));
         let pointer = port.map(|p| format!("{}/contractId", p.pointer)).unwrap_or_default();
         diags.push(
-            Diagnostic::new(
-                severity,
-                rule,
+            rule.at(
                 &consumer.origin.file,
                 at(consumer, &pointer),
                 format!(
@@ -69,22 +68,14 @@ fn upstream_status_rules(mesh: &Mesh, diags: &mut Diagnostics) {
     }
 }
 
-fn at(p: &Product, pointer: &str) -> Pos {
-    p.origin.doc.pos(pointer)
+fn at(p: &Product, pointer: &str) -> Span {
+    p.origin.doc.span(pointer)
 }
 
 fn product_rules(mesh: &Mesh, p: &Product, diags: &mut Diagnostics) {
     let file = p.origin.file.as_str();
     if p.team.is_none() {
-        diags.push(
-            Diagnostic::warning(
-                "product.owner-missing",
-                file,
-                at(p, ""),
-                format!("product `{}` names no owner team", p.id),
-            )
-            .with_hint("add `team: {name: <team id>}` naming a team under content/teams/"),
-        );
+        diags.push(RuleId::ProductOwnerMissing.at(file, at(p, ""), format!("product `{}` names no owner team", p.id)));
     }
     for port in &p.outputs {
         output_port_rules(mesh, p, port, diags);
@@ -92,33 +83,33 @@ fn product_rules(mesh: &Mesh, p: &Product, diags: &mut Diagnostics) {
     for port in &p.inputs {
         match &port.contract_id {
             None => diags.push(
-                Diagnostic::warning(
-                    "port.contract-missing",
-                    file,
-                    at(p, &port.pointer),
-                    format!(
-                        "input port `{}` names no contractId, so its lineage is unknown",
-                        port.name
-                    ),
-                )
-                .with_hint("add `contractId:` with the id of the contract this port reads"),
+                RuleId::PortContractMissing
+                    .at(
+                        file,
+                        at(p, &port.pointer),
+                        format!(
+                            "input port `{}` names no contractId, so its lineage is unknown",
+                            port.name
+                        ),
+                    )
+                    .with_hint("add `contractId:` with the id of the contract this port reads"),
             ),
             // Read from outside the mesh is fine, but only with a contract saying what is read;
             // without one a typo in the id would silently look like an external source.
             Some(cid) if !mesh.index.contract_versions.contains_key(cid) && !mesh.index.producers.contains_key(cid) => {
                 diags.push(
-                    Diagnostic::warning(
-                        "ref.contract-missing",
-                        file,
-                        at(p, &format!("{}/contractId", port.pointer)),
-                        format!(
-                            "input port `{}` reads contract `{cid}`, which no file defines and no product outputs",
-                            port.name
-                        ),
-                    )
-                    .with_hint(format!(
-                        "fix the id, or add an ODCS file with `id: {cid}` describing the external source"
-                    )),
+                    RuleId::RefContractMissing
+                        .at(
+                            file,
+                            at(p, &format!("{}/contractId", port.pointer)),
+                            format!(
+                                "input port `{}` reads contract `{cid}`, which no file defines and no product outputs",
+                                port.name
+                            ),
+                        )
+                        .with_hint(format!(
+                            "fix the id, or add an ODCS file with `id: {cid}` describing the external source"
+                        )),
                 );
             }
             Some(_) => version_rule(mesh, p, port, diags),
@@ -131,30 +122,30 @@ fn output_port_rules(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnost
     let file = p.origin.file.as_str();
     let Some(cid) = &port.contract_id else {
         diags.push(
-            Diagnostic::warning(
-                "port.contract-missing",
-                file,
-                at(p, &port.pointer),
-                format!("output port `{}` has no contract", port.name),
-            )
-            .with_hint("add `contractId:` and a contract file (ODCS) describing what this port delivers"),
+            RuleId::PortContractMissing
+                .at(
+                    file,
+                    at(p, &port.pointer),
+                    format!("output port `{}` has no contract", port.name),
+                )
+                .with_hint("add `contractId:` and a contract file (ODCS) describing what this port delivers"),
         );
         return;
     };
     if !mesh.index.contract_versions.contains_key(cid) {
         diags.push(
-            Diagnostic::warning(
-                "ref.contract-missing",
-                file,
-                at(p, &format!("{}/contractId", port.pointer)),
-                format!(
-                    "output port `{}` references contract `{cid}`, which no file in the mesh defines",
-                    port.name
-                ),
-            )
-            .with_hint(format!(
-                "add an ODCS file with `id: {cid}` under content/contracts/, or fix the id"
-            )),
+            RuleId::RefContractMissing
+                .at(
+                    file,
+                    at(p, &format!("{}/contractId", port.pointer)),
+                    format!(
+                        "output port `{}` references contract `{cid}`, which no file in the mesh defines",
+                        port.name
+                    ),
+                )
+                .with_hint(format!(
+                    "add an ODCS file with `id: {cid}` under content/contracts/, or fix the id"
+                )),
         );
         return;
     }
@@ -169,20 +160,14 @@ fn status_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {
         return;
     };
     if p.status == "active" && matches!(c.status.as_str(), "draft" | "proposed" | "deprecated" | "retired") {
-        diags.push(
-            Diagnostic::warning(
-                "ref.contract-status",
-                &p.origin.file,
-                at(p, &format!("{}/contractId", port.pointer)),
-                format!(
-                    "active product `{}` publishes port `{}` under contract `{}` {}, whose status is {}",
-                    p.id, port.name, c.key.id, c.key.version, c.status
-                ),
-            )
-            .with_hint(
-                "activate the contract version (or point the port at an active one) before the product is active",
+        diags.push(RuleId::RefContractStatus.at(
+            &p.origin.file,
+            at(p, &format!("{}/contractId", port.pointer)),
+            format!(
+                "active product `{}` publishes port `{}` under contract `{}` {}, whose status is {}",
+                p.id, port.name, c.key.id, c.key.version, c.status
             ),
-        );
+        ));
     }
 }
 
@@ -195,19 +180,15 @@ fn version_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) 
     };
     if port.contract.is_none() {
         let known: Vec<&str> = versions.iter().map(|k| k.version.as_str()).collect();
-        diags.push(
-            Diagnostic::warning(
-                "ref.contract-version",
-                &p.origin.file,
-                at(p, &format!("{}/version", port.pointer)),
-                format!(
-                    "port `{}` asks for version {v} of contract `{cid}`; the mesh has {}",
-                    port.name,
-                    known.join(", ")
-                ),
-            )
-            .with_hint("set the port's version to one the contract defines, or add that contract version"),
-        );
+        diags.push(RuleId::RefContractVersion.at(
+            &p.origin.file,
+            at(p, &format!("{}/version", port.pointer)),
+            format!(
+                "port `{}` asks for version {v} of contract `{cid}`; the mesh has {}",
+                port.name,
+                known.join(", ")
+            ),
+        ));
     }
 }
 
@@ -219,15 +200,11 @@ fn input_contract_rules(p: &Product, diags: &mut Diagnostics) {
         for (j, ic) in out.input_contracts.iter().enumerate() {
             let Some(id) = &ic.id else { continue };
             if !read.contains(id.as_str()) {
-                diags.push(
-                    Diagnostic::warning(
-                        "ref.input-contract",
-                        &p.origin.file,
-                        at(p, &format!("/outputPorts/{i}/inputContracts/{j}/id")),
-                        format!("inputContracts names `{id}`, which no input port of this product reads"),
-                    )
-                    .with_hint("add an input port with this contractId, or remove the entry"),
-                );
+                diags.push(RuleId::RefInputContract.at(
+                    &p.origin.file,
+                    at(p, &format!("/outputPorts/{i}/inputContracts/{j}/id")),
+                    format!("inputContracts names `{id}`, which no input port of this product reads"),
+                ));
             }
         }
     }
@@ -239,16 +216,15 @@ fn team_rules(mesh: &Mesh, diags: &mut Diagnostics) {
             continue;
         }
         let (file, pos) = match (&t.page, t.mentioned_in.first()) {
-            (Some(page), _) => (page.file.clone(), Pos::new(1, 1)),
+            (Some(page), _) => (page.file.clone(), Pos::new(1, 1).into()),
             (None, Some(f)) => (f.clone(), team_pos(mesh, f)),
             (None, None) => continue,
         };
-        diags.push(Diagnostic::warning("team.contact-missing", &file, pos, format!("team `{}` has no contact channel", t.name))
-            .with_hint("give the team an `email`, `chat` or `oncall` in content/teams/<team>.md, or `support` channels in the descriptor"));
+        diags.push(RuleId::TeamContactMissing.at(&file, pos, format!("team `{}` has no contact channel", t.name)));
     }
 }
 
-fn team_pos(mesh: &Mesh, file: &str) -> Pos {
+fn team_pos(mesh: &Mesh, file: &str) -> Span {
     let doc = mesh
         .products
         .values()
@@ -256,7 +232,7 @@ fn team_pos(mesh: &Mesh, file: &str) -> Pos {
         .chain(mesh.contracts.values().map(|c| &c.origin))
         .find(|o| o.file == file)
         .map(|o| &o.doc);
-    doc.map(|d| d.key_pos("/team")).unwrap_or(Pos::new(1, 1))
+    doc.map(|d| d.key_span("/team")).unwrap_or(Pos::new(1, 1).into())
 }
 
 fn domain_rules(mesh: &Mesh, diags: &mut Diagnostics) {
@@ -264,15 +240,11 @@ fn domain_rules(mesh: &Mesh, diags: &mut Diagnostics) {
         let Some(page) = &d.page else { continue };
         if let Some(owner) = &d.owner {
             if !mesh.teams.contains_key(owner) {
-                diags.push(
-                    Diagnostic::warning(
-                        "ref.team-missing",
-                        &page.file,
-                        page.front_doc.pos("/owner"),
-                        format!("domain owner `{owner}` is not a known team"),
-                    )
-                    .with_hint("use the file name (without .md) of a team under content/teams/"),
-                );
+                diags.push(RuleId::RefTeamMissing.at(
+                    &page.file,
+                    page.front_doc.span("/owner"),
+                    format!("domain owner `{owner}` is not a known team"),
+                ));
             }
         }
     }
@@ -291,16 +263,15 @@ fn domain_rules(mesh: &Mesh, diags: &mut Diagnostics) {
             n => format!(" (named by {n} products; this is the first)"),
         };
         diags.push(
-            Diagnostic::new(
-                crate::diag::Severity::Info,
-                "ref.domain-undocumented",
-                &p.origin.file,
-                at(p, "/domain"),
-                format!("domain `{d}` has no page{others}"),
-            )
-            .with_hint(format!(
-                "add content/domains/{d}.md with the domain's name, owner team and contacts"
-            )),
+            RuleId::RefDomainUndocumented
+                .at(
+                    &p.origin.file,
+                    at(p, "/domain"),
+                    format!("domain `{d}` has no page{others}"),
+                )
+                .with_hint(format!(
+                    "add content/domains/{d}.md with the domain's name, owner team and contacts"
+                )),
         );
     }
 }

@@ -3,7 +3,8 @@
 //! URL; a slug too long for a file name would fail the build with no position. Both are found
 //! here, at the id, before anything is rendered.
 
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::check::rules::RuleId;
+use crate::diag::{Diagnostics, Pos, Related, Span};
 use crate::model::{raw, Contract, Mesh, Page};
 use crate::slug::{file_name_fits, page_stem, MAX_FILE_NAME_BYTES};
 use crate::source::YamlDoc;
@@ -15,7 +16,7 @@ struct Claim {
     label: String,
     stem: String,
     file: String,
-    pos: Pos,
+    pos: Span,
 }
 
 pub fn check(mesh: &Mesh, diags: &mut Diagnostics) {
@@ -39,7 +40,7 @@ fn products(mesh: &Mesh) -> Vec<Claim> {
         label: format!("product `{}`", shorten(&p.id)),
         stem: page_stem(&p.id, "index-page"),
         file: p.origin.file.clone(),
-        pos: p.origin.doc.pos("/id"),
+        pos: p.origin.doc.span("/id"),
     };
     mesh.products.values().map(claim).collect()
 }
@@ -53,7 +54,7 @@ fn contracts(mesh: &Mesh) -> Vec<Claim> {
         ),
         stem: page_stem(&format!("{}-{}", c.key.id, c.key.version), "index-page"),
         file: c.origin.file.clone(),
-        pos: c.origin.doc.pos("/id"),
+        pos: c.origin.doc.span("/id"),
     };
     mesh.contracts.values().map(claim).collect()
 }
@@ -84,7 +85,7 @@ fn domains(mesh: &Mesh) -> Vec<Claim> {
     let claim = |d: &crate::model::Domain| {
         let (file, pos) = match (&d.page, named_in.get(d.id.as_str())) {
             (Some(page), _) => page_pos(page),
-            (None, Some((file, doc, pointer))) => (file.to_string(), doc.pos(pointer)),
+            (None, Some((file, doc, pointer))) => (file.to_string(), doc.span(pointer)),
             (None, None) => return None,
         };
         Some(Claim {
@@ -110,7 +111,8 @@ fn teams(mesh: &Mesh) -> Vec<Claim> {
             (Some(page), _) => page_pos(page),
             (None, Some(f)) => (
                 f.clone(),
-                docs.get(f.as_str()).map_or(Pos::new(1, 1), |d| d.key_pos("/team")),
+                docs.get(f.as_str())
+                    .map_or(Pos::new(1, 1).into(), |d| d.key_span("/team")),
             ),
             (None, None) => return None,
         };
@@ -138,11 +140,11 @@ fn pages(what: &str, list: &[Page]) -> Vec<Claim> {
 }
 
 /// A page is named by its front matter `id`, else by its file name.
-fn page_pos(p: &Page) -> (String, Pos) {
+fn page_pos(p: &Page) -> (String, Span) {
     let pos = if p.front.id.is_some() {
-        p.front_doc.pos("/id")
+        p.front_doc.span("/id")
     } else {
-        Pos::new(1, 1)
+        Pos::new(1, 1).into()
     };
     (p.file.clone(), pos)
 }
@@ -151,7 +153,7 @@ fn page_pos(p: &Page) -> (String, Pos) {
 /// contract exposing it), placed at its first use. Names as the field index takes them:
 /// `name`, else `physicalName`, nested properties and array `items` included.
 fn fields(mesh: &Mesh) -> Vec<Claim> {
-    let mut first_use: BTreeMap<String, (String, Pos)> = BTreeMap::new();
+    let mut first_use: BTreeMap<String, (String, Span)> = BTreeMap::new();
     for c in mesh.contracts.values() {
         for (i, object) in c.raw.schema.iter().enumerate() {
             for (j, p) in object.properties.iter().enumerate() {
@@ -159,7 +161,7 @@ fn fields(mesh: &Mesh) -> Vec<Claim> {
             }
         }
     }
-    let claim = |(name, (file, pos)): (String, (String, Pos))| Claim {
+    let claim = |(name, (file, pos)): (String, (String, Span))| Claim {
         label: format!("field `{}`", shorten(&name)),
         stem: page_stem(&name, "index-field"),
         file,
@@ -168,14 +170,14 @@ fn fields(mesh: &Mesh) -> Vec<Claim> {
     first_use.into_iter().map(claim).collect()
 }
 
-fn field_names(c: &Contract, p: &raw::Property, pointer: &str, out: &mut BTreeMap<String, (String, Pos)>) {
+fn field_names(c: &Contract, p: &raw::Property, pointer: &str, out: &mut BTreeMap<String, (String, Span)>) {
     let (name, at) = match (&p.name, &p.physical_name) {
         (Some(n), _) => (n.clone(), format!("{pointer}/name")),
         (None, Some(n)) => (n.clone(), format!("{pointer}/physicalName")),
         (None, None) => ("(unnamed)".to_string(), pointer.to_string()),
     };
     out.entry(name)
-        .or_insert_with(|| (c.origin.file.clone(), c.origin.doc.pos(&at)));
+        .or_insert_with(|| (c.origin.file.clone(), c.origin.doc.span(&at)));
     for (k, child) in p.properties.iter().enumerate() {
         field_names(c, child, &format!("{pointer}/properties/{k}"), out);
     }
@@ -186,7 +188,7 @@ fn field_names(c: &Contract, p: &raw::Property, pointer: &str, out: &mut BTreeMa
 
 fn too_long(dir: &str, claims: &[Claim], diags: &mut Diagnostics) {
     for c in claims.iter().filter(|c| !file_name_fits(&c.stem)) {
-        diags.push(Diagnostic::error("id.too-long", &c.file, c.pos,
+        diags.push(RuleId::IdTooLong.at(&c.file, c.pos,
             format!("{} would be written as `{dir}/{}….html`, a file name of {} bytes; file names are limited to {MAX_FILE_NAME_BYTES} bytes",
                 c.label, &c.stem[..40.min(c.stem.len())], c.stem.len() + ".html".len()))
             .with_hint(format!("shorten the id: its page name (lower-cased, transliterated to ASCII) may have at most {} characters", MAX_FILE_NAME_BYTES - ".html".len())));
@@ -207,7 +209,7 @@ fn collisions(dir: &str, claims: Vec<Claim>, diags: &mut Diagnostics) {
                 .enumerate()
                 .filter(|(j, _)| *j != i)
                 .take(3)
-                .map(|(_, o)| format!("{} ({}:{}:{})", o.label, o.file, o.pos.line, o.pos.column))
+                .map(|(_, o)| format!("{} ({}:{}:{})", o.label, o.file, o.pos.start.line, o.pos.start.column))
                 .collect();
             let more = if group.len() > 4 {
                 format!(" and {} more", group.len() - 4)
@@ -219,9 +221,17 @@ fn collisions(dir: &str, claims: Vec<Claim>, diags: &mut Diagnostics) {
             } else {
                 &stem[..40]
             };
-            diags.push(Diagnostic::error("id.page-collision", &c.file, c.pos,
+            let mut d = RuleId::IdPageCollision.at(&c.file, c.pos,
                 format!("{} and {}{more} would share the page `{dir}/{shown}.html`", c.label, others.join(", ")))
-                .with_hint("page names are ids lower-cased and transliterated to ASCII, punctuation as `-`: rename one so they differ after that (a Markdown page may set `id:` in its front matter)"));
+                .with_hint("page names are ids lower-cased and transliterated to ASCII, punctuation as `-`: rename one so they differ after that (a Markdown page may set `id:` in its front matter)");
+            for (_, o) in group.iter().enumerate().filter(|(j, _)| *j != i).take(3) {
+                d = d.with_related(Related::new(
+                    &o.file,
+                    o.pos,
+                    format!("{} takes the same page name", o.label),
+                ));
+            }
+            diags.push(d);
         }
     }
 }

@@ -21,7 +21,8 @@
 //! ```
 
 use super::rules;
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::check::rules::RuleId;
+use crate::diag::{Diagnostics, Related, Severity};
 use crate::model::{Mesh, Origin};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -122,8 +123,12 @@ impl Policies {
         let Some(origin) = mesh.policies.clone() else {
             return Policies::default();
         };
-        let Some(raw) = crate::model::typed_as::<RawPolicies>("policy.invalid", &origin.file, &origin.doc, diags)
-        else {
+        let Some(raw) = crate::model::typed_as::<RawPolicies>(
+            crate::check::rules::RuleId::PolicyInvalid,
+            &origin.file,
+            &origin.doc,
+            diags,
+        ) else {
             return Policies {
                 origin: Some(origin),
                 ..Default::default()
@@ -134,15 +139,11 @@ impl Policies {
         for (name, set) in raw.domains {
             let pointer = format!("/domains/{}", crate::source::yaml::escape_token(&name));
             if !mesh.domains.contains_key(&name) {
-                diags.push(
-                    Diagnostic::warning(
-                        "policy.unknown-domain",
-                        &origin.file,
-                        origin.doc.key_pos(&pointer),
-                        format!("policies name domain `{name}`, which the mesh does not have"),
-                    )
-                    .with_hint("use the id of a domain (its file name under content/domains/)"),
-                );
+                diags.push(RuleId::PolicyUnknownDomain.at(
+                    &origin.file,
+                    origin.doc.key_span(&pointer),
+                    format!("policies name domain `{name}`, which the mesh does not have"),
+                ));
             }
             let compiled = compile_set(&origin, &pointer, set, diags);
             domains.insert(name, compiled);
@@ -170,6 +171,22 @@ impl Policies {
             Some(l) if l > global => l,
             _ => global,
         }
+    }
+
+    /// Where policies.yaml sets `pointer` (e.g. `/requiredTags`) for files of `domain`: the
+    /// domain's section when it sets it, else the global one; a finding shows it beside the
+    /// descriptor it judged.
+    pub fn setting(&self, domain: Option<&str>, pointer: &str) -> Option<Related> {
+        let origin = self.origin.as_ref()?;
+        let local = domain.map(|d| format!("/domains/{}{pointer}", crate::source::yaml::escape_token(d)));
+        let at = local
+            .filter(|p| origin.doc.value.pointer(p).is_some())
+            .or_else(|| origin.doc.value.pointer(pointer).is_some().then(|| pointer.to_string()))?;
+        Some(Related::new(
+            &origin.file,
+            origin.doc.key_span(&at),
+            "the policy setting that applies",
+        ))
     }
 
     /// The settings that apply in one domain: global ones plus the domain's additions.
@@ -253,9 +270,10 @@ impl Policies {
                         crate::source::yaml::escape_token(domain),
                         crate::source::yaml::escape_token(rule)
                     );
-                    diags.push(Diagnostic::error("policy.loosen", &origin.file, origin.doc.pos(&pointer),
+                    diags.push(RuleId::PolicyLoosen.at(&origin.file, origin.doc.span(&pointer),
                         format!("domain `{domain}` sets `{rule}` to {level:?}, looser than the global {global:?}; the global level applies"))
-                        .with_hint("a domain may only raise severities; change the global setting at the top of policies.yaml instead"));
+                        .with_hint("a domain may only raise severities; change the global setting at the top of policies.yaml instead")
+                        .with_related_opt(self.setting(None, &format!("/rules/{}", crate::source::yaml::escape_token(rule)))));
                 }
             }
             let lists = [
@@ -273,15 +291,16 @@ impl Policies {
                             crate::source::yaml::escape_token(domain)
                         );
                         diags.push(
-                            Diagnostic::error(
-                                "policy.loosen",
-                                &origin.file,
-                                origin.doc.pos(&pointer),
-                                format!(
+                            RuleId::PolicyLoosen
+                                .at(
+                                    &origin.file,
+                                    origin.doc.span(&pointer),
+                                    format!(
                                     "domain `{domain}` allows `{v}` for {key}, which the global policy does not allow"
                                 ),
-                            )
-                            .with_hint("a domain may only narrow the allowed values"),
+                                )
+                                .with_hint("a domain may only narrow the allowed values")
+                                .with_related_opt(self.setting(None, &format!("/allowedValues/{key}"))),
                         );
                     }
                 }
@@ -313,30 +332,22 @@ fn compile_set(origin: &Origin, base: &str, raw: RawSet, diags: &mut Diagnostics
     for rule in raw.rules.keys() {
         if rules::find(rule).is_none() {
             let pointer = format!("{base}/rules/{}", crate::source::yaml::escape_token(rule));
-            diags.push(
-                Diagnostic::warning(
-                    "policy.unknown-rule",
-                    &origin.file,
-                    origin.doc.key_pos(&pointer),
-                    format!("`{rule}` is not a built-in rule"),
-                )
-                .with_hint("see the rules page of the portal (docs/rules.md) for the ids"),
-            );
+            diags.push(RuleId::PolicyUnknownRule.at(
+                &origin.file,
+                origin.doc.key_span(&pointer),
+                format!("`{rule}` is not a built-in rule"),
+            ));
         }
     }
     let pattern = |key: &str, p: Option<String>, diags: &mut Diagnostics| {
         p.and_then(|p| match regex::Regex::new(&p) {
             Ok(r) => Some(r),
             Err(e) => {
-                let pos = origin.doc.pos(&format!("{base}/naming/{key}"));
+                let pos = origin.doc.span(&format!("{base}/naming/{key}"));
                 diags.push(
-                    Diagnostic::error(
-                        "policy.invalid",
-                        &origin.file,
-                        pos,
-                        format!("naming pattern does not compile: {e}"),
-                    )
-                    .with_hint("write a regular expression such as ^[a-z][a-z0-9-]*$"),
+                    RuleId::PolicyInvalid
+                        .at(&origin.file, pos, format!("naming pattern does not compile: {e}"))
+                        .with_hint("write a regular expression such as ^[a-z][a-z0-9-]*$"),
                 );
                 None
             }

@@ -1,8 +1,14 @@
 //! Rules the mesh's policies define: required tags, allowed values and naming patterns.
 
 use super::policy::Policies;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::check::rules::RuleId;
+use crate::diag::{Diagnostic, Diagnostics, Related};
 use crate::model::{raw, Contract, Mesh, Product};
+
+/// `d` with the policy setting that judged it as a related place.
+fn judged_by(d: Diagnostic, policies: &Policies, domain: Option<&str>, pointer: &str) -> Diagnostic {
+    d.with_related_opt(policies.setting(domain, pointer))
+}
 
 pub fn run(mesh: &Mesh, policies: &Policies, diags: &mut Diagnostics) {
     for p in mesh.products.values() {
@@ -19,47 +25,56 @@ fn product(p: &Product, policies: &Policies, diags: &mut Diagnostics) {
     for tag in policies.required_tags(domain) {
         if !p.raw.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
             let pointer = if p.raw.tags.is_empty() { "" } else { "/tags" };
-            diags.push(
-                Diagnostic::error(
-                    "policy.required-tag",
-                    file,
-                    p.origin.doc.pos(pointer),
-                    format!("product `{}` lacks the required tag `{tag}`", p.id),
-                )
-                .with_hint(format!(
-                    "add `{tag}` to the product's `tags` (required by content/governance/policies.yaml)"
-                )),
-            );
+            diags.push(judged_by(
+                RuleId::PolicyRequiredTag
+                    .at(
+                        file,
+                        p.origin.doc.span(pointer),
+                        format!("product `{}` lacks the required tag `{tag}`", p.id),
+                    )
+                    .with_hint(format!(
+                        "add `{tag}` to the product's `tags` (required by content/governance/policies.yaml)"
+                    )),
+                policies,
+                domain,
+                "/requiredTags",
+            ));
         }
     }
     if let Some(allowed) = policies.product_status(domain) {
         if !allowed.iter().any(|s| s.eq_ignore_ascii_case(&p.status)) {
-            diags.push(
-                Diagnostic::error(
-                    "policy.allowed-value",
-                    file,
-                    p.origin.doc.pos("/status"),
-                    format!("status `{}` is not allowed; allowed: {}", p.status, allowed.join(", ")),
-                )
-                .with_hint("use one of the statuses listed in content/governance/policies.yaml"),
-            );
+            diags.push(judged_by(
+                RuleId::PolicyAllowedValue
+                    .at(
+                        file,
+                        p.origin.doc.span("/status"),
+                        format!("status `{}` is not allowed; allowed: {}", p.status, allowed.join(", ")),
+                    )
+                    .with_hint("use one of the statuses listed in content/governance/policies.yaml"),
+                policies,
+                domain,
+                "/allowedValues/productStatus",
+            ));
         }
     }
     for re in policies.id_patterns(domain, false) {
         if !re.is_match(&p.id) {
-            diags.push(
-                Diagnostic::error(
-                    "policy.naming",
-                    file,
-                    p.origin.doc.pos("/id"),
-                    format!(
-                        "product id `{}` does not match the naming pattern `{}`",
-                        p.id,
-                        re.as_str()
-                    ),
-                )
-                .with_hint("rename the id to follow the mesh's naming standard"),
-            );
+            diags.push(judged_by(
+                RuleId::PolicyNaming
+                    .at(
+                        file,
+                        p.origin.doc.span("/id"),
+                        format!(
+                            "product id `{}` does not match the naming pattern `{}`",
+                            p.id,
+                            re.as_str()
+                        ),
+                    )
+                    .with_hint("rename the id to follow the mesh's naming standard"),
+                policies,
+                domain,
+                "/naming/productId",
+            ));
         }
     }
 }
@@ -68,48 +83,63 @@ fn contract(c: &Contract, policies: &Policies, diags: &mut Diagnostics) {
     let domain = c.domain.as_deref();
     for re in policies.id_patterns(domain, true) {
         if !re.is_match(&c.key.id) {
-            diags.push(
-                Diagnostic::error(
-                    "policy.naming",
-                    &c.origin.file,
-                    c.origin.doc.pos("/id"),
-                    format!(
-                        "contract id `{}` does not match the naming pattern `{}`",
-                        c.key.id,
-                        re.as_str()
-                    ),
-                )
-                .with_hint("rename the id to follow the mesh's naming standard (and update the ports that use it)"),
-            );
+            diags.push(judged_by(
+                RuleId::PolicyNaming
+                    .at(
+                        &c.origin.file,
+                        c.origin.doc.span("/id"),
+                        format!(
+                            "contract id `{}` does not match the naming pattern `{}`",
+                            c.key.id,
+                            re.as_str()
+                        ),
+                    )
+                    .with_hint("rename the id to follow the mesh's naming standard (and update the ports that use it)"),
+                policies,
+                domain,
+                "/naming/contractId",
+            ));
         }
     }
     let Some(allowed) = policies.classification(domain) else {
         return;
     };
+    let judged = Judged {
+        allowed,
+        setting: policies.setting(domain, "/allowedValues/classification"),
+    };
     for (i, o) in c.raw.schema.iter().enumerate() {
-        classifications(c, &o.properties, &format!("/schema/{i}"), allowed, diags);
+        classifications(c, &o.properties, &format!("/schema/{i}"), &judged, diags);
     }
 }
 
-fn classifications(c: &Contract, props: &[raw::Property], parent: &str, allowed: &[String], diags: &mut Diagnostics) {
+/// The classifications a contract's fields may have, and where the policies say so.
+struct Judged<'a> {
+    allowed: &'a [String],
+    setting: Option<Related>,
+}
+
+fn classifications(c: &Contract, props: &[raw::Property], parent: &str, judged: &Judged, diags: &mut Diagnostics) {
+    let allowed = judged.allowed;
     for (j, p) in props.iter().enumerate() {
         let pointer = format!("{parent}/properties/{j}");
         if let Some(class) = &p.classification {
             if !allowed.iter().any(|a| a.eq_ignore_ascii_case(class)) {
                 diags.push(
-                    Diagnostic::error(
-                        "policy.allowed-value",
-                        &c.origin.file,
-                        c.origin.doc.pos(&format!("{pointer}/classification")),
-                        format!(
-                            "classification `{class}` is not allowed; allowed: {}",
-                            allowed.join(", ")
-                        ),
-                    )
-                    .with_hint("use one of the classifications listed in content/governance/policies.yaml"),
+                    RuleId::PolicyAllowedValue
+                        .at(
+                            &c.origin.file,
+                            c.origin.doc.span(&format!("{pointer}/classification")),
+                            format!(
+                                "classification `{class}` is not allowed; allowed: {}",
+                                allowed.join(", ")
+                            ),
+                        )
+                        .with_hint("use one of the classifications listed in content/governance/policies.yaml")
+                        .with_related_opt(judged.setting.clone()),
                 );
             }
         }
-        classifications(c, &p.properties, &pointer, allowed, diags);
+        classifications(c, &p.properties, &pointer, judged, diags);
     }
 }

@@ -57,7 +57,8 @@ mod supervisor;
 pub mod worker;
 
 use crate::check::policy::Policies;
-use crate::diag::{Diagnostic, Diagnostics, Pos, Severity};
+use crate::check::rules::RuleId;
+use crate::diag::{Diagnostic, Diagnostics, Pos, Related};
 use crate::model::{Mesh, Product};
 use finding::{Anchor, Locator};
 use protocol::{Evaluated, Stop, Target};
@@ -132,22 +133,28 @@ fn policy_files<'m>(mesh: &'m Mesh, diags: &mut Diagnostics) -> Vec<(&'m str, &'
         if file.starts_with(RULES_DIR) {
             out.push((file.as_str(), text.as_str()));
         } else {
-            diags.push(
-                Diagnostic::warning(
-                    "rego.misplaced",
-                    file,
-                    Pos::new(1, 1),
-                    "Rego policy outside content/governance/rules/ is not evaluated",
-                )
-                .with_hint("move the file under content/governance/rules/"),
-            );
+            diags.push(RuleId::RegoMisplaced.at(
+                file,
+                Pos::new(1, 1),
+                "Rego policy outside content/governance/rules/ is not evaluated",
+            ));
         }
     }
     out
 }
 
+/// A finding about a descriptor also points at the Rego rule that judged it, so a reader can
+/// open the policy as well as the file to fix.
+fn with_rule_site(d: Diagnostic, t: &Target) -> Diagnostic {
+    if d.file == t.file {
+        return d;
+    }
+    let note = format!("reported by the Rego rule `{}`", t.name());
+    d.with_related(Related::new(&t.file, t.pos, note))
+}
+
 fn eval_error(file: &str, pos: Pos, text: String) -> Diagnostic {
-    Diagnostic::new(Severity::Error, "rego.eval", file, pos, text)
+    RuleId::RegoEval.at(file, pos, text)
         .with_hint("fix the policy: each finding needs `msg` text; `severity` is error, warning or info; rules must not produce conflicting values, nor do unbounded work")
 }
 
@@ -186,7 +193,7 @@ impl Report<'_> {
                 Ok(v) => {
                     for f in finding::findings(v, &t.id, &anchor, &self.loc) {
                         match f {
-                            Ok(d) => diags.push(d),
+                            Ok(d) => diags.push(with_rule_site(d, t)),
                             Err(e) => problems.add(self.subject(o.product), e),
                         }
                     }
@@ -254,8 +261,7 @@ impl Report<'_> {
 }
 
 fn budget_error(t: &Target, text: String) -> Diagnostic {
-    Diagnostic::new(Severity::Error, "rego.budget", &t.file, t.pos, text)
-        .with_hint("make the rule cheaper (look up what it needs instead of iterating over everything for each product), or raise `rego.steps` in content/governance/policies.yaml")
+    RuleId::RegoBudget.at(&t.file, t.pos, text)
 }
 
 /// Evaluation errors and malformed findings of one rule, reported as one `rego.eval` finding
@@ -300,6 +306,7 @@ impl Problems {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::diag::Severity;
     use crate::source::{read_descriptor, SourceSet};
 
     const PRODUCT: &str = "apiVersion: v1.0.0

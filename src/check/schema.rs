@@ -13,6 +13,7 @@
 //! one pass; the typed view's `descriptor.type`, which stops at the first problem, is dropped
 //! when a finding here already covers it (see [`Report::drop_shadowed_type_errors`]).
 
+use crate::check::rules::RuleId;
 use crate::config::{Config, FILE_NAME};
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::source::yaml::escape_token;
@@ -436,11 +437,15 @@ fn standard_finding(compiled: &Compiled, rel: &str, doc: &YamlDoc, p: Problem) -
             Some(near) => format!("did you mean `{near}`? Keys outside the standard go under customProperties"),
             None => format!("`{key}` is not part of the standard: move it under customProperties (`- property: {key}` with its `value`)"),
         };
-        return Diagnostic::warning("descriptor.unknown-key", rel, doc.key_pos(&p.pointer), p.message).with_hint(hint);
+        return RuleId::DescriptorUnknownKey
+            .at(rel, doc.key_span(&p.pointer), p.message)
+            .with_hint(hint);
     }
     let about = node.and_then(|n| n.get("description")).and_then(Value::as_str);
     let hint = standard_hint(&p, about, doc);
-    Diagnostic::error("descriptor.schema", rel, doc.pos(&p.pointer), p.message).with_hint(hint)
+    RuleId::DescriptorSchema
+        .at(rel, doc.span(&p.pointer), p.message)
+        .with_hint(hint)
 }
 
 /// The fix, with the schema's description of the value (or, for a missing key, of the mapping)
@@ -469,15 +474,17 @@ fn org_finding(s: &OrgSchema, rel: &str, doc: &YamlDoc, p: Problem) -> Diagnosti
         .and_then(Value::as_str)
         .or(s.about.as_deref());
     let pos = if p.unknown_key.is_some() {
-        doc.key_pos(&p.pointer)
+        doc.key_span(&p.pointer)
     } else {
-        doc.pos(&p.pointer)
+        doc.span(&p.pointer)
     };
     let hint = match about {
         Some(about) => format!("{about} (organisation schema {})", s.file),
         None => format!("see the organisation schema {}", s.file),
     };
-    Diagnostic::error("schema.org", rel, pos, format!("{} (schema {})", p.message, s.file)).with_hint(hint)
+    RuleId::SchemaOrg
+        .at(rel, pos, format!("{} (schema {})", p.message, s.file))
+        .with_hint(hint)
 }
 
 /// The schema object holding the failing keyword: `schema_path` minus its last segment, with
@@ -556,7 +563,7 @@ fn load_org_schemas(
             let file = match inside_root(tree, path) {
                 Ok(file) => file,
                 Err(why) => {
-                    diags.push(Diagnostic::error("config.invalid", FILE_NAME, at, format!("schema path `{path}` {why}"))
+                    diags.push(RuleId::ConfigInvalid.at(FILE_NAME, at, format!("schema path `{path}` {why}"))
                         .with_hint("list schema files by paths relative to the mesh root, e.g. \"schemas/org-product.schema.json\" (no `..`, not absolute)"));
                     continue;
                 }
@@ -576,13 +583,9 @@ fn load_org_schemas(
                 }
                 Err(e) => {
                     diags.push(
-                        Diagnostic::error(
-                            "config.invalid",
-                            FILE_NAME,
-                            at,
-                            format!("schema file `{path}` cannot be read: {e}"),
-                        )
-                        .with_hint("check the path (relative to the mesh root) or remove the entry"),
+                        RuleId::ConfigInvalid
+                            .at(FILE_NAME, at, format!("schema file `{path}` cannot be read: {e}"))
+                            .with_hint("check the path (relative to the mesh root) or remove the entry"),
                     );
                     continue;
                 }
@@ -639,10 +642,7 @@ fn locate(config_text: &str, path: &str) -> Pos {
 }
 
 fn compile_org(kind: DocKind, file: &str, text: &str) -> Result<OrgSchema, Diagnostic> {
-    let invalid = |pos: Pos, msg: String| {
-        Diagnostic::error("schema.invalid", file, pos, msg)
-            .with_hint("fix the schema; meshport validates offline, so `$ref`s must point inside the file")
-    };
+    let invalid = |pos: Pos, msg: String| RuleId::SchemaInvalid.at(file, pos, msg);
     let schema: Value = serde_json::from_str(text).map_err(|e| {
         invalid(
             Pos::new(e.line() as u32, e.column().max(1) as u32),
@@ -900,7 +900,7 @@ mod tests {
         let report = Report {
             covered: covered.into_iter().collect(),
         };
-        let at = |line, column| Diagnostic::error("descriptor.type", "c.yaml", Pos::new(line, column), "wrong type");
+        let at = |line, column| RuleId::DescriptorType.at("c.yaml", Pos::new(line, column), "wrong type");
         let mut diags = Diagnostics::new();
         diags.extend(ds);
         diags.push(at(10, 19));

@@ -5,10 +5,9 @@
 //! escape sequences or bidi controls; every format shows those as visible `\u{1b}` escapes, so
 //! a descriptor can neither recolour or retitle a terminal nor reorder what a reviewer reads.
 
-use super::{Diagnostic, Diagnostics, Severity};
+use super::{Diagnostic, Diagnostics, Severity, Span};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Control characters (C0 but tab and line breaks, DEL, C1: they start escape sequences) and
@@ -37,7 +36,7 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
 
 /// One line of terminal text: unsafe characters escaped, and a line break indents what follows
 /// so a message cannot start a line that looks like another finding.
-fn terminal_text(s: &str) -> String {
+pub(super) fn terminal_text(s: &str) -> String {
     escape_controls(s)
         .replace("\r\n", "\n")
         .replace('\r', "\n")
@@ -61,63 +60,6 @@ pub fn escape_json_text(json: String) -> String {
     out
 }
 
-/// Human format: grouped by file, each finding as `file:line:col: severity[rule]: message`,
-/// followed by the source line with a caret under the column and the fix hint.
-///
-/// `source_of` returns a file's text when it is available, for the snippet.
-pub fn render_human(diags: &Diagnostics, source_of: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-    for d in diags.iter() {
-        by_file.entry(d.file.as_str()).or_default().push(d);
-    }
-    let mut out = String::new();
-    for (file, items) in by_file {
-        let text = source_of(file);
-        for d in items {
-            write_one(&mut out, d, text.as_deref());
-        }
-    }
-    out
-}
-
-fn write_one(out: &mut String, d: &Diagnostic, text: Option<&str>) {
-    let (rule, message) = (terminal_text(&d.rule), terminal_text(&d.message));
-    // A finding about the whole repository (e.g. git history) has no file.
-    if d.file.is_empty() {
-        let _ = writeln!(out, "{}[{rule}]: {message}", d.severity);
-    } else {
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: {}[{rule}]: {message}",
-            terminal_text(&d.file),
-            d.line,
-            d.column,
-            d.severity
-        );
-    }
-    if let Some(line) = text.and_then(|t| source_lines(t).nth(d.line.saturating_sub(1) as usize)) {
-        let gutter = d.line.to_string();
-        let shown: String = line.chars().take(160).collect();
-        let _ = writeln!(out, "  {gutter} | {}", escape_controls(&shown));
-        // The caret sits under the column in the escaped line, as wide as what precedes it.
-        let before: String = line.chars().take(d.column.saturating_sub(1) as usize).collect();
-        let pad: String = escape_controls(&before)
-            .chars()
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        let _ = writeln!(out, "  {} | {pad}^", " ".repeat(gutter.len()));
-    }
-    if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "  = help: {}", terminal_text(hint));
-    }
-}
-
-/// Lines as YAML numbers them: `\r\n`, `\n` and a lone `\r` each end a line.
-fn source_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split('\n')
-        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
-}
-
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: u32,
@@ -133,7 +75,9 @@ struct JsonSummary {
 }
 
 /// JSON format (schema version 1): `{version, summary{errors,warnings,infos}, diagnostics[]}`,
-/// each diagnostic `{severity, rule, file, line, column, message, hint?}`.
+/// each diagnostic `{severity, rule, file, line, column, end_line?, end_column?, message, hint?,
+/// related?[]}`, where each related place is `{file, line, column, end_line?, end_column?,
+/// message}` (fields only ever added, so readers of version 1 keep working).
 pub fn render_json(diags: &Diagnostics) -> String {
     let report = JsonReport {
         version: 1,
@@ -152,6 +96,12 @@ pub fn render_json(diags: &Diagnostics) -> String {
 /// GitHub Actions workflow commands: one `::error file=…,line=…,col=…,title=<rule>::<message>`
 /// line per finding, so findings show up as annotations on the pull request's diff.
 pub fn render_github(diags: &Diagnostics) -> String {
+    // A place that already has a finding of the same rule (each file of a duplicate) gets no
+    // extra notice: its own annotation names the other place.
+    let reported: std::collections::HashSet<(&str, &str, u32, u32)> = diags
+        .iter()
+        .map(|d| (d.rule.as_str(), d.file.as_str(), d.line, d.column))
+        .collect();
     let mut out = String::new();
     for d in diags.iter() {
         let level = match d.severity {
@@ -164,17 +114,50 @@ pub fn render_github(diags: &Diagnostics) -> String {
             message.push_str("\nhelp: ");
             message.push_str(h);
         }
+        for r in &d.related {
+            let _ = write!(message, "\nsee {}:{}:{}: {}", r.file, r.line, r.column, r.message);
+        }
         let _ = writeln!(
             out,
-            "::{level} file={},line={},col={},title={}::{}",
+            "::{level} file={},line={},col={}{},title={}::{}",
             gh_property(&d.file),
             d.line,
             d.column,
+            gh_end(d.end_line, d.end_column),
             gh_property(&d.rule),
             gh_data(&message)
         );
+        // Each other place gets a notice too, so the pull request shows it on that file's diff.
+        for r in d
+            .related
+            .iter()
+            .filter(|r| !reported.contains(&(d.rule.as_str(), r.file.as_str(), r.line, r.column)))
+        {
+            let note = format!(
+                "{} (related to {}:{}:{}: {})",
+                r.message, d.file, d.line, d.column, d.message
+            );
+            let _ = writeln!(
+                out,
+                "::notice file={},line={},col={}{},title={}::{}",
+                gh_property(&r.file),
+                r.line,
+                r.column,
+                gh_end(r.end_line, r.end_column),
+                gh_property(&d.rule),
+                gh_data(&note)
+            );
+        }
     }
     out
+}
+
+/// `endColumn` for an annotation on one line (GitHub takes `endLine` and `endColumn`).
+fn gh_end(end_line: Option<u32>, end_column: Option<u32>) -> String {
+    match end_line.zip(end_column) {
+        Some((line, column)) => format!(",endLine={line},endColumn={column}"),
+        None => String::new(),
+    }
 }
 
 fn gh_data(s: &str) -> String {
@@ -204,6 +187,16 @@ fn sarif_level(s: Severity) -> &'static str {
     }
 }
 
+/// A SARIF physical location; `endColumn` is exclusive, as in `Span`.
+fn sarif_location(file: &str, span: Span) -> serde_json::Value {
+    let mut region = serde_json::json!({"startLine": span.start.line.max(1), "startColumn": span.start.column.max(1)});
+    if let Some(end) = span.end {
+        region["endLine"] = end.line.into();
+        region["endColumn"] = end.column.into();
+    }
+    serde_json::json!({"artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"}, "region": region})
+}
+
 /// SARIF 2.1.0, for code-scanning tools: one run, the rule catalogue as the driver's rules,
 /// one result per finding with its file, line and column.
 pub fn render_sarif(diags: &Diagnostics, rules: &[RuleInfo], version: &str) -> String {
@@ -230,16 +223,28 @@ pub fn render_sarif(diags: &Diagnostics, rules: &[RuleInfo], version: &str) -> S
                 text.push_str(" Fix: ");
                 text.push_str(h);
             }
-            serde_json::json!({
+            let mut result = serde_json::json!({
                 "ruleId": d.rule,
                 "ruleIndex": used.iter().position(|u| *u == d.rule),
                 "level": sarif_level(d.severity),
                 "message": {"text": text},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": d.file, "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": d.line.max(1), "startColumn": d.column.max(1)},
-                }}],
-            })
+                "locations": [{"physicalLocation": sarif_location(&d.file, d.span())}],
+            });
+            if !d.related.is_empty() {
+                result["relatedLocations"] = d
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        serde_json::json!({
+                            "id": i + 1,
+                            "physicalLocation": sarif_location(&r.file, r.span()),
+                            "message": {"text": r.message},
+                        })
+                    })
+                    .collect();
+            }
+            result
         })
         .collect();
     let doc = serde_json::json!({
@@ -256,34 +261,19 @@ pub fn render_sarif(diags: &Diagnostics, rules: &[RuleInfo], version: &str) -> S
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+    use crate::check::rules::RuleId;
     use crate::diag::Pos;
-
-    #[test]
-    fn human_shows_caret_under_column() {
-        let mut d = Diagnostics::new();
-        d.push(Diagnostic::error("yaml.syntax", "a.yaml", Pos::new(2, 3), "bad").with_hint("fix it"));
-        let out = render_human(&d, &|_| Some("one\ntwo: x\n".to_string()));
-        assert!(out.contains("a.yaml:2:3: error[yaml.syntax]: bad"), "{out}");
-        assert!(out.contains("  2 | two: x\n    |   ^\n"), "{out}");
-        assert!(out.contains("= help: fix it"));
-    }
-
-    #[test]
-    fn human_finding_without_a_file_has_no_location() {
-        let mut d = Diagnostics::new();
-        d.push(Diagnostic::new(Severity::Info, "git.shallow", "", Pos::new(0, 0), "shallow").with_hint("unshallow"));
-        assert_eq!(
-            render_human(&d, &|_| None),
-            "info[git.shallow]: shallow\n  = help: unshallow\n"
-        );
-    }
 
     #[test]
     fn github_commands_escape_properties_and_data() {
         let mut d = Diagnostics::new();
-        d.push(Diagnostic::error("yaml.syntax", "a,b:c.yaml", Pos::new(3, 4), "50% bad\nnext").with_hint("fix"));
+        d.push(
+            RuleId::YamlSyntax
+                .at("a,b:c.yaml", Pos::new(3, 4), "50% bad\nnext")
+                .with_hint("fix"),
+        );
         let out = render_github(&d);
         assert_eq!(
             out,
@@ -294,7 +284,13 @@ mod tests {
     #[test]
     fn sarif_has_rules_and_locations() {
         let mut d = Diagnostics::new();
-        d.push(Diagnostic::warning("w.one", "f.yaml", Pos::new(2, 7), "m"));
+        d.push(Diagnostic::custom(
+            Severity::Warning,
+            "w.one",
+            "f.yaml",
+            Pos::new(2, 7),
+            "m",
+        ));
         let rules = vec![RuleInfo {
             id: "w.one".into(),
             summary: "S".into(),
@@ -315,35 +311,21 @@ mod tests {
 
     /// A message as a hostile descriptor can make it: an OSC title change, a screen clear, a C1
     /// CSI, a bidi override and a line that poses as another finding.
-    const HOSTILE: &str = "port `a\u{1b}]0;x\u{7}\u{1b}[2J\u{9b}1m\u{202e}b`\nz.yaml:1:1: error[fake]: forged";
+    pub(crate) const HOSTILE: &str =
+        "port `a\u{1b}]0;x\u{7}\u{1b}[2J\u{9b}1m\u{202e}b`\nz.yaml:1:1: error[fake]: forged";
 
-    fn hostile() -> Diagnostics {
+    pub(crate) fn hostile() -> Diagnostics {
         let mut d = Diagnostics::new();
         d.push(
-            Diagnostic::warning("port.contract-missing", "f\u{1b}.yaml", Pos::new(1, 12), HOSTILE).with_hint("h\u{1b}"),
+            RuleId::PortContractMissing
+                .at("f\u{1b}.yaml", Pos::new(1, 12), HOSTILE)
+                .with_hint("h\u{1b}"),
         );
         d
     }
 
-    fn has_control(s: &str) -> bool {
-        s.chars().any(|c| is_unsafe(c))
-    }
-
-    #[test]
-    fn human_output_escapes_controls_and_cannot_forge_a_finding() {
-        let out = render_human(&hostile(), &|_| Some("- \u{202e}x: \u{1b}[31my\n".to_string()));
-        assert!(!has_control(&out), "{out:?}");
-        assert!(
-            out.contains("port `a\\u{1b}]0;x\\u{7}\\u{1b}[2J\\u{9b}1m\\u{202e}b`"),
-            "{out}"
-        );
-        assert!(
-            out.contains("\n    z.yaml:1:1: error[fake]"),
-            "the forged line is indented: {out}"
-        );
-        // The caret still sits under column 12 (`y`), after the escapes.
-        let caret = format!("  1 | - \\u{{202e}}x: \\u{{1b}}[31my\n    | {}^\n", " ".repeat(23));
-        assert!(out.contains(&caret), "{out}");
+    pub(crate) fn has_control(s: &str) -> bool {
+        s.chars().any(is_unsafe)
     }
 
     #[test]
@@ -375,9 +357,46 @@ mod tests {
     #[test]
     fn json_has_summary() {
         let mut d = Diagnostics::new();
-        d.push(Diagnostic::warning("w", "f", Pos::new(1, 1), "m"));
+        d.push(Diagnostic::custom(Severity::Warning, "w", "f", Pos::new(1, 1), "m"));
         let v: serde_json::Value = serde_json::from_str(&render_json(&d)).unwrap();
         assert_eq!(v["summary"]["warnings"], 1);
         assert_eq!(v["diagnostics"][0]["rule"], "w");
+    }
+
+    #[test]
+    fn related_places_reach_every_machine_format() {
+        use crate::diag::{Related, Span};
+        let mut d = Diagnostics::new();
+        let at = Span::new(Pos::new(3, 5), Some(Pos::new(3, 12)));
+        d.push(
+            RuleId::IdDuplicate
+                .at("a.yaml", at, "duplicate")
+                .with_related(Related::new("b.yaml", Pos::new(5, 5), "also defined here")),
+        );
+        let json: serde_json::Value = serde_json::from_str(&render_json(&d)).unwrap();
+        let first = &json["diagnostics"][0];
+        assert_eq!(
+            (first["end_line"].as_u64(), first["end_column"].as_u64()),
+            (Some(3), Some(12))
+        );
+        assert_eq!(first["related"][0]["file"], "b.yaml");
+        assert_eq!(first["related"][0]["line"], 5);
+        let gh = render_github(&d);
+        assert!(
+            gh.starts_with("::error file=a.yaml,line=3,col=5,endLine=3,endColumn=12,title=id.duplicate::"),
+            "{gh}"
+        );
+        assert!(gh.contains("%0Asee b.yaml:5:5: also defined here"), "{gh}");
+        assert!(
+            gh.contains("\n::notice file=b.yaml,line=5,col=5,title=id.duplicate::also defined here"),
+            "{gh}"
+        );
+        let sarif: serde_json::Value = serde_json::from_str(&render_sarif(&d, &[], "1")).unwrap();
+        let result = &sarif["runs"][0]["results"][0];
+        assert_eq!(result["locations"][0]["physicalLocation"]["region"]["endColumn"], 12);
+        let related = &result["relatedLocations"][0];
+        assert_eq!(related["physicalLocation"]["artifactLocation"]["uri"], "b.yaml");
+        assert_eq!(related["physicalLocation"]["region"]["startLine"], 5);
+        assert_eq!(related["message"]["text"], "also defined here");
     }
 }

@@ -4,8 +4,10 @@
 //! reported together (human or JSON), so one run shows a domain team everything to fix.
 
 mod format;
+mod human;
 
-pub use format::{escape_controls, escape_json_text, render_github, render_human, render_json, render_sarif, RuleInfo};
+pub use format::{escape_controls, escape_json_text, render_github, render_json, render_sarif, RuleInfo};
+pub use human::{render_human, set_color, stderr_color, ColorChoice};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -43,6 +45,65 @@ impl Pos {
     }
 }
 
+/// Where a finding sits: its first character and, when the YAML layer knows it, the position
+/// just after its last one on the same line (so a renderer can underline the whole key or value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: Pos,
+    /// Exclusive end on the start's line, as SARIF's `endColumn` counts it.
+    pub end: Option<Pos>,
+}
+
+impl Span {
+    pub fn new(start: Pos, end: Option<Pos>) -> Self {
+        Span { start, end }
+    }
+}
+
+impl From<Pos> for Span {
+    fn from(start: Pos) -> Self {
+        Span { start, end: None }
+    }
+}
+
+/// Another place a finding is about: the other file of a duplicate, the other id of a page-name
+/// collision, the policy that judged a descriptor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<u32>,
+    /// What is at that place, e.g. `also defined here`.
+    pub message: String,
+}
+
+impl Related {
+    pub fn new(file: &str, at: impl Into<Span>, message: impl Into<String>) -> Self {
+        let span = at.into();
+        Related {
+            file: file.to_string(),
+            line: span.start.line,
+            column: span.start.column,
+            end_line: span.end.map(|e| e.line),
+            end_column: span.end.map(|e| e.column),
+            message: message.into(),
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        span_of(self.line, self.column, self.end_line, self.end_column)
+    }
+}
+
+fn span_of(line: u32, column: u32, end_line: Option<u32>, end_column: Option<u32>) -> Span {
+    let end = end_line.zip(end_column).map(|(l, c)| Pos::new(l, c));
+    Span::new(Pos::new(line, column), end)
+}
+
 /// One finding in the mesh.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
@@ -53,31 +114,58 @@ pub struct Diagnostic {
     pub file: String,
     pub line: u32,
     pub column: u32,
+    /// Where the offending key or value ends (exclusive), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<u32>,
     pub message: String,
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Other places the finding is about, each with a note.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, rule: &str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
+    /// A finding under any rule id. Built-in rules make theirs with `check::rules::RuleId::at`;
+    /// this is for ids the catalogue cannot know, such as those a custom Rego rule names.
+    pub fn custom(severity: Severity, rule: &str, file: &str, at: impl Into<Span>, message: impl Into<String>) -> Self {
+        let span = at.into();
         Diagnostic {
             severity,
             rule: rule.to_string(),
             file: file.to_string(),
-            line: pos.line,
-            column: pos.column,
+            line: span.start.line,
+            column: span.start.column,
+            end_line: span.end.map(|e| e.line),
+            end_column: span.end.map(|e| e.column),
             message: message.into(),
             hint: None,
+            related: Vec::new(),
         }
     }
 
-    pub fn error(rule: &str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, rule, file, pos, message)
+    pub fn span(&self) -> Span {
+        span_of(self.line, self.column, self.end_line, self.end_column)
     }
 
-    pub fn warning(rule: &str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, rule, file, pos, message)
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_related(mut self, related: Related) -> Self {
+        self.related.push(related);
+        self
+    }
+
+    pub fn with_related_opt(self, related: Option<Related>) -> Self {
+        match related {
+            Some(r) => self.with_related(r),
+            None => self,
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -181,23 +269,23 @@ mod tests {
     #[test]
     fn finish_sorts_and_dedups() {
         let mut d = Diagnostics::new();
-        d.push(Diagnostic::error("b", "z.yaml", Pos::new(1, 1), "m"));
-        d.push(Diagnostic::error("a", "a.yaml", Pos::new(9, 2), "m"));
-        d.push(Diagnostic::error("a", "a.yaml", Pos::new(2, 5), "m"));
-        d.push(Diagnostic::error("a", "a.yaml", Pos::new(2, 5), "m"));
+        d.push(Diagnostic::custom(Severity::Error, "b", "z.yaml", Pos::new(1, 1), "m"));
+        d.push(Diagnostic::custom(Severity::Error, "a", "a.yaml", Pos::new(9, 2), "m"));
+        d.push(Diagnostic::custom(Severity::Error, "a", "a.yaml", Pos::new(2, 5), "m"));
+        d.push(Diagnostic::custom(Severity::Error, "a", "a.yaml", Pos::new(2, 5), "m"));
         d.finish();
         let lines: Vec<_> = d.iter().map(|x| (x.file.as_str(), x.line)).collect();
         assert_eq!(lines, vec![("a.yaml", 2), ("a.yaml", 9), ("z.yaml", 1)]);
         assert_eq!(d.for_file("a.yaml").count(), 2);
         assert_eq!(d.for_file("m.yaml").count(), 0);
-        d.push(Diagnostic::error("c", "b.yaml", Pos::new(1, 1), "m"));
+        d.push(Diagnostic::custom(Severity::Error, "c", "b.yaml", Pos::new(1, 1), "m"));
         assert_eq!(d.for_file("b.yaml").count(), 1, "found before the next finish too");
     }
 
     #[test]
     fn summary_pluralises() {
         let mut d = Diagnostics::new();
-        d.push(Diagnostic::warning("w", "f", Pos::new(1, 1), "m"));
+        d.push(Diagnostic::custom(Severity::Warning, "w", "f", Pos::new(1, 1), "m"));
         assert_eq!(d.summary(), "0 errors, 1 warning");
     }
 }

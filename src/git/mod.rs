@@ -9,7 +9,8 @@
 pub mod history;
 pub mod revision;
 
-use crate::diag::{Diagnostic, Pos, Severity};
+use crate::check::rules::RuleId;
+use crate::diag::{Diagnostic, Pos};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -146,12 +147,12 @@ impl Gap {
     /// The one finding that says what the portal will not show.
     pub fn diagnostic(&self) -> Diagnostic {
         let (rule, message, hint) = match self {
-            Gap::NotARepository => ("git.unavailable", "the mesh is not in a git repository: pages show no last-change dates, authors or history".to_string(), "run meshport inside a clone of the mesh repository"),
-            Gap::Failed(why) => ("git.unavailable", format!("git history could not be read ({why}): pages show no last-change dates, authors or history"), "check that `git log` works in the mesh repository"),
-            Gap::NoCommits => ("git.no-commits", "the repository has no commits yet: every page says \"not committed yet\"".to_string(), "commit the mesh to show last-change dates and history"),
-            Gap::Shallow => ("git.shallow", "the repository is a shallow clone: files last changed before its oldest commit show no date, and histories are cut short".to_string(), "clone with full history (in GitHub Actions: `fetch-depth: 0` on actions/checkout), or run `git fetch --unshallow`"),
+            Gap::NotARepository => (RuleId::GitUnavailable, "the mesh is not in a git repository: pages show no last-change dates, authors or history".to_string(), "run meshport inside a clone of the mesh repository"),
+            Gap::Failed(why) => (RuleId::GitUnavailable, format!("git history could not be read ({why}): pages show no last-change dates, authors or history"), "check that `git log` works in the mesh repository"),
+            Gap::NoCommits => (RuleId::GitNoCommits, "the repository has no commits yet: every page says \"not committed yet\"".to_string(), "commit the mesh to show last-change dates and history"),
+            Gap::Shallow => (RuleId::GitShallow, "the repository is a shallow clone: files last changed before its oldest commit show no date, and histories are cut short".to_string(), "clone with full history (in GitHub Actions: `fetch-depth: 0` on actions/checkout), or run `git fetch --unshallow`"),
         };
-        Diagnostic::new(Severity::Info, rule, "", Pos::new(0, 0), message).with_hint(hint)
+        rule.at("", Pos::new(0, 0), message).with_hint(hint)
     }
 }
 
@@ -193,6 +194,7 @@ pub fn iso_date(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Severity;
 
     fn change(id: &str) -> FileChange {
         FileChange {

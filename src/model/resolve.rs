@@ -3,8 +3,9 @@
 //! contract references, reverse indexes and lineage edges.
 
 use super::{lineage, raw, Contact, Contract, ContractKey, Domain, Mesh, Origin, Page, Port, Product, Team};
+use crate::check::rules::RuleId;
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Diagnostics, Related, Span};
 use crate::source::{Document, Section, SourceFile, SourceSet, YamlDoc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -70,11 +71,11 @@ fn add_file(mesh: &mut Mesh, file: SourceFile, diags: &mut Diagnostics) {
 
 /// Deserialises a typed view of `doc`; a type error is reported at the offending value.
 pub fn typed<T: DeserializeOwned>(rel: &str, doc: &YamlDoc, diags: &mut Diagnostics) -> Option<T> {
-    typed_as("descriptor.type", rel, doc, diags)
+    typed_as(RuleId::DescriptorType, rel, doc, diags)
 }
 
 /// Like `typed`, reporting under another rule (for files that are not descriptors).
-pub fn typed_as<T: DeserializeOwned>(rule: &str, rel: &str, doc: &YamlDoc, diags: &mut Diagnostics) -> Option<T> {
+pub fn typed_as<T: DeserializeOwned>(rule: RuleId, rel: &str, doc: &YamlDoc, diags: &mut Diagnostics) -> Option<T> {
     match serde_path_to_error::deserialize::<_, T>(&doc.value) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -86,10 +87,9 @@ pub fn typed_as<T: DeserializeOwned>(rule: &str, rel: &str, doc: &YamlDoc, diags
                 format!(" at `{}`", pointer)
             };
             diags.push(
-                Diagnostic::error(
-                    rule,
+                rule.at(
                     rel,
-                    doc.pos(&pointer),
+                    doc.span(&pointer),
                     format!(
                         "{}{at}: {msg}",
                         if msg.starts_with("unknown field") {
@@ -123,13 +123,9 @@ fn required(rel: &str, doc: &YamlDoc, value: &Option<String>, key: &str, what: &
     let ok = value.as_deref().is_some_and(|v| !v.trim().is_empty());
     if !ok {
         diags.push(
-            Diagnostic::error(
-                "descriptor.required",
-                rel,
-                doc.pos(&format!("/{key}")),
-                format!("`{key}` is required"),
-            )
-            .with_hint(format!("add `{key}:` with {what}")),
+            RuleId::DescriptorRequired
+                .at(rel, doc.span(&format!("/{key}")), format!("`{key}` is required"))
+                .with_hint(format!("add `{key}:` with {what}")),
         );
     }
     ok
@@ -146,13 +142,9 @@ fn check_api_version(
     if let Some(v) = v {
         if !ok(v) {
             diags.push(
-                Diagnostic::error(
-                    "descriptor.api-version",
-                    rel,
-                    doc.pos("/apiVersion"),
-                    format!("unsupported apiVersion `{v}`"),
-                )
-                .with_hint(format!("use one of {allowed}")),
+                RuleId::DescriptorApiVersion
+                    .at(rel, doc.span("/apiVersion"), format!("unsupported apiVersion `{v}`"))
+                    .with_hint(format!("use one of {allowed}")),
             );
         }
     }
@@ -346,16 +338,23 @@ fn insert_unique_contract(mesh: &mut Mesh, c: Contract, diags: &mut Diagnostics)
 
 /// Reports a duplicate id at both places, each pointing at the other.
 fn duplicate(diags: &mut Diagnostics, what: &str, id: &str, first: &Origin, second: &Origin) {
-    let (p1, p2) = (first.doc.pos("/id"), second.doc.pos("/id"));
-    let msg = |other: &Origin, pos: crate::diag::Pos| {
-        format!(
+    let (p1, p2) = (first.doc.span("/id"), second.doc.span("/id"));
+    let finding = |this: &Origin, at: Span, other: &Origin, other_at: Span| {
+        let message = format!(
             "duplicate {what} id `{id}`: also defined at {}:{}:{}",
-            other.file, pos.line, pos.column
-        )
+            other.file, other_at.start.line, other_at.start.column
+        );
+        RuleId::IdDuplicate
+            .at(&this.file, at, message)
+            .with_hint("ids must be unique across the mesh: rename one, or bump the version of a contract")
+            .with_related(Related::new(
+                &other.file,
+                other_at,
+                format!("{what} `{id}` also defined here"),
+            ))
     };
-    let hint = "ids must be unique across the mesh: rename one, or bump the version of a contract";
-    diags.push(Diagnostic::error("id.duplicate", &first.file, p1, msg(second, p2)).with_hint(hint));
-    diags.push(Diagnostic::error("id.duplicate", &second.file, p2, msg(first, p1)).with_hint(hint));
+    diags.push(finding(first, p1, second, p2));
+    diags.push(finding(second, p2, first, p1));
 }
 
 fn page(rel: &str, front_doc: YamlDoc, body: String, body_line: u32, diags: &mut Diagnostics) -> Option<Page> {
@@ -405,20 +404,20 @@ fn add_page(mesh: &mut Mesh, section: Section, page: Page, diags: &mut Diagnosti
 /// and `sales`, `Über` and `uber`) collide on the page name.
 fn same_page_id(diags: &mut Diagnostics, what: &str, first: &Page, second: &Page) {
     let written = |p: &Page| p.written_id().to_string();
-    let at = |p: &Page| {
+    let at = |p: &Page| -> Span {
         if p.front.id.is_some() {
-            p.front_doc.pos("/id")
+            p.front_doc.span("/id")
         } else {
-            crate::diag::Pos::new(1, 1)
+            crate::diag::Pos::new(1, 1).into()
         }
     };
     let (rule, hint) = if written(first) == written(second) {
         (
-            "id.duplicate",
+            RuleId::IdDuplicate,
             "ids must be unique across the mesh: rename one of the files (or its `id:`)",
         )
     } else {
-        ("id.page-collision", "page names are ids lower-cased and transliterated to ASCII: rename one file, or set `id:` in its front matter, so they differ after that")
+        (RuleId::IdPageCollision, "page names are ids lower-cased and transliterated to ASCII: rename one file, or set `id:` in its front matter, so they differ after that")
     };
     for (this, other) in [(first, second), (second, first)] {
         let pos = at(other);
@@ -427,11 +426,12 @@ fn same_page_id(diags: &mut Diagnostics, what: &str, first: &Page, second: &Page
             written(this),
             written(other),
             other.file,
-            pos.line,
-            pos.column,
+            pos.start.line,
+            pos.start.column,
             this.slug
         );
-        diags.push(Diagnostic::new(Severity::Error, rule, &this.file, at(this), msg).with_hint(hint));
+        let related = Related::new(&other.file, pos, format!("{what} `{}`", written(other)));
+        diags.push(rule.at(&this.file, at(this), msg).with_hint(hint).with_related(related));
     }
 }
 

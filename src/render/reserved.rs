@@ -3,6 +3,7 @@
 //! page is refused, and so is one inside a generated folder, so that a page added later (a
 //! new product, say) can never collide with a file someone placed there first.
 
+use crate::check::rules::RuleId;
 use crate::diag::{Diagnostic, Pos};
 
 /// Every top-level file and folder of a built site, with what it holds (a CLI test builds a
@@ -53,10 +54,12 @@ pub fn root_collision(rel: &str) -> Option<Diagnostic> {
         format!("`{rel}` would replace `{name}`, {what} meshport generates")
     };
     Some(
-        Diagnostic::error("static.root-collision", rel, Pos::new(1, 1), message).with_hint(format!(
-            "rename or move the file: meshport owns {} at the site root",
-            owned_names()
-        )),
+        RuleId::StaticRootCollision
+            .at(rel, Pos::new(1, 1), message)
+            .with_hint(format!(
+                "rename or move the file: meshport owns {} at the site root",
+                owned_names()
+            )),
     )
 }
 

@@ -145,6 +145,7 @@ pub fn placeholder_page() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::rules::RuleId;
     use crate::diag::{Diagnostic, Pos};
 
     #[test]
@@ -157,9 +158,16 @@ mod tests {
     #[test]
     fn panel_escapes_and_lists_errors_first() {
         let mut d = Diagnostics::new();
-        d.push(Diagnostic::warning("w.rule", "a.yaml", Pos::new(1, 1), "warn"));
+        d.push(Diagnostic::custom(
+            Severity::Warning,
+            "w.rule",
+            "a.yaml",
+            Pos::new(1, 1),
+            "warn",
+        ));
         d.push(
-            Diagnostic::error("yaml.syntax", "b.yaml", Pos::new(3, 7), "bad <script>alert(1)</script>")
+            RuleId::YamlSyntax
+                .at("b.yaml", Pos::new(3, 7), "bad <script>alert(1)</script>")
                 .with_hint("fix & retry"),
         );
         d.finish();

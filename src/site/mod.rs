@@ -149,7 +149,8 @@ pub fn read_git(root: &Path, loaded: &mut Loaded) -> Option<std::sync::Arc<crate
     facts
 }
 
-/// Findings in the human format, with source snippets.
+/// Findings in the human format, with source snippets, coloured for a terminal (`--color`).
 pub fn human_report(loaded: &Loaded) -> String {
-    render_human(&loaded.diags, &|file| loaded.mesh.texts.get(file).cloned())
+    let color = crate::diag::stderr_color();
+    render_human(&loaded.diags, &|file| loaded.mesh.texts.get(file).cloned(), color)
 }

@@ -3,6 +3,7 @@
 //! Descriptors have no use for the explicit embeddings, overrides and isolates; each line that
 //! holds one gets a warning at the character.
 
+use crate::check::rules::RuleId;
 use crate::diag::{Diagnostic, Pos};
 
 /// The explicit embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069).
@@ -43,18 +44,14 @@ pub fn findings(rel: &str, text: &str) -> Vec<Diagnostic> {
         }
         if let Some(what) = name(c).filter(|_| reported_line != line) {
             reported_line = line;
-            out.push(
-                Diagnostic::warning(
-                    "source.bidi",
-                    rel,
-                    Pos::new(line, column),
-                    format!(
-                        "U+{:04X} {what}: the text after it displays in another order than it is stored",
-                        c as u32
-                    ),
-                )
-                .with_hint("remove the character; right-to-left text needs no explicit override"),
-            );
+            out.push(RuleId::SourceBidi.at(
+                rel,
+                Pos::new(line, column),
+                format!(
+                    "U+{:04X} {what}: the text after it displays in another order than it is stored",
+                    c as u32
+                ),
+            ));
         }
         column += 1;
     }

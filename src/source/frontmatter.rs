@@ -1,38 +1,30 @@
 //! Markdown files with YAML front matter (`---` fenced) for the documents people write.
 
 use super::{yaml, Document, Section};
+use crate::check::rules::RuleId;
 use crate::diag::{Diagnostic, Pos};
 
 /// Reads a Markdown file under `content/` into a page; its folder decides its section.
 pub fn read_page(rel: &str, text: &str) -> Result<Document, Diagnostic> {
     let section = section_of(rel).ok_or_else(|| {
-        Diagnostic::warning(
-            "source.unrecognised",
-            rel,
-            Pos::new(1, 1),
-            "Markdown file outside domains/, teams/, guides/ and governance/ was not rendered",
-        )
-        .with_hint("move it into content/guides/ or content/governance/")
+        RuleId::SourceUnrecognised
+            .at(
+                rel,
+                Pos::new(1, 1),
+                "Markdown file outside domains/, teams/, guides/ and governance/ was not rendered",
+            )
+            .with_hint("move it into content/guides/ or content/governance/")
     })?;
     let (front_src, body, body_line) = split(text);
-    let mut front = yaml::parse(front_src).map_err(|e| {
-        Diagnostic::error(
-            "frontmatter.syntax",
-            rel,
-            Pos::new(e.pos.line + 1, e.pos.column),
-            e.message,
-        )
-        .with_hint("front matter is YAML between two `---` lines at the top of the file")
-    })?;
+    let mut front = yaml::parse(front_src)
+        .map_err(|e| RuleId::FrontmatterSyntax.at(rel, Pos::new(e.pos.line + 1, e.pos.column), e.message))?;
     front.offset_lines(1);
     if !(front.value.is_object() || front.value.is_null()) {
-        return Err(Diagnostic::error(
-            "frontmatter.not-mapping",
+        return Err(RuleId::FrontmatterNotMapping.at(
             rel,
             Pos::new(2, 1),
             "front matter must be a YAML mapping of keys to values",
-        )
-        .with_hint("write `key: value` lines between the `---` fences"));
+        ));
     }
     if front.value.is_null() {
         front.value = serde_json::Value::Object(Default::default());

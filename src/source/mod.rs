@@ -10,6 +10,7 @@ pub mod frontmatter;
 pub mod walk;
 pub mod yaml;
 
+use crate::check::rules::RuleId;
 use crate::diag::{rel_path, Diagnostic, Diagnostics, Pos};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -333,7 +334,11 @@ const OTHER_PAGE_EXTENSIONS: &[&str] = &["markdown", "mdown", "mkd", "mkdn", "md
 fn not_read(rel: &str, ext: &str) -> Option<Diagnostic> {
     let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
     let unrecognised = |message: String, hint: &str| {
-        Some(Diagnostic::warning("source.unrecognised", rel, Pos::new(1, 1), message).with_hint(hint))
+        Some(
+            RuleId::SourceUnrecognised
+                .at(rel, Pos::new(1, 1), message)
+                .with_hint(hint),
+        )
     };
     if matches!(ext, "html" | "htm") {
         return unrecognised(
@@ -359,24 +364,20 @@ fn not_read(rel: &str, ext: &str) -> Option<Diagnostic> {
 
 fn read_text(tree: &dyn SourceTree, rel: &str) -> Result<String, Diagnostic> {
     let bytes = tree.read(rel).map_err(|e| match e {
-        ReadError::TooLarge(_) => Diagnostic::error("source.too-large", rel, Pos::new(1, 1), e.to_string())
-            .with_hint("descriptors describe data, they do not hold it: move data out of content/"),
+        ReadError::TooLarge(_) => RuleId::SourceTooLarge.at(rel, Pos::new(1, 1), e.to_string()),
         ReadError::Special(kind) => special_file_finding(rel, kind),
-        other => Diagnostic::error("source.unreadable", rel, Pos::new(1, 1), other.to_string()),
+        other => RuleId::SourceUnreadable.at(rel, Pos::new(1, 1), other.to_string()),
     })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let pos = crate::config::byte_pos(std::str::from_utf8(valid).unwrap_or(""), valid.len());
-        Diagnostic::error("source.encoding", rel, pos, "file is not valid UTF-8").with_hint("save the file as UTF-8")
+        RuleId::SourceEncoding.at(rel, pos, "file is not valid UTF-8")
     })
 }
 
 /// Parses one descriptor's text and recognises its kind (also the fuzzing entry point).
 pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> {
-    let doc = yaml::parse(text).map_err(|e| {
-        Diagnostic::error("yaml.syntax", rel, e.pos, e.message)
-            .with_hint("fix the YAML syntax at this position (indent with spaces, quote values containing `: `)")
-    })?;
+    let doc = yaml::parse(text).map_err(|e| RuleId::YamlSyntax.at(rel, e.pos, e.message))?;
     let kind = doc.value.get("kind").and_then(|k| k.as_str()).unwrap_or("");
     let file = |doc| {
         Ok(SourceFile {
@@ -390,32 +391,26 @@ pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> 
             serde_json::Value::Array(_) => "a list",
             _ => "a single value",
         };
-        return Err(Diagnostic::error(
-            "descriptor.not-mapping",
+        return Err(RuleId::DescriptorNotMapping.at(
             rel,
-            doc.pos(""),
+            doc.span(""),
             format!("a descriptor must be a YAML mapping, this file is {what}"),
-        )
-        .with_hint("start the file with `apiVersion:`, `kind:` and `id:` keys"));
+        ));
     }
     match kind {
         "DataProduct" => file(Document::Product(doc)),
         "DataContract" => file(Document::Contract(doc)),
         _ if rel.ends_with("governance/policies.yaml") => file(Document::Policies(doc)),
-        "" => Err(Diagnostic::warning(
-            "source.unrecognised",
-            rel,
-            Pos::new(1, 1),
-            "YAML file without `kind` is not a descriptor and was not rendered",
-        )
-        .with_hint("add `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS), or move the file out of content/")),
-        other => Err(Diagnostic::error(
-            "descriptor.kind",
-            rel,
-            doc.pos("/kind"),
-            format!("unknown kind `{other}`"),
-        )
-        .with_hint("use `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS)")),
+        "" => Err(RuleId::SourceUnrecognised
+            .at(
+                rel,
+                Pos::new(1, 1),
+                "YAML file without `kind` is not a descriptor and was not rendered",
+            )
+            .with_hint(
+                "add `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS), or move the file out of content/",
+            )),
+        other => Err(RuleId::DescriptorKind.at(rel, doc.span("/kind"), format!("unknown kind `{other}`"))),
     }
 }
 

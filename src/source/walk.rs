@@ -10,6 +10,7 @@
 //!   gets a finding.
 
 use super::files::special_kind;
+use crate::check::rules::RuleId;
 use crate::diag::{rel_path, Diagnostic, Diagnostics, Pos};
 use std::path::{Path, PathBuf};
 
@@ -159,12 +160,8 @@ pub fn list(root: &Path, folder: Folder) -> Listing {
                     .path()
                     .map(|p| rel_path(root, p))
                     .unwrap_or_else(|| folder.name().to_string());
-                out.diags.push(Diagnostic::error(
-                    "source.unreadable",
-                    &rel,
-                    Pos::new(1, 1),
-                    e.to_string(),
-                ));
+                out.diags
+                    .push(RuleId::SourceUnreadable.at(&rel, Pos::new(1, 1), e.to_string()));
             }
         }
     }
@@ -187,20 +184,17 @@ fn classify(root: &Path, entry: walkdir::DirEntry, out: &mut Listing) {
 }
 
 pub fn symlink_finding(rel: &str) -> Diagnostic {
-    Diagnostic::warning("source.symlink", rel, Pos::new(1, 1), "symbolic link not followed")
-        .with_hint("replace the link with the file itself; links may point outside the repository")
+    RuleId::SourceSymlink.at(rel, Pos::new(1, 1), "symbolic link not followed")
 }
 
 /// A FIFO, socket or device where meshport reads files: never opened (reading a FIFO waits
 /// for a writer forever; a device may never end).
 pub fn special_file_finding(rel: &str, kind: &str) -> Diagnostic {
-    Diagnostic::error(
-        "source.special-file",
+    RuleId::SourceSpecialFile.at(
         rel,
         Pos::new(1, 1),
         format!("{kind}, not a regular file: it was not opened"),
     )
-    .with_hint("remove it from the mesh, or put a regular file in its place; meshport reads only regular files")
 }
 
 fn unpublished_note(folder: Folder, rel: &str) -> Diagnostic {
@@ -209,9 +203,14 @@ fn unpublished_note(folder: Folder, rel: &str) -> Diagnostic {
     } else {
         ""
     };
-    Diagnostic::new(crate::diag::Severity::Info, "static.hidden", rel, Pos::new(1, 1),
-        format!("hidden file or folder in {}/ is not published{exception}", folder.name()))
-        .with_hint("hidden files (`.env`, `.git/`) are never copied into the site: remove it, or drop the leading dot if it should be published")
+    RuleId::StaticHidden.at(
+        rel,
+        Pos::new(1, 1),
+        format!(
+            "hidden file or folder in {}/ is not published{exception}",
+            folder.name()
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! saphyr is used because it keeps a span on every node (keys included), rejects duplicate keys
 //! and bounds alias expansion; swapping the parser means rewriting only this file.
 
-use crate::diag::Pos;
+use crate::diag::{Pos, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use serde_json::{Map, Number, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -22,12 +22,28 @@ pub struct YamlDoc {
     keys: Positions,
 }
 
-/// Source positions by JSON Pointer, kept as (hash of the pointer, position) sorted by hash.
-/// With the pointer's text as key (and a hash map's overhead) positions were most of a loaded
-/// 10,000-product mesh's memory; 16 bytes a node is a fifth of that. Two pointers of one
+/// Where a node starts and, for a scalar on one line, the column just after it (0: unknown, as
+/// for mappings and sequences, which would underline a whole block). Four bytes more than a
+/// `Pos` per value: a span per node would cost 12.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    pos: Pos,
+    end_column: u32,
+}
+
+impl Mark {
+    fn span(self) -> Span {
+        let end = (self.end_column > self.pos.column).then(|| Pos::new(self.pos.line, self.end_column));
+        Span::new(self.pos, end)
+    }
+}
+
+/// Source marks by JSON Pointer, kept as (hash of the pointer, mark) sorted by hash. With the
+/// pointer's text as key (and a hash map's overhead) positions were most of a loaded
+/// 10,000-product mesh's memory; 20 bytes a node is a fifth of that. Two pointers of one
 /// document sharing a 64-bit hash is vanishingly unlikely and would only misplace a finding.
 #[derive(Debug, Clone, Default)]
-struct Positions(Vec<(u64, Pos)>);
+struct Positions(Vec<(u64, Mark)>);
 
 impl Positions {
     fn hash(pointer: &str) -> u64 {
@@ -37,8 +53,8 @@ impl Positions {
         h.finish()
     }
 
-    fn push(&mut self, pointer: &str, pos: Pos) {
-        self.0.push((Self::hash(pointer), pos));
+    fn push(&mut self, pointer: &str, mark: Mark) {
+        self.0.push((Self::hash(pointer), mark));
     }
 
     /// Sorts for lookup; call once every position is pushed.
@@ -47,7 +63,7 @@ impl Positions {
         self.0.shrink_to_fit();
     }
 
-    fn get(&self, pointer: &str) -> Option<Pos> {
+    fn get(&self, pointer: &str) -> Option<Mark> {
         let h = Self::hash(pointer);
         self.0.binary_search_by_key(&h, |(k, _)| *k).ok().map(|i| self.0[i].1)
     }
@@ -64,26 +80,38 @@ impl YamlDoc {
     /// Position of the value at a JSON Pointer (`""` is the root). Falls back to the nearest
     /// ancestor that has one, so a finding about a missing child points at its parent.
     pub fn pos(&self, pointer: &str) -> Pos {
+        self.span(pointer).start
+    }
+
+    /// Like `pos`, with the end of the value when it is a scalar on one line, for underlining.
+    pub fn span(&self, pointer: &str) -> Span {
         let mut p = pointer;
         loop {
-            if let Some(pos) = self.values.get(p) {
-                return pos;
+            if let Some(mark) = self.values.get(p) {
+                return mark.span();
             }
             match p.rfind('/') {
                 Some(i) => p = &p[..i],
-                None => return Pos::new(1, 1),
+                None => return Pos::new(1, 1).into(),
             }
         }
     }
 
     /// Position of the key whose value sits at `pointer`, or of the value if it has no key.
     pub fn key_pos(&self, pointer: &str) -> Pos {
-        self.keys.get(pointer).unwrap_or_else(|| self.pos(pointer))
+        self.key_span(pointer).start
+    }
+
+    /// Like `key_pos`, with the key's end.
+    pub fn key_span(&self, pointer: &str) -> Span {
+        self.keys
+            .get(pointer)
+            .map(|m| m.span())
+            .unwrap_or_else(|| self.span(pointer))
     }
 
     /// Drops the positions, keeping the value: once findings are made, rendering reads values
-    /// only, and the positions of every node (a pointer string each) were most of a loaded
-    /// mesh's memory.
+    /// only, and the positions of every node were most of a loaded mesh's memory.
     pub fn forget_positions(&mut self) {
         self.values = Positions::default();
         self.keys = Positions::default();
@@ -91,8 +119,8 @@ impl YamlDoc {
 
     /// Shifts every position down by `lines`, for YAML front matter inside a Markdown file.
     pub fn offset_lines(&mut self, lines: u32) {
-        for (_, pos) in self.values.0.iter_mut().chain(self.keys.0.iter_mut()) {
-            pos.line += lines;
+        for (_, mark) in self.values.0.iter_mut().chain(self.keys.0.iter_mut()) {
+            mark.pos.line += lines;
         }
     }
 }
@@ -151,8 +179,18 @@ fn marker_pos(node: &MarkedYaml) -> Pos {
     Pos::new((node.span.start.line() as u32).max(1), node.span.start.col() as u32 + 1)
 }
 
+fn mark(node: &MarkedYaml) -> Mark {
+    let (start, end) = (&node.span.start, &node.span.end);
+    let scalar = matches!(node.data, YamlData::Value(_) | YamlData::Representation(..));
+    let one_line = start.line() == end.line() && start.line() > 0;
+    Mark {
+        pos: marker_pos(node),
+        end_column: if scalar && one_line { end.col() as u32 + 1 } else { 0 },
+    }
+}
+
 fn convert(node: &MarkedYaml, pointer: &str, doc: &mut YamlDoc) -> Result<Value, YamlError> {
-    doc.values.push(pointer, marker_pos(node));
+    doc.values.push(pointer, mark(node));
     match &node.data {
         YamlData::Value(s) => Ok(scalar(s)),
         YamlData::Representation(text, _, _) => Ok(Value::String(text.to_string())),
@@ -188,7 +226,7 @@ fn convert_mapping<'a, 'i: 'a>(
             });
         }
         let child = format!("{pointer}/{}", escape_token(&key));
-        doc.keys.push(&child, marker_pos(k));
+        doc.keys.push(&child, mark(k));
         let value = convert(v, &child, doc)?;
         out.insert(key, value);
     }
@@ -258,6 +296,16 @@ mod tests {
         assert_eq!(doc.key_pos("/team/name"), Pos::new(3, 3));
         assert_eq!(doc.pos("/team/name"), Pos::new(3, 9));
         assert_eq!(doc.key_pos("/ports/0/v"), Pos::new(6, 5));
+        assert_eq!(
+            doc.span("/kind").end,
+            Some(Pos::new(1, 18)),
+            "the whole value `DataProduct`"
+        );
+        assert_eq!(
+            doc.key_span("/team/name").end,
+            Some(Pos::new(3, 7)),
+            "the whole key `name`"
+        );
         assert_eq!(doc.value["ports"][0]["v"], serde_json::json!(1.0));
     }
 

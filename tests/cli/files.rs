@@ -72,8 +72,11 @@ fn fifo_as_meshport_toml_is_a_finding_not_a_hang() {
     let r = build_limited(mesh.path());
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("meshport.toml:1:1: error[source.special-file]: a FIFO (named pipe)"),
+        has_human_finding(
+            &r.stderr,
+            "meshport.toml:1:1",
+            "error[source.special-file]: a FIFO (named pipe)"
+        ),
         "{}",
         r.stderr
     );

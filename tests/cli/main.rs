@@ -19,6 +19,7 @@ mod schema;
 mod search;
 mod serve;
 mod sizes;
+mod snapshots;
 mod theme;
 
 use common::*;
@@ -698,6 +699,40 @@ fn duplicate_product_id_reported_at_both_files() {
         msgs.iter().any(|m| m.contains("content/products/first.odps.yaml:3:5")),
         "{msgs:?}"
     );
+    // Each finding names the other file as a related place, with the whole id's range.
+    let places: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "id.duplicate")
+        .map(|d| {
+            let r = &d["related"][0];
+            let at = |v: &serde_json::Value| {
+                format!(
+                    "{}:{}:{}-{}",
+                    v["file"].as_str().unwrap(),
+                    v["line"],
+                    v["column"],
+                    v["end_column"]
+                )
+            };
+            (at(d), at(r))
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (
+                "content/products/first.odps.yaml:3:5-12".to_string(),
+                "content/products/second.odps.yaml:5:5-12".to_string()
+            ),
+            (
+                "content/products/second.odps.yaml:5:5-12".to_string(),
+                "content/products/first.odps.yaml:3:5-12".to_string()
+            ),
+        ],
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -772,14 +807,17 @@ fn build_of_invalid_mesh_exits_1_and_writes_nothing() {
     let r = build(mesh.path(), &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("content/products/kind.odps.yaml:2:7: error[descriptor.kind]: unknown kind `DataProdukt`"),
+        has_human_finding(
+            &r.stderr,
+            "content/products/kind.odps.yaml:2:7",
+            "error[descriptor.kind]: unknown kind `DataProdukt`"
+        ),
         "{}",
         r.stderr
     );
-    // The offending line with a caret under column 7, then the fix hint.
+    // The offending line with the whole value underlined, then the fix hint.
     assert!(
-        r.stderr.contains("  2 | kind: DataProdukt\n    |       ^\n"),
+        r.stderr.contains("2 | kind: DataProdukt\n  |       ^^^^^^^^^^^\n"),
         "no snippet with a caret:\n{}",
         r.stderr
     );

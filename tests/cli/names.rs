@@ -162,9 +162,11 @@ fn an_id_too_long_for_a_file_name_is_an_error_at_its_position() {
     let built = build(root, &[]);
     assert_eq!(built.code, 1, "{}", built.stderr);
     assert!(
-        built
-            .stderr
-            .contains("content/products/long.odps.yaml:3:5: error[id.too-long]"),
+        has_human_finding(
+            &built.stderr,
+            "content/products/long.odps.yaml:3:5",
+            "error[id.too-long]"
+        ),
         "{}",
         built.stderr
     );

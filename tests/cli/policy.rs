@@ -148,3 +148,37 @@ fn a_misspelt_policies_key_is_a_policy_finding() {
     assert_eq!(found.len(), 1, "{report:#}");
     assert_eq!(found[0].file, POLICIES);
 }
+
+/// The related places of the first finding of `rule` in a JSON report, as `file:line:column`.
+fn related_of(report: &serde_json::Value, rule: &str) -> Vec<String> {
+    let d = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == rule)
+        .unwrap_or_else(|| panic!("no `{rule}` finding: {report:#}"));
+    let related = d["related"].as_array().cloned().unwrap_or_default();
+    related
+        .iter()
+        .map(|r| format!("{}:{}:{}", r["file"].as_str().unwrap(), r["line"], r["column"]))
+        .collect()
+}
+
+#[test]
+fn policy_findings_point_at_the_setting_that_judged_them() {
+    // The domain's tag list judges its products; the global level is what a looser domain
+    // setting cannot lower.
+    let policies = "rules:\n  team.contact-missing: error\ndomains:\n  sales:\n    requiredTags: [certified]\n    rules:\n      team.contact-missing: warning\n";
+    let mesh = with_policies("valid-basic", policies);
+    let (_, report) = check_json(mesh.path());
+    assert_eq!(
+        related_of(&report, "policy.required-tag"),
+        [format!("{POLICIES}:5:5")],
+        "{report:#}"
+    );
+    assert_eq!(
+        related_of(&report, "policy.loosen"),
+        [format!("{POLICIES}:2:3")],
+        "{report:#}"
+    );
+}

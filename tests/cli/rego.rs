@@ -130,7 +130,7 @@ fn human_report_shows_the_policy_line() {
         .unwrap();
     let text = String::from_utf8_lossy(&r.stdout).into_owned() + &String::from_utf8_lossy(&r.stderr);
     assert!(
-        text.contains("content/governance/rules/ports.rego:4:52: error[rego.syntax]"),
+        has_human_finding(&text, "content/governance/rules/ports.rego:4:52", "error[rego.syntax]"),
         "{text}"
     );
     assert!(

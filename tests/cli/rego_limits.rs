@@ -99,7 +99,15 @@ fn a_recursive_rule_is_rejected_where_it_calls_itself() {
     );
     let r = run_limited(&["build", "--root", mesh.path().to_str().unwrap(), "--quiet"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("rec.rego:4:7: error[rego.recursion]"), "{}", r.stderr);
+    assert!(
+        has_human_finding(
+            &r.stderr,
+            "content/governance/rules/rec.rego:4:7",
+            "error[rego.recursion]"
+        ),
+        "{}",
+        r.stderr
+    );
     assert!(!mesh.path().join("public").exists(), "a failed build publishes nothing");
 }
 

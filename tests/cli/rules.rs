@@ -95,3 +95,16 @@ fn product_without_team_is_reported() {
         "{report:#}"
     );
 }
+
+#[test]
+fn rules_command_prints_the_committed_catalogue() {
+    let r = run(&["rules"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let committed =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md")).unwrap();
+    assert!(
+        r.stdout == committed,
+        "docs/rules.md is not what `meshport rules` prints: run `cargo run -q -- rules > docs/rules.md`"
+    );
+    assert!(r.stdout.contains("| `id.duplicate` | error | mesh |"), "{}", r.stdout);
+}

@@ -144,8 +144,7 @@ fn human_format_shows_the_broken_schema_line() {
     let r = run(&["check", "--root", mesh.path().to_str().unwrap()]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr
-            .contains("schemas/broken.schema.json:3:23: error[schema.invalid]"),
+        has_human_finding(&r.stderr, "schemas/broken.schema.json:3:23", "error[schema.invalid]"),
         "{}",
         r.stderr
     );

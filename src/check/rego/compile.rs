@@ -5,6 +5,7 @@
 use super::finding;
 use super::protocol::{Message, Scope, Target};
 use super::recursion;
+use crate::check::rules::RuleId;
 use crate::diag::{Diagnostic, Pos};
 use regorus::Engine;
 use std::collections::BTreeSet;
@@ -70,9 +71,14 @@ fn reject_recursion(engine: &mut Engine, loaded: &mut Vec<(&str, &str)>, finding
             sites.dedup_by(|a, b| a.file == b.file);
             for site in sites {
                 out.insert(site.file.clone());
-                findings.push(Diagnostic::error("rego.recursion", &site.file, site.pos,
-                    format!("Rego rules must not depend on themselves: {}; the policy is not evaluated", cycle.describe()))
-                    .with_hint("break the cycle (OPA rejects recursive rules too): compute the value from `input` or a helper that does not refer back"));
+                findings.push(RuleId::RegoRecursion.at(
+                    &site.file,
+                    site.pos,
+                    format!(
+                        "Rego rules must not depend on themselves: {}; the policy is not evaluated",
+                        cycle.describe()
+                    ),
+                ));
             }
         }
         loaded.retain(|(f, _)| !out.contains(*f));
@@ -101,7 +107,7 @@ fn prepare(mut engine: Engine, loaded: &mut Vec<(&str, &str)>, findings: &mut Ve
 fn syntax_error(file: &str, e: &anyhow::Error, what: &str) -> Diagnostic {
     let (at, message) = finding::parse_error(&format!("{e}"));
     let pos = at.filter(|(f, _)| f == file).map(|(_, p)| p).unwrap_or(Pos::new(1, 1));
-    Diagnostic::error("rego.syntax", file, pos, format!("Rego policy {what}: {message}"))
+    RuleId::RegoSyntax.at(file, pos, format!("Rego policy {what}: {message}"))
         .with_hint("fix the policy at this position; policies use Rego v1 syntax, as OPA 1.x does (`if` before a rule body, `contains` for set rules)")
 }
 
@@ -118,19 +124,15 @@ fn targets(engine: &Engine, loaded: &[(&str, &str)], findings: &mut Vec<Diagnost
             }
             let comps = &module.components;
             if comps.len() < 2 || comps[0] != "meshport" {
-                findings.push(
-                    Diagnostic::warning(
-                        "rego.package",
-                        file,
-                        line_of(text, "package"),
-                        format!(
-                            "`{}` is only evaluated in a package `meshport.<name>`; this one is `{}`",
-                            scope.rule(),
-                            comps.join(".")
-                        ),
-                    )
-                    .with_hint("start the policy with `package meshport.<name>`, e.g. `package meshport.naming`"),
-                );
+                findings.push(RuleId::RegoPackage.at(
+                    file,
+                    line_of(text, "package"),
+                    format!(
+                        "`{}` is only evaluated in a package `meshport.<name>`; this one is `{}`",
+                        scope.rule(),
+                        comps.join(".")
+                    ),
+                ));
                 continue;
             }
             let path = rule_path(comps, scope.rule());

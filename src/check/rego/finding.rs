@@ -1,6 +1,6 @@
 //! Turning what a `deny_*` rule produced into diagnostics, and regorus errors into positions.
 
-use crate::diag::{Diagnostic, Pos, Severity};
+use crate::diag::{Diagnostic, Pos, Severity, Span};
 use crate::model::Mesh;
 use crate::source::yaml::escape_token;
 use crate::source::YamlDoc;
@@ -81,7 +81,15 @@ pub fn findings(result: &Value, rule_id: &str, anchor: &Anchor, loc: &Locator) -
 
 fn finding(f: &Value, rule_id: &str, anchor: &Anchor, loc: &Locator) -> Result<Diagnostic, String> {
     let obj = match f {
-        Value::String(msg) => return Ok(Diagnostic::error(rule_id, anchor.file, anchor.pos, msg.clone())),
+        Value::String(msg) => {
+            return Ok(Diagnostic::custom(
+                Severity::Error,
+                rule_id,
+                anchor.file,
+                anchor.pos,
+                msg.clone(),
+            ))
+        }
         Value::Object(o) => o,
         other => return Err(format!("a finding must be an object with `msg`, got {}", kind(other))),
     };
@@ -108,7 +116,7 @@ fn finding(f: &Value, rule_id: &str, anchor: &Anchor, loc: &Locator) -> Result<D
         Some(_) => return Err(bad("hint", "must be text")),
     };
     let (file, pos) = locate(obj, anchor, loc).map_err(|(key, why)| bad(key, &why))?;
-    let mut d = Diagnostic::new(severity, &id, file, pos, msg);
+    let mut d = Diagnostic::custom(severity, &id, file, pos, msg);
     d.hint = hint;
     Ok(d)
 }
@@ -119,7 +127,7 @@ fn locate<'a>(
     obj: &serde_json::Map<String, Value>,
     anchor: &Anchor<'a>,
     loc: &Locator<'a>,
-) -> Result<(&'a str, Pos), (&'static str, String)> {
+) -> Result<(&'a str, Span), (&'static str, String)> {
     let target = match obj.get("file") {
         None | Some(Value::Null) => None,
         Some(Value::String(f)) if f == anchor.file => None,
@@ -131,13 +139,16 @@ fn locate<'a>(
     };
     let anchor = target.as_ref().unwrap_or(anchor);
     let pointer = match obj.get("path") {
-        None | Some(Value::Null) => return Ok((anchor.file, anchor.pos)),
+        None | Some(Value::Null) => return Ok((anchor.file, anchor.pos.into())),
         Some(p) => pointer(p).ok_or((
             "path",
             "must be a JSON Pointer or an array of keys and indexes".to_string(),
         ))?,
     };
-    Ok((anchor.file, anchor.doc.map(|d| d.pos(&pointer)).unwrap_or(anchor.pos)))
+    Ok((
+        anchor.file,
+        anchor.doc.map(|d| d.span(&pointer)).unwrap_or(anchor.pos.into()),
+    ))
 }
 
 /// A JSON Pointer from `"/a/0/b"`, `"a/0/b"` or `["a", 0, "b"]`.

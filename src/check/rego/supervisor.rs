@@ -8,6 +8,7 @@
 use super::input::Wire;
 use super::protocol::{Evaluated, Message, Request, Steps, Stop, Target};
 use super::worker::{self, Limits};
+use crate::check::rules::RuleId;
 use crate::diag::{Diagnostic, Pos};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -154,13 +155,13 @@ impl State {
         match std::mem::replace(&mut self.phase, Phase::Starting) {
             Phase::Parsing(file) => {
                 self.session.findings.push(
-                    Diagnostic::error(
-                        "rego.syntax",
-                        &file,
-                        Pos::new(1, 1),
-                        format!("Rego policy could not be read: the Rego worker {death} while parsing it"),
-                    )
-                    .with_hint("split or simplify the policy"),
+                    RuleId::RegoSyntax
+                        .at(
+                            &file,
+                            Pos::new(1, 1),
+                            format!("Rego policy could not be read: the Rego worker {death} while parsing it"),
+                        )
+                        .with_hint("split or simplify the policy"),
                 );
                 self.excluded.insert(file)
             }
@@ -185,7 +186,7 @@ impl State {
                     _ => "before it read the policies",
                 };
                 let file = policies.first().map(|(f, _)| *f).unwrap_or_default();
-                self.session.findings.push(Diagnostic::error("rego.eval", file, Pos::new(1, 1), format!("no custom rule was evaluated: the Rego worker {death} {when}"))
+                self.session.findings.push(RuleId::RegoEval.at(file, Pos::new(1, 1), format!("no custom rule was evaluated: the Rego worker {death} {when}"))
                     .with_hint("this is a failure of meshport or of the machine; run `meshport check` again, and report it if it persists"));
                 false
             }

@@ -311,3 +311,13 @@ pub fn start_tags(html: &str) -> Vec<String> {
     }
     out
 }
+
+/// Whether a human report (`check`, `build` on stderr) has a finding whose title starts with
+/// `title` (e.g. `error[yaml.syntax]: …`) and which points at `at` (`file:line:column`).
+pub fn has_human_finding(report: &str, at: &str, title: &str) -> bool {
+    let lines: Vec<&str> = report.lines().collect();
+    let location = format!("--> {at}");
+    lines
+        .windows(2)
+        .any(|w| w[0].starts_with(title) && w[1].trim_start() == location)
+}
