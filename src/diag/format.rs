@@ -326,7 +326,7 @@ mod tests {
     }
 
     fn has_control(s: &str) -> bool {
-        s.chars().any(|c| is_unsafe(c))
+        s.chars().any(is_unsafe)
     }
 
     #[test]
