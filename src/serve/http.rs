@@ -273,6 +273,9 @@ mod tests {
             content_type("pagefind/index/en_1a2b.pf_index"),
             "application/octet-stream"
         );
+        // Descriptors and guides a mesh puts in `static/` go out as text, marked UTF-8.
+        assert_eq!(content_type("static/orders.odps.yaml"), "text/x-yaml; charset=utf-8");
+        assert_eq!(content_type("static/README.md"), "text/markdown; charset=utf-8");
         assert_eq!(content_type("noext"), "application/octet-stream");
     }
 
