@@ -94,6 +94,9 @@ struct RawRego {
     steps: Option<std::num::NonZeroU64>,
 }
 
+/// A rule id, its level across the mesh, and the domains that set another level.
+pub type LevelOverride = (String, Level, Vec<(String, Level)>);
+
 /// One set of settings (global, or one domain's additions).
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
@@ -201,7 +204,7 @@ impl Policies {
     }
 
     /// Rules whose level the policies set, with the global level and each domain's override.
-    pub fn overrides(&self) -> Vec<(String, Level, Vec<(String, Level)>)> {
+    pub fn overrides(&self) -> Vec<LevelOverride> {
         let mut ids: Vec<&String> = self
             .global
             .levels

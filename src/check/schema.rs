@@ -516,26 +516,10 @@ fn keyword_parent<'a>(schema: &'a Value, schema_path: &str) -> Option<&'a Value>
 fn closest<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let lower = key.to_lowercase();
     known
-        .map(|k| (edit_distance(&lower, &k.to_lowercase()), k))
+        .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), k))
         .filter(|(d, k)| *d <= (k.chars().count().max(key.chars().count()) / 3).max(1))
         .min()
         .map(|(_, k)| k)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 // ---------------------------------------------------------------------------------------
@@ -920,7 +904,6 @@ mod tests {
         );
         assert_eq!(expected(&any), "text, a number, true or false or empty");
         assert_eq!(expected(&TypeKind::Single(JsonType::Integer)), "a whole number");
-        assert_eq!(edit_distance("descripton", "description"), 1);
         assert_eq!(
             closest("ContractID", ["contractId", "version"].into_iter()),
             Some("contractId")

@@ -20,9 +20,11 @@ type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 /// The facts of the last read, keyed by repository, HEAD and mesh root: `serve` rebuilds on
 /// every save, and history only changes when HEAD moves (an uncommitted file is "not
 /// committed yet" whatever the history says).
-static CACHE: Mutex<Option<(CacheKey, Arc<GitFacts>, Option<Gap>)>> = Mutex::new(None);
+static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
 
+/// Repository path, HEAD, mesh root and whether the root is the repository's top.
 type CacheKey = (PathBuf, ObjectId, String, bool);
+type Cached = (CacheKey, Arc<GitFacts>, Option<Gap>);
 
 impl GitInfo for Gix {
     fn facts(&self, root: &Path) -> (Option<Arc<GitFacts>>, Option<Gap>) {

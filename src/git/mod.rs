@@ -176,19 +176,11 @@ pub fn forget_cached() {
 }
 
 /// `seconds` since the Unix epoch as an ISO date in UTC (proleptic Gregorian calendar).
+/// A time outside jiff's range (years -9999 to 9999, only from a forged commit) gives "".
 pub fn iso_date(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    // Days → civil date (the algorithm of Howard Hinnant's `civil_from_days`).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    jiff::Timestamp::from_second(seconds)
+        .map(|t| jiff::tz::TimeZone::UTC.to_datetime(t).date().to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -213,6 +205,8 @@ mod tests {
         assert_eq!(iso_date(1_709_251_199), "2024-02-29");
         assert_eq!(iso_date(1_709_251_200), "2024-03-01");
         assert_eq!(iso_date(-1), "1969-12-31");
+        assert_eq!(iso_date(-62_135_596_800), "0001-01-01");
+        assert_eq!(iso_date(i64::MAX), "");
     }
 
     #[test]

@@ -347,8 +347,10 @@ fn samples(a: Point2, b: Point2, ltr: bool) -> Vec<Point2> {
         .collect()
 }
 
-/// (x0, y0, x1, y1) of each box as drawn.
-fn drawn_boxes(spec: &Spec, scene: &Scene) -> Vec<(f64, f64, f64, f64)> {
+/// (x0, y0, x1, y1) of a box as drawn.
+type Rect = (f64, f64, f64, f64);
+
+fn drawn_boxes(spec: &Spec, scene: &Scene) -> Vec<Rect> {
     spec.nodes
         .iter()
         .zip(&scene.nodes)
@@ -391,7 +393,7 @@ fn assert_readable(spec: &Spec, scene: &Scene) {
                 w[0].x.max(w[1].x),
                 w[0].y.max(w[1].y),
             );
-            let near: Vec<(usize, &(f64, f64, f64, f64))> = boxes
+            let near: Vec<(usize, &Rect)> = boxes
                 .iter()
                 .enumerate()
                 .filter(|(_, b)| b.0 <= reach.2 && reach.0 <= b.2 && b.1 <= reach.3 && reach.1 <= b.3)

@@ -24,8 +24,8 @@ pub fn resolve(config: Config, sources: SourceSet, diags: &mut Diagnostics) -> M
     for file in sources.files {
         add_file(&mut mesh, file, diags);
     }
-    mesh.guides.sort_by(|a, b| page_order(a).cmp(&page_order(b)));
-    mesh.governance.sort_by(|a, b| page_order(a).cmp(&page_order(b)));
+    mesh.guides.sort_by_cached_key(page_order);
+    mesh.governance.sort_by_cached_key(page_order);
     link_teams_and_domains(&mut mesh);
     build_indexes(&mut mesh);
     resolve_ports(&mut mesh);

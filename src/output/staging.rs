@@ -112,7 +112,9 @@ impl Staging {
         if moved_aside {
             notes.extend(left_behind(remove_owned(&self.old)?));
         }
-        self.lock.take().map(Lock::release);
+        if let Some(lock) = self.lock.take() {
+            lock.release();
+        }
         Ok(Committed {
             target: self.target.clone(),
             files: count,

@@ -11,6 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use futures_util::stream::{self, Stream, StreamExt};
+use mime_guess::mime;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
@@ -53,17 +55,30 @@ fn lookup(site: &dyn Served, request_path: &str) -> Lookup {
 /// and a path character. `//host/x` or `/\host` there would send the browser to another host
 /// (a protocol-relative URL), which is how `GET //products` used to answer.
 fn same_site_location(rel: &str) -> String {
-    let mut out = String::from("/");
-    for b in rel.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out.push('/');
-    out
+    format!("/{}/", utf8_percent_encode(rel, PATH_KEEPS))
 }
+
+/// What a path segment may hold as it is (RFC 3986 `pchar` and the separator `/`); everything
+/// else, `\`, `%`, spaces and non-ASCII included, is percent-encoded.
+const PATH_KEEPS: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
 
 async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
@@ -136,60 +151,21 @@ fn is_html(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".htm")
 }
 
-/// Content types of what the portal and a mesh's `static/` hold.
-fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "xml" => "application/xml",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "yaml" | "yml" => "application/yaml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
+/// Content type by extension (mime_guess's table). Text goes out marked UTF-8, which is what
+/// meshport writes, so a browser never guesses another encoding.
+fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let textual = mime.type_() == mime::TEXT || mime.subtype() == mime::JAVASCRIPT;
+    if textual && mime.get_param(mime::CHARSET).is_none() {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
-/// `%XX` escapes decoded; an invalid escape stays as it is.
+/// `%XX` escapes decoded; an invalid escape stays as it is, invalid UTF-8 becomes U+FFFD.
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// Server-sent events: `hello` with the current generation on connect, then `reload` after
@@ -285,9 +261,21 @@ mod tests {
     fn content_types_by_extension() {
         assert_eq!(content_type("a/b.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("static/style.CSS"), "text/css; charset=utf-8");
+        assert_eq!(content_type("static/search.js"), "text/javascript; charset=utf-8");
+        assert_eq!(content_type("static/m.mjs"), "application/javascript; charset=utf-8");
         assert_eq!(content_type("api/products.json"), "application/json");
-        assert_eq!(content_type("sitemap.xml"), "application/xml");
+        assert_eq!(content_type("sitemap.xml"), "text/xml; charset=utf-8");
         assert_eq!(content_type("static/logo.svg"), "image/svg+xml");
+        assert_eq!(content_type("pagefind/wasm.unknown.wasm"), "application/wasm");
+        assert_eq!(content_type("static/font.woff2"), "font/woff2");
+        // Pagefind's index chunks have extensions of their own.
+        assert_eq!(
+            content_type("pagefind/index/en_1a2b.pf_index"),
+            "application/octet-stream"
+        );
+        // Descriptors and guides a mesh puts in `static/` go out as text, marked UTF-8.
+        assert_eq!(content_type("static/orders.odps.yaml"), "text/x-yaml; charset=utf-8");
+        assert_eq!(content_type("static/README.md"), "text/markdown; charset=utf-8");
         assert_eq!(content_type("noext"), "application/octet-stream");
     }
 
@@ -296,5 +284,14 @@ mod tests {
         assert_eq!(percent_decode("/a%2Fb%20c"), "/a/b c");
         assert_eq!(percent_decode("/100%"), "/100%");
         assert_eq!(percent_decode("/%zz"), "/%zz");
+        assert_eq!(percent_decode("/%C3%A9t%C3%A9"), "/été");
+        assert_eq!(percent_decode("/%FF"), "/\u{FFFD}");
+    }
+
+    #[test]
+    fn locations_encode_all_but_path_characters() {
+        assert_eq!(same_site_location("a b/é"), "/a%20b/%C3%A9/");
+        assert_eq!(same_site_location("x-y_z.~!$&'()*+,;=:@"), "/x-y_z.~!$&'()*+,;=:@/");
+        assert_eq!(same_site_location("100%\\?#"), "/100%25%5C%3F%23/");
     }
 }

@@ -119,6 +119,7 @@ impl LiveSite {
 /// The index is the one part of a rebuild nobody waits for: on a machine with few cores it must
 /// not slow the next save's rebuild. Linux keeps a nice value per thread, and the threads
 /// Pagefind starts from this one inherit it.
+#[allow(unsafe_code)]
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: setpriority only reads its integer arguments; `0` names the calling thread.

@@ -214,7 +214,10 @@ pub fn load_tree(tree: &dyn SourceTree) -> SourceSet {
 /// so that a file whose text did not change is not parsed again. Only the files of the latest
 /// load are kept.
 #[derive(Default)]
-pub struct ReadCache(Mutex<HashMap<String, Arc<(String, Outcome)>>>);
+pub struct ReadCache(Mutex<HashMap<String, Kept>>);
+
+/// A file's text and what reading it gave, kept for the next load.
+type Kept = Arc<(String, Outcome)>;
 
 /// Reads every file under `content/` of `tree`, reusing what `cache` holds for unchanged text.
 pub fn load_tree_cached(tree: &dyn SourceTree, cache: Option<&ReadCache>) -> SourceSet {
@@ -224,7 +227,7 @@ pub fn load_tree_cached(tree: &dyn SourceTree, cache: Option<&ReadCache>) -> Sou
     let previous = cache
         .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())))
         .unwrap_or_default();
-    let outcomes: Vec<(String, Outcome, Option<Arc<(String, Outcome)>>)> = paths
+    let outcomes: Vec<(String, Outcome, Option<Kept>)> = paths
         .par_iter()
         .map(|rel| {
             let (outcome, keep) = read_reusing(tree, rel, previous.get(rel), cache.is_some());
@@ -250,16 +253,14 @@ pub fn load_tree_cached(tree: &dyn SourceTree, cache: Option<&ReadCache>) -> Sou
 
 /// Reads one file; with `caching`, the parse is reused when `previous` has the same text, and
 /// what to keep for the next load is returned beside the outcome.
-fn read_reusing(
-    tree: &dyn SourceTree,
-    rel: &str,
-    previous: Option<&Arc<(String, Outcome)>>,
-    caching: bool,
-) -> (Outcome, Option<Arc<(String, Outcome)>>) {
-    let ext = match content_ext(rel) {
-        Ok(ext) => ext,
-        Err(outcome) => return (outcome, None),
-    };
+fn read_reusing(tree: &dyn SourceTree, rel: &str, previous: Option<&Kept>, caching: bool) -> (Outcome, Option<Kept>) {
+    let ext = extension(rel);
+    if !matches!(ext.as_str(), "rego" | "yaml" | "yml" | "json" | "md") {
+        return (
+            not_read(rel, &ext).map_or(Outcome::Ignored, |d| Outcome::Finding(d, None)),
+            None,
+        );
+    }
     let text = match read_text(tree, rel) {
         Ok(t) => t,
         Err(d) => return (Outcome::Finding(d, None), None),
@@ -293,18 +294,13 @@ fn add_outcome(set: &mut SourceSet, rel: String, outcome: Outcome) {
     }
 }
 
-/// The lower-cased extension of a file meshport reads; `Err` with what to do with the others.
-fn content_ext(rel: &str) -> Result<String, Outcome> {
-    let ext = rel
-        .rsplit_once('.')
+/// The lower-cased extension of a file ("" when it has none).
+fn extension(rel: &str) -> String {
+    rel.rsplit_once('.')
         .map(|(_, e)| e)
         .filter(|e| !e.contains('/'))
         .unwrap_or("")
-        .to_ascii_lowercase();
-    if matches!(ext.as_str(), "rego" | "yaml" | "yml" | "json" | "md") {
-        return Ok(ext);
-    }
-    Err(not_read(rel, &ext).map_or(Outcome::Ignored, |d| Outcome::Finding(d, None)))
+        .to_ascii_lowercase()
 }
 
 fn parse_text(rel: &str, ext: &str, text: String) -> Outcome {

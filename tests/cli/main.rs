@@ -20,6 +20,7 @@ mod search;
 mod serve;
 mod sizes;
 mod snapshots;
+mod standards;
 mod theme;
 
 use common::*;
@@ -845,118 +846,4 @@ fn root_without_content_exits_2() {
         );
     }
     assert!(!empty.path().join("public").exists());
-}
-
-// ---------------------------------------------------------------------------------------
-// 10. The official Bitol examples: every field of the file is visible on its page
-// ---------------------------------------------------------------------------------------
-
-fn standards_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("MESHPORT_STANDARDS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/standards"));
-    dir.is_dir().then_some(dir)
-}
-
-/// Files under `dir` (recursively) whose names end with `suffix`, sorted.
-fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = read_tree(dir)
-        .keys()
-        .filter(|p| p.ends_with(suffix))
-        .map(|p| dir.join(p))
-        .collect();
-    out.sort();
-    out
-}
-
-/// Every non-empty string leaf (trimmed, whitespace collapsed) and number leaf, as text.
-fn leaves(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::String(s) => {
-            let s = collapse_ws(s);
-            if !s.is_empty() {
-                out.push(s);
-            }
-        }
-        Value::Number(n) => out.push(n.to_string()),
-        Value::Array(items) => items.iter().for_each(|i| leaves(i, out)),
-        Value::Object(map) => map.values().for_each(|i| leaves(i, out)),
-        Value::Null | Value::Bool(_) => {}
-    }
-}
-
-/// Whether `value` is in the page text as written or as its Markdown rendering (description
-/// fields are Markdown, so `` `type` `` shows as `type`).
-fn shown(text: &str, value: &str) -> bool {
-    text.contains(value) || text.contains(&visible_text(&meshport::markdown::render_inline(value)))
-}
-
-/// Builds a mesh holding only `file` (in `content/<section>/`) and returns the page text
-/// without the raw-YAML block, or a description of what went wrong.
-fn page_text_of_single_file(file: &Path, section: &str) -> Result<String, String> {
-    let mesh = tempfile::tempdir().unwrap();
-    let dir = mesh.path().join("content").join(section);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(file, dir.join(file.file_name().unwrap())).unwrap();
-    let r = build(mesh.path(), &[]);
-    if r.code != 0 {
-        return Err(format!("build exited {}:\n{}", r.code, r.stderr));
-    }
-    let pages: Vec<String> = html_pages(&mesh.path().join("public"))
-        .into_keys()
-        .filter(|p| p.starts_with(&format!("{section}/")) && !p.ends_with("/index.html"))
-        .collect();
-    let [page] = pages.as_slice() else {
-        return Err(format!("expected one {section} page, found {pages:?}"));
-    };
-    let html = read(&mesh.path().join("public"), page);
-    Ok(visible_text(&remove_between(
-        &html,
-        "<details class=\"raw\"",
-        "</details>",
-    )))
-}
-
-#[test]
-fn bitol_examples_show_every_field() {
-    let Some(standards) = standards_dir() else {
-        println!("skipping: standards not found (set MESHPORT_STANDARDS_DIR or provide ../shared/standards)");
-        return;
-    };
-    let mut files: Vec<(PathBuf, &str)> = files_ending(&standards.join("bitol-odps/examples"), ".odps.yaml")
-        .into_iter()
-        .map(|f| (f, "products"))
-        .collect();
-    files.extend(
-        files_ending(&standards.join("bitol-odcs/examples"), ".odcs.yaml")
-            .into_iter()
-            .map(|f| (f, "contracts")),
-    );
-    assert!(!files.is_empty(), "no Bitol examples under {}", standards.display());
-    let mut failures = Vec::new();
-    for (file, section) in &files {
-        let name = file.strip_prefix(&standards).unwrap_or(file).display().to_string();
-        let text = match page_text_of_single_file(file, section) {
-            Ok(t) => t,
-            Err(e) => {
-                failures.push(format!("{name}: {e}"));
-                continue;
-            }
-        };
-        let mut values = Vec::new();
-        leaves(&yaml_value(file), &mut values);
-        let mut missing: Vec<String> = values.into_iter().filter(|v| !shown(&text, v)).collect();
-        let mut seen = std::collections::HashSet::new();
-        missing.retain(|v| seen.insert(v.clone()));
-        if !missing.is_empty() {
-            failures.push(format!("{name}: {} values not on the page: {missing:?}", missing.len()));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} Bitol examples are not fully shown:\n{}",
-        failures.len(),
-        files.len(),
-        failures.join("\n")
-    );
 }

@@ -116,7 +116,7 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
 /// The index being compiled in the background.
 pub struct Pending {
     #[cfg(feature = "search")]
-    worker: std::thread::JoinHandle<anyhow::Result<(Vec<(String, Vec<u8>)>, std::time::Duration)>>,
+    worker: std::thread::JoinHandle<anyhow::Result<(pagefind::Files, std::time::Duration)>>,
     #[cfg(feature = "search")]
     records: usize,
 }

@@ -38,8 +38,11 @@ pub fn configure_process() {
     }
 }
 
-/// Compiles the index; returns `(path under pagefind/, bytes)` in path order.
-pub fn compile(records: Vec<Record>) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+/// The index's files: `(path under pagefind/, bytes)` in path order.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Compiles the index.
+pub fn compile(records: Vec<Record>) -> anyhow::Result<Files> {
     // Our own small runtime on this thread: Pagefind's API is async and uses
     // `spawn_blocking` for indexing.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -49,7 +52,7 @@ pub fn compile(records: Vec<Record>) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     runtime.block_on(compile_async(records))
 }
 
-async fn compile_async(records: Vec<Record>) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+async fn compile_async(records: Vec<Record>) -> anyhow::Result<Files> {
     let options = PagefindServiceConfig::builder()
         .keep_index_url(true)
         .force_language("en".to_string())
@@ -67,7 +70,7 @@ async fn compile_async(records: Vec<Record>) -> anyhow::Result<Vec<(String, Vec<
         .get_files()
         .await
         .map_err(|e| anyhow!("building the search index: {e}"))?;
-    let mut out: Vec<(String, Vec<u8>)> = files
+    let mut out: Files = files
         .into_iter()
         .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
         .filter(|(path, _)| wanted(path))
@@ -135,6 +138,6 @@ mod tests {
         assert!(paths.contains(&"pagefind.js"), "{paths:?}");
         assert!(paths.iter().any(|p| p.starts_with("filter/")), "{paths:?}");
         assert!(paths.iter().any(|p| p.starts_with("fragment/")), "{paths:?}");
-        assert_eq!(compile(vec![]).is_ok(), true);
+        assert!(compile(vec![]).is_ok());
     }
 }
