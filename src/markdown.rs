@@ -159,7 +159,7 @@ impl Rewriter {
                 title,
             });
         }
-        let anchor = format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\">#</a>");
+        let anchor = format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
         // Classes and attributes from `{…}` are dropped: the sanitiser would strip them
         // anyway, and the id is the only one we promise to honour.
         out.push(Event::Start(Tag::Heading {
@@ -254,11 +254,13 @@ fn sanitiser() -> &'static Builder<'static> {
             .tag_attributes(Default::default())
             .add_tag_attributes("a", &["href"])
             .add_tag_attribute_values("a", "aria-hidden", &["true"])
+            .add_tag_attribute_values("a", "tabindex", &["-1"])
             .add_allowed_classes("a", &["anchor"])
             .add_tag_attributes("img", &["src", "alt", "width", "height"])
             .add_tag_attributes("span", &["class"])
             .add_tag_attributes("code", &["class"])
             .add_tag_attributes("pre", &["class", "data-lang"])
+            .add_tag_attribute_values("pre", "tabindex", &["0"])
             .add_tag_attributes("ol", &["start"])
             .add_tag_attributes("th", &["colspan", "rowspan"])
             .add_tag_attributes("td", &["colspan", "rowspan"])
@@ -337,7 +339,7 @@ mod tests {
         assert!(
             out.html.contains(
                 "<h2 id=\"getting-started\"><a class=\"anchor\" href=\"#getting-started\" \
-             aria-hidden=\"true\">#</a>Getting <em>started</em></h2>"
+             aria-hidden=\"true\" tabindex=\"-1\">#</a>Getting <em>started</em></h2>"
             ),
             "{}",
             out.html
@@ -385,10 +387,16 @@ mod tests {
     #[test]
     fn code_fences_are_highlighted() {
         let html = render("```sql title=\"q\"\nSELECT 1;\n```\n").html;
-        assert!(html.contains("<pre class=\"code\" data-lang=\"sql\"><code>"), "{html}");
+        assert!(
+            html.contains("<pre class=\"code\" data-lang=\"sql\" tabindex=\"0\"><code>"),
+            "{html}"
+        );
         assert!(html.contains("<span class=\"hl-"), "{html}");
         let plain = render("    indented <b>\n").html;
-        assert!(plain.contains("data-lang=\"text\"><code>indented &lt;b&gt;"), "{plain}");
+        assert!(
+            plain.contains("data-lang=\"text\" tabindex=\"0\"><code>indented &lt;b&gt;"),
+            "{plain}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Run: `cargo test --test browser`. The search benchmark at 10,000 products is ignored by
 //! default; see `bench.rs` for its command.
 
+mod axe;
 mod bench;
 mod bench_mesh;
 mod harness;
