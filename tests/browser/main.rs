@@ -11,4 +11,5 @@ mod bench;
 mod bench_mesh;
 mod harness;
 mod pages;
+mod screenshots;
 mod search;
