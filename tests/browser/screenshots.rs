@@ -14,7 +14,7 @@ fn screenshots_of_a_contracts_service_levels_and_quality_rules() {
     std::fs::create_dir_all(&out).unwrap();
     harness::run("screenshots", Options::default(), async |b: &Browser| {
         let server = Server::start(site, PREFIX);
-        b.client.set_window_size(1100, 860).await.expect("resize");
+        b.client.set_window_size(1100, 1000).await.expect("resize");
         for scheme in ["light", "dark"] {
             b.emulate_color_scheme(scheme).await;
             b.goto(&server.url("contracts/shipments-2-0-0.html")).await;
