@@ -116,6 +116,13 @@ impl Rewriter {
                 out.push(self.table_cell(false));
                 self.column += 1;
             }
+            // A checkbox needs a name for screen readers (axe `label`); the list item's text
+            // follows it, so the name says only its state.
+            Event::TaskListMarker(done) => {
+                let (checked, name) = if done { (" checked", "Done") } else { ("", "Not done") };
+                let input = format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{name}\"> ");
+                out.push(Event::InlineHtml(input.into()));
+            }
             other => out.push(other),
         }
     }
@@ -274,6 +281,7 @@ fn sanitiser() -> &'static Builder<'static> {
             // which would make the output differ from run to run.
             .add_tag_attributes("input", &["checked", "disabled"])
             .add_tag_attribute_values("input", "type", &["checkbox"])
+            .add_tag_attribute_values("input", "aria-label", &["Done", "Not done"])
             .set_tag_attribute_value("input", "type", "checkbox")
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
             .url_relative(UrlRelative::PassThrough)
@@ -475,7 +483,8 @@ mod tests {
     fn task_lists_footnotes_and_strikethrough_survive() {
         let html = render("- [x] done\n- [ ] todo\n\n~~old~~ text[^n]\n\n[^n]: A note.\n").html;
         assert!(
-            html.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\">"),
+            html.contains("<li><input type=\"checkbox\" disabled=\"\" checked=\"\" aria-label=\"Done\"> done</li>")
+                && html.contains("<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\"> todo"),
             "{html}"
         );
         assert!(html.contains("<del>old</del>"), "{html}");
