@@ -115,3 +115,42 @@ fn describe(page: &str, scheme: &str, v: &Violation) -> String {
         v.nodes.join("\n    ")
     )
 }
+
+/// On a phone a schema is a list of field cards: no schema table is wider than its box (other
+/// wide tables scroll, focusable and with a shadow at the hidden edge, which the audit checks).
+#[test]
+fn schema_tables_fit_a_phone_as_cards() {
+    let site = example_site();
+    harness::run("schema_cards", Options::default(), async |b: &Browser| {
+        let server = Server::start(site, PREFIX);
+        b.client
+            .set_window_size(PHONE.0, PHONE.1)
+            .await
+            .expect("resize the window");
+        b.goto(&server.url("contracts/shipments-2-0-0.html")).await;
+        let widths = b
+            .js(
+                "return Array.from(document.querySelectorAll('.schema-object .table-wrap'))\
+                   .map(function (w) { return [w.scrollWidth, w.clientWidth]; });",
+                vec![],
+            )
+            .await;
+        let widths: Vec<(u64, u64)> = serde_json::from_value(widths).unwrap();
+        assert!(!widths.is_empty(), "the contract page has schema tables");
+        for (scroll, client) in &widths {
+            assert!(
+                scroll <= &(client + 1),
+                "a schema table overflows its box on a phone: {widths:?}"
+            );
+        }
+        // The column names still label each value.
+        let label = b
+            .js(
+                "var td = document.querySelector('.data-table.schema td.field-type');\
+                 return getComputedStyle(td, '::before').content;",
+                vec![],
+            )
+            .await;
+        assert_eq!(label, json!("\"Type\""), "each value is labelled with its column");
+    });
+}

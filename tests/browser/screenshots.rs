@@ -40,3 +40,27 @@ fn screenshots_of_a_contracts_service_levels_and_quality_rules() {
         }
     });
 }
+
+#[test]
+#[ignore = "writes screenshots for the docs; run by hand"]
+fn screenshot_of_a_schema_table_on_a_phone() {
+    let site = example_site();
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    harness::run("phone_screenshot", Options::default(), async |b: &Browser| {
+        let server = Server::start(site, PREFIX);
+        b.client.set_window_size(390, 844).await.expect("resize");
+        b.goto(&server.url("contracts/shipments-2-0-0.html")).await;
+        let found = b
+            .js(
+                "var t = document.querySelector('.schema-object .table-wrap'); if (!t) return false;\
+                 window.scrollTo(0, t.getBoundingClientRect().top + window.scrollY - 60); return true;",
+                vec![],
+            )
+            .await;
+        assert_eq!(found, json!(true), "the contract has a schema table");
+        let png = b.client.screenshot().await.expect("screenshot");
+        std::fs::write(out.join("phone-schema.png"), png).unwrap();
+        eprintln!("wrote {}", out.join("phone-schema.png").display());
+    });
+}
