@@ -28,7 +28,8 @@ impl Highlighter {
         })
     }
 
-    /// Renders `code` as `<pre class="code" data-lang="…"><code>…</code></pre>`.
+    /// Renders `code` as `<pre class="code" data-lang="…" tabindex="0"><code>…</code></pre>`
+    /// (focusable, so a block wider than a phone can be scrolled from the keyboard).
     /// Unknown languages, and any failure inside syntect, degrade to escaped plain text.
     pub fn highlight(&self, code: &str, lang: &str) -> String {
         let lang = normalise_lang(lang);
@@ -38,7 +39,7 @@ impl Highlighter {
             .unwrap_or_else(|| escape_html(code));
         let label = if lang.is_empty() { "text" } else { lang.as_str() };
         format!(
-            "<pre class=\"code\" data-lang=\"{}\"><code>{}</code></pre>",
+            "<pre class=\"code\" data-lang=\"{}\" tabindex=\"0\"><code>{}</code></pre>",
             escape_html(label),
             body
         )
@@ -104,7 +105,7 @@ const YAML_COMMENT: (&str, &str) = ("yc", "comment.line.number-sign.yaml");
 /// to stand out, and uses the same CSS classes so the themes apply unchanged.
 pub fn yaml_source(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
-    out.push_str("<pre class=\"code\" data-lang=\"yaml\"><code>");
+    out.push_str("<pre class=\"code\" data-lang=\"yaml\" tabindex=\"0\"><code>");
     for line in text.split_inclusive('\n') {
         let (body, newline) = match line.strip_suffix('\n') {
             Some(b) => (b, "\n"),
@@ -218,10 +219,81 @@ pub fn theme_css(dark: bool) -> String {
     let Some(theme) = themes.themes.get(name) else {
         return String::new();
     };
+    let theme = &legible(theme);
     let mut css = css_for_theme_with_class_style(theme, CLASS_STYLE).unwrap_or_default();
     css.push_str(&block_colours(theme));
     css.push_str(&yaml_colours(theme));
     css
+}
+
+/// WCAG AA for normal text is 4.5:1; aimed a little above so rounding cannot dip below.
+const AIM_CONTRAST: f64 = 4.6;
+
+/// The theme with every token colour readable on its background: syntect's bundled themes
+/// have comments, numbers and (in the dark one) shell option flags far under 4.5:1, so each
+/// colour too close to its background is moved towards black or white, keeping its hue.
+fn legible(theme: &Theme) -> Theme {
+    let mut theme = theme.clone();
+    let page = theme.settings.background.unwrap_or(Color::WHITE);
+    if let Some(fg) = theme.settings.foreground {
+        theme.settings.foreground = Some(readable_on(fg, page));
+    }
+    for item in &mut theme.scopes {
+        let bg = item.style.background.map_or(page, |b| over(b, page));
+        if let Some(fg) = item.style.foreground {
+            item.style.foreground = Some(readable_on(fg, bg));
+        }
+    }
+    theme
+}
+
+/// `fg` as drawn on `bg` (alpha flattened), moved in 5 % steps towards black on a light
+/// background or white on a dark one until it reaches [`AIM_CONTRAST`].
+fn readable_on(fg: Color, bg: Color) -> Color {
+    let fg = over(fg, bg);
+    let towards = if luminance(bg) > 0.18 {
+        Color::BLACK
+    } else {
+        Color::WHITE
+    };
+    (0..=20)
+        .map(|step| mix(fg, towards, f64::from(step) / 20.0))
+        .find(|c| contrast(*c, bg) >= AIM_CONTRAST)
+        .unwrap_or(towards)
+}
+
+/// `top` composited over an opaque `bottom`.
+fn over(top: Color, bottom: Color) -> Color {
+    mix(bottom, Color { a: 0xFF, ..top }, f64::from(top.a) / 255.0)
+}
+
+fn mix(a: Color, b: Color, t: f64) -> Color {
+    let channel = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * t).round() as u8;
+    Color {
+        r: channel(a.r, b.r),
+        g: channel(a.g, b.g),
+        b: channel(a.b, b.b),
+        a: 0xFF,
+    }
+}
+
+/// WCAG 2 relative luminance.
+fn luminance(c: Color) -> f64 {
+    let linear = |v: u8| {
+        let s = f64::from(v) / 255.0;
+        if s <= 0.03928 {
+            s / 12.92
+        } else {
+            ((s + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b)
+}
+
+/// WCAG 2 contrast ratio, 1 to 21.
+fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// Rules for the raw-source view's short classes: the style the theme gives each one's scope.
@@ -264,10 +336,13 @@ fn block_colours(theme: &Theme) -> String {
     rule
 }
 
-/// Light theme followed by the dark theme scoped to `prefers-color-scheme: dark`.
+/// The light theme and the dark theme, each scoped to its `prefers-color-scheme` (a browser
+/// with no preference reports `light`). Scoping both keeps a light-only token class (the themes
+/// name different scopes) from keeping its light colour on the dark background.
 pub fn stylesheet() -> String {
-    let mut css = theme_css(false);
-    css.push_str("\n@media (prefers-color-scheme: dark) {\n");
+    let mut css = String::from("@media (prefers-color-scheme: light) {\n");
+    css.push_str(&theme_css(false));
+    css.push_str("}\n\n@media (prefers-color-scheme: dark) {\n");
     css.push_str(&theme_css(true));
     css.push_str("}\n");
     css
@@ -277,6 +352,9 @@ pub fn stylesheet() -> String {
 mod tests {
     use super::*;
 
+    /// WCAG AA for normal text.
+    const MIN_CONTRAST: f64 = 4.5;
+
     fn hl(code: &str, lang: &str) -> String {
         Highlighter::global().highlight(code, lang)
     }
@@ -285,7 +363,7 @@ mod tests {
     fn sql_gets_prefixed_class_spans() {
         let html = hl("SELECT id FROM orders WHERE total > 10;\n", "sql");
         assert!(
-            html.starts_with("<pre class=\"code\" data-lang=\"sql\"><code>"),
+            html.starts_with("<pre class=\"code\" data-lang=\"sql\" tabindex=\"0\"><code>"),
             "{html}"
         );
         assert!(html.ends_with("</code></pre>"), "{html}");
@@ -317,17 +395,20 @@ mod tests {
         let html = hl("a < b && c > \"d\"\n", "no-such-lang");
         assert_eq!(
             html,
-            "<pre class=\"code\" data-lang=\"no-such-lang\"><code>\
+            "<pre class=\"code\" data-lang=\"no-such-lang\" tabindex=\"0\"><code>\
              a &lt; b &amp;&amp; c &gt; &quot;d&quot;\n</code></pre>"
         );
-        assert!(hl("[a]\nb = 1\n", "toml").contains("data-lang=\"toml\"><code>[a]"));
-        assert!(hl("plain", "").starts_with("<pre class=\"code\" data-lang=\"text\">"));
+        assert!(hl("[a]\nb = 1\n", "toml").contains("data-lang=\"toml\" tabindex=\"0\"><code>[a]"));
+        assert!(hl("plain", "").starts_with("<pre class=\"code\" data-lang=\"text\" tabindex=\"0\">"));
     }
 
     #[test]
     fn hostile_language_names_cannot_break_the_attribute() {
         let html = hl("x", "\"><script>");
-        assert!(html.starts_with("<pre class=\"code\" data-lang=\"script\">"), "{html}");
+        assert!(
+            html.starts_with("<pre class=\"code\" data-lang=\"script\" tabindex=\"0\">"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -365,8 +446,67 @@ mod tests {
         assert!(light.contains("pre.code {") && dark.contains("pre.code {"));
         assert_ne!(light, dark);
         let all = stylesheet();
-        assert!(all.starts_with(&light));
+        assert!(all.starts_with(&format!("@media (prefers-color-scheme: light) {{\n{light}}}")));
         assert!(all.contains(&format!("@media (prefers-color-scheme: dark) {{\n{dark}}}")));
+    }
+
+    /// `#rrggbb` or `#rrggbbaa` from the start of `s`.
+    fn parse_hex(s: &str) -> Color {
+        let byte = |i: usize| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok());
+        Color {
+            r: byte(1).unwrap(),
+            g: byte(3).unwrap(),
+            b: byte(5).unwrap(),
+            a: byte(7).unwrap_or(0xFF),
+        }
+    }
+
+    #[test]
+    fn every_token_colour_reaches_aa_contrast_on_its_background_in_both_schemes() {
+        for dark in [false, true] {
+            let css = theme_css(dark);
+            let page = css.split("pre.code {\n color: ").nth(1).unwrap();
+            let page_bg = parse_hex(page.split("background-color: ").nth(1).unwrap());
+            let mut checked = 0;
+            for rule in css.split('}') {
+                let colour = |prop: &str| {
+                    rule.split(';')
+                        .map(|decl| decl.trim_start_matches(['{', ' ', '\n']))
+                        .find_map(|decl| decl.rsplit_once(prop).filter(|(pre, _)| !pre.ends_with('-')))
+                        .map(|(_, v)| v.trim())
+                        .filter(|v| v.starts_with('#'))
+                        .map(parse_hex)
+                };
+                let Some(fg) = colour("color: ") else { continue };
+                let bg = colour("background-color: ").map_or(page_bg, |b| over(b, page_bg));
+                let ratio = contrast(over(fg, bg), bg);
+                assert!(ratio >= MIN_CONTRAST, "dark={dark}: {ratio:.2}:1 in {rule}");
+                checked += 1;
+            }
+            assert!(checked > 20, "dark={dark}: only {checked} colours found in\n{css}");
+        }
+    }
+
+    #[test]
+    fn contrast_matches_wcag_and_readable_on_fixes_low_contrast() {
+        let white = Color::WHITE;
+        assert!((contrast(Color::BLACK, white) - 21.0).abs() < 1e-9);
+        let grey = parse_hex("#969896");
+        assert!(
+            contrast(grey, white) < 3.0,
+            "syntect's comment grey is the case this fixes"
+        );
+        assert!(contrast(readable_on(grey, white), white) >= MIN_CONTRAST);
+        let dark_bg = parse_hex("#2b303b");
+        let near_bg = parse_hex("#2e333e");
+        let fixed = readable_on(near_bg, dark_bg);
+        assert!(contrast(fixed, dark_bg) >= MIN_CONTRAST, "{fixed:?}");
+        let fine = parse_hex("#c0c5ce");
+        assert_eq!(
+            readable_on(fine, dark_bg),
+            fine,
+            "colours already readable stay as they are"
+        );
     }
 
     #[test]
@@ -392,7 +532,7 @@ mod tests {
         let src = "a: 'x: y' # c\n- [1, 2]\nb: |\n  text # not a comment? fine\n";
         let html = yaml_source(src);
         let text = html
-            .replace("<pre class=\"code\" data-lang=\"yaml\"><code>", "")
+            .replace("<pre class=\"code\" data-lang=\"yaml\" tabindex=\"0\"><code>", "")
             .replace("</code></pre>", "");
         let mut plain = String::new();
         let mut in_tag = false;

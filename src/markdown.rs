@@ -116,6 +116,13 @@ impl Rewriter {
                 out.push(self.table_cell(false));
                 self.column += 1;
             }
+            // A checkbox needs a name for screen readers (axe `label`); the list item's text
+            // follows it, so the name says only its state.
+            Event::TaskListMarker(done) => {
+                let (checked, name) = if done { (" checked", "Done") } else { ("", "Not done") };
+                let input = format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{name}\"> ");
+                out.push(Event::InlineHtml(input.into()));
+            }
             other => out.push(other),
         }
     }
@@ -159,7 +166,7 @@ impl Rewriter {
                 title,
             });
         }
-        let anchor = format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\">#</a>");
+        let anchor = format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
         // Classes and attributes from `{…}` are dropped: the sanitiser would strip them
         // anyway, and the id is the only one we promise to honour.
         out.push(Event::Start(Tag::Heading {
@@ -254,11 +261,13 @@ fn sanitiser() -> &'static Builder<'static> {
             .tag_attributes(Default::default())
             .add_tag_attributes("a", &["href"])
             .add_tag_attribute_values("a", "aria-hidden", &["true"])
+            .add_tag_attribute_values("a", "tabindex", &["-1"])
             .add_allowed_classes("a", &["anchor"])
             .add_tag_attributes("img", &["src", "alt", "width", "height"])
             .add_tag_attributes("span", &["class"])
             .add_tag_attributes("code", &["class"])
             .add_tag_attributes("pre", &["class", "data-lang"])
+            .add_tag_attribute_values("pre", "tabindex", &["0"])
             .add_tag_attributes("ol", &["start"])
             .add_tag_attributes("th", &["colspan", "rowspan"])
             .add_tag_attributes("td", &["colspan", "rowspan"])
@@ -272,6 +281,7 @@ fn sanitiser() -> &'static Builder<'static> {
             // which would make the output differ from run to run.
             .add_tag_attributes("input", &["checked", "disabled"])
             .add_tag_attribute_values("input", "type", &["checkbox"])
+            .add_tag_attribute_values("input", "aria-label", &["Done", "Not done"])
             .set_tag_attribute_value("input", "type", "checkbox")
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
             .url_relative(UrlRelative::PassThrough)
@@ -337,7 +347,7 @@ mod tests {
         assert!(
             out.html.contains(
                 "<h2 id=\"getting-started\"><a class=\"anchor\" href=\"#getting-started\" \
-             aria-hidden=\"true\">#</a>Getting <em>started</em></h2>"
+             aria-hidden=\"true\" tabindex=\"-1\">#</a>Getting <em>started</em></h2>"
             ),
             "{}",
             out.html
@@ -385,10 +395,16 @@ mod tests {
     #[test]
     fn code_fences_are_highlighted() {
         let html = render("```sql title=\"q\"\nSELECT 1;\n```\n").html;
-        assert!(html.contains("<pre class=\"code\" data-lang=\"sql\"><code>"), "{html}");
+        assert!(
+            html.contains("<pre class=\"code\" data-lang=\"sql\" tabindex=\"0\"><code>"),
+            "{html}"
+        );
         assert!(html.contains("<span class=\"hl-"), "{html}");
         let plain = render("    indented <b>\n").html;
-        assert!(plain.contains("data-lang=\"text\"><code>indented &lt;b&gt;"), "{plain}");
+        assert!(
+            plain.contains("data-lang=\"text\" tabindex=\"0\"><code>indented &lt;b&gt;"),
+            "{plain}"
+        );
     }
 
     #[test]
@@ -467,7 +483,8 @@ mod tests {
     fn task_lists_footnotes_and_strikethrough_survive() {
         let html = render("- [x] done\n- [ ] todo\n\n~~old~~ text[^n]\n\n[^n]: A note.\n").html;
         assert!(
-            html.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\">"),
+            html.contains("<li><input type=\"checkbox\" disabled=\"\" checked=\"\" aria-label=\"Done\"> done</li>")
+                && html.contains("<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\"> todo"),
             "{html}"
         );
         assert!(html.contains("<del>old</del>"), "{html}");

@@ -257,6 +257,30 @@ pub struct Product {
     pub extra: Extra,
 }
 
+impl Product {
+    /// The product's type: ODPS `type`, else a top-level `productType`, else the
+    /// `productType` custom property (where ODPS descriptors put it in practice).
+    pub fn product_type(&self) -> Option<String> {
+        let set = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        let text = |v: &Value| v.as_str().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+        set(&self.product_type)
+            .or_else(|| self.extra.get("productType").and_then(text))
+            .or_else(|| {
+                let custom = self.extra.get("customProperties")?.as_array()?;
+                custom
+                    .iter()
+                    .find(|p| p.get("property").and_then(Value::as_str) == Some("productType"))
+                    .and_then(|p| p.get("value"))
+                    .and_then(text)
+            })
+    }
+}
+
 /// A property (column, field) of an ODCS schema object; nests through `properties` and `items`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -392,4 +416,26 @@ pub struct FrontMatter {
     pub date: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(yaml: &str) -> Product {
+        serde_json::from_value(crate::source::yaml::parse(yaml).unwrap().value).unwrap()
+    }
+
+    #[test]
+    fn product_type_falls_back_to_product_type_keys() {
+        let custom = "customProperties:\n  - property: productType\n    value: sourceAligned\n";
+        assert_eq!(product(custom).product_type().as_deref(), Some("sourceAligned"));
+        let both = format!("type: consumerAligned\n{custom}");
+        assert_eq!(product(&both).product_type().as_deref(), Some("consumerAligned"));
+        assert_eq!(
+            product("productType: aggregate\n").product_type().as_deref(),
+            Some("aggregate")
+        );
+        assert_eq!(product("name: x\n").product_type(), None);
+    }
 }

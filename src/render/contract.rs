@@ -30,17 +30,10 @@ pub fn detail(ctx: &Ctx, c: &Contract, max_fields: usize) -> ContractDetail {
         objects,
         fields_total: total,
         fields_shown: shown,
-        sla: sla(c),
+        sla_summary: super::readable::sla_summary(&c.raw.sla_properties),
+        sla: super::readable::sla_rows(&c.raw.sla_properties),
         servers: c.raw.servers.iter().enumerate().map(|(i, s)| server(c, s, i)).collect(),
     }
-}
-
-fn sla(c: &Contract) -> Vec<KeyValues> {
-    c.raw
-        .sla_properties
-        .iter()
-        .map(|s| key_values(s, &["property"], "SLA property"))
-        .collect()
 }
 
 fn opt_md(s: &Option<String>) -> String {
@@ -130,11 +123,8 @@ fn object(o: &raw::SchemaObject, index: usize) -> SchemaObjectView {
     }
 }
 
-fn quality(rules: &[Value]) -> Vec<KeyValues> {
-    rules
-        .iter()
-        .map(|q| key_values(q, &["name", "metric", "rule", "type"], "quality rule"))
-        .collect()
+fn quality(rules: &[Value]) -> Vec<QualityRule> {
+    rules.iter().map(super::readable::quality_rule).collect()
 }
 
 /// Depth-first, parents before children, so a table shows the nesting by indentation; at most
@@ -343,7 +333,8 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
         fields_total: schema_pager.total,
         fields_shown: objects.iter().map(|o| o.fields.len()).sum(),
         objects,
-        sla: sla(c),
+        sla_summary: super::readable::sla_summary(&c.raw.sla_properties),
+        sla: super::readable::sla_rows(&c.raw.sla_properties),
         servers: c.raw.servers.iter().enumerate().map(|(i, s)| server(c, s, i)).collect(),
     };
     ContractView {

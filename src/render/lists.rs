@@ -24,7 +24,7 @@ pub fn product_row(ctx: &Ctx, p: &Product) -> ProductRow {
         link: ctx.product_link(&p.id),
         id: p.id.clone(),
         status: p.status.clone(),
-        product_type: p.raw.product_type.clone().unwrap_or_default(),
+        product_type: p.raw.product_type().unwrap_or_default(),
         domain: p.domain.as_deref().map(|d| ctx.domain_link(d)),
         team: p.team.as_deref().map(|t| ctx.team_link(t)),
         tags: p.raw.tags.iter().take(ROW_ITEMS).cloned().collect(),

@@ -12,6 +12,7 @@ mod lists;
 mod pages;
 pub mod paging;
 mod product;
+mod readable;
 pub mod reserved;
 pub mod search;
 #[cfg(test)]

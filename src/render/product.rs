@@ -77,7 +77,7 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
         name: p.name.clone(),
         version: p.raw.version.clone(),
         status: p.status.clone(),
-        product_type: p.raw.product_type.clone(),
+        product_type: p.raw.product_type(),
         kind: p.raw.kind.clone(),
         api_version: p.raw.api_version.clone(),
         tenant: p.raw.tenant.clone(),

@@ -69,7 +69,13 @@ pub fn value_html(v: &Value) -> String {
         Value::Object(map) => {
             let mut out = String::from("<dl class=\"values\">");
             for (k, v) in map {
-                let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", esc(k), value_html(v));
+                let _ = write!(
+                    out,
+                    "<dt title=\"{}\">{}</dt><dd>{}</dd>",
+                    esc(k),
+                    esc(&key_label(k)),
+                    value_html(v)
+                );
             }
             out.push_str("</dl>");
             out
@@ -110,10 +116,27 @@ pub fn extra_html(extra: &BTreeMap<String, Value>) -> String {
     }
     let mut out = String::from("<dl class=\"extra\">");
     for (k, v) in extra {
-        let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", esc(k), value_html(v));
+        let _ = write!(
+            out,
+            "<dt title=\"{}\">{}</dt><dd>{}</dd>",
+            esc(k),
+            esc(&key_label(k)),
+            value_html(v)
+        );
     }
     out.push_str("</dl>");
     out
+}
+
+/// A spec key as a label in words ("dataGranularityDescription" → "Data granularity
+/// description"); the key as written stays in the element's `title` and the raw YAML view.
+pub fn key_label(key: &str) -> String {
+    let words = super::readable::words(key);
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A record (quality rule, SLA entry, role, server) as labelled values in file order, titled by
@@ -165,6 +188,20 @@ mod tests {
         assert!(!html.contains("href=\"javascript"));
         assert!(html.contains("href=\"https://w.example\""));
         assert!(html.contains(">1<") && html.contains(">true<"));
+    }
+
+    #[test]
+    fn keys_read_as_words_with_the_key_kept_in_the_title() {
+        assert_eq!(key_label("dataGranularityDescription"), "Data granularity description");
+        let html = extra_html(&[("logicalTypeOptions".to_string(), json!({"maxLength": 3}))].into());
+        assert!(
+            html.contains("<dt title=\"logicalTypeOptions\">Logical type options</dt>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<dt title=\"maxLength\">Max length</dt><dd>3</dd>"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -165,7 +165,7 @@ pub struct FieldView {
     pub transform_sources: Vec<String>,
     pub transform_logic: Option<String>,
     pub transform_description: Option<String>,
-    pub quality: Vec<KeyValues>,
+    pub quality: Vec<QualityRule>,
     pub extra_html: String,
 }
 
@@ -183,8 +183,31 @@ pub struct SchemaObjectView {
     pub fields: Vec<FieldView>,
     /// The object began on an earlier page of the schema (its description and rules are there).
     pub continued: bool,
-    pub quality: Vec<KeyValues>,
+    pub quality: Vec<QualityRule>,
     pub extra_html: String,
+}
+
+/// One ODCS quality rule in words (`readable::quality_rule`): the line (escaped HTML: the
+/// dimension, what is checked, the threshold), its severity, and what the line does not say.
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityRule {
+    pub line_html: String,
+    pub severity: String,
+    pub description_html: String,
+    pub query: String,
+    /// Keys the line has no words for, labelled in words (the key itself in each `title`).
+    pub extra_html: String,
+}
+
+/// One SLA property as a table row: a label and the commitment in words, the element it is
+/// measured on, the declaration as written (property, value, unit) and its notes.
+#[derive(Debug, Clone, Serialize)]
+pub struct SlaRow {
+    pub label: String,
+    pub commitment: String,
+    pub element: String,
+    pub declared: String,
+    pub notes: String,
 }
 
 /// A generic record (quality rule, SLA property, role, server): labelled values in file order.
@@ -221,7 +244,9 @@ pub struct ContractDetail {
     pub objects: Vec<SchemaObjectView>,
     pub fields_total: usize,
     pub fields_shown: usize,
-    pub sla: Vec<KeyValues>,
+    /// The service levels in one line of words ("refreshed every 15 min · kept 25 months").
+    pub sla_summary: String,
+    pub sla: Vec<SlaRow>,
     pub servers: Vec<ServerView>,
 }
 

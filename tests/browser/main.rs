@@ -6,8 +6,10 @@
 //! Run: `cargo test --test browser`. The search benchmark at 10,000 products is ignored by
 //! default; see `bench.rs` for its command.
 
+mod axe;
 mod bench;
 mod bench_mesh;
 mod harness;
 mod pages;
+mod screenshots;
 mod search;

@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// One page of every kind: the home page, each top-level page, and for each section its index
 /// and its first page in name order (so new sections are covered without editing this list).
-fn sample_pages(site: &Path) -> Vec<String> {
+pub fn sample_pages(site: &Path) -> Vec<String> {
     let mut pages = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(site).unwrap().flatten().map(|e| e.path()).collect();
     entries.sort();

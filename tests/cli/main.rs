@@ -12,6 +12,7 @@ mod lineage;
 mod names;
 mod output;
 mod policy;
+mod readable;
 mod rego;
 mod rego_limits;
 mod rules;

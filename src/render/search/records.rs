@@ -175,7 +175,7 @@ fn product(ctx: &Ctx, p: &Product, fields: &FieldIndex) -> Record {
     r.set_domain(ctx, p.domain.as_deref());
     r.set_owner(ctx, p.team.as_deref());
     r.add_filter("status", &p.status);
-    r.add_filter("type", p.raw.product_type.as_deref().unwrap_or(""));
+    r.add_filter("type", &p.raw.product_type().unwrap_or_default());
     for tag in &p.raw.tags {
         r.add_filter("tag", tag);
     }

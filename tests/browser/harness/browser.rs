@@ -122,6 +122,28 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// Runs `script` asynchronously: it ends by calling `arguments[arguments.length - 1]` with
+    /// its value (for promises such as axe-core's `axe.run`).
+    pub async fn js_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute_async(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("async script failed: {e}\n{}", &script[..script.len().min(200)]))
+    }
+
+    /// Emulates `prefers-color-scheme` (`"light"` or `"dark"`) through the DevTools protocol,
+    /// as a reader whose system is set to that scheme; it holds across navigations.
+    pub async fn emulate_color_scheme(&self, scheme: &str) {
+        let features = json!([{ "name": "prefers-color-scheme", "value": scheme }]);
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Emulation.setEmulatedMedia",
+                params: json!({ "features": features }),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("emulate prefers-color-scheme: {scheme}: {e}"));
+    }
+
     /// Polls `script` until it returns something truthy (not null/false/""/0/[]) and returns it.
     pub async fn wait_js(&self, what: &str, script: &str) -> Value {
         self.wait_js_args(what, script, vec![]).await
@@ -229,6 +251,24 @@ impl WebDriverCompatibleCommand for BrowserLog {
 
     fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+/// chromedriver's DevTools pass-through (`goog/cdp/execute`), for what WebDriver cannot do.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 

@@ -1,0 +1,66 @@
+//! Screenshots for `docs/screenshots/`, taken from the built example mesh in both colour
+//! schemes. Ignored by default; run `cargo test --test browser screenshots -- --ignored` and
+//! copy the files it names (it writes under cargo's target directory, never into the tree).
+
+use crate::harness::{self, example_site, Browser, Options, Server, PREFIX};
+use serde_json::json;
+use std::path::Path;
+
+#[test]
+#[ignore = "writes screenshots for the docs; run by hand"]
+fn screenshots_of_a_contracts_service_levels_and_quality_rules() {
+    let site = example_site();
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    harness::run("screenshots", Options::default(), async |b: &Browser| {
+        let server = Server::start(site, PREFIX);
+        b.client.set_window_size(1100, 1000).await.expect("resize");
+        for scheme in ["light", "dark"] {
+            b.emulate_color_scheme(scheme).await;
+            b.goto(&server.url("contracts/shipments-2-0-0.html")).await;
+            // The last object's rules sit just above the service levels: both in one view.
+            let found = b
+                .js(
+                    "var rules = document.querySelectorAll('.schema-object > .quality-rules');\
+                     var last = rules[rules.length - 1]; if (!last) return false;\
+                     var top = last.previousElementSibling || last;\
+                     window.scrollTo(0, top.getBoundingClientRect().top + window.scrollY - 16); return true;",
+                    vec![],
+                )
+                .await;
+            assert_eq!(found, json!(true), "the contract has object-level quality rules");
+            let png = b.client.screenshot().await.expect("screenshot");
+            let name = if scheme == "light" {
+                "contract-sla.png"
+            } else {
+                "contract-sla-dark.png"
+            };
+            std::fs::write(out.join(name), png).unwrap();
+            eprintln!("wrote {}", out.join(name).display());
+        }
+    });
+}
+
+#[test]
+#[ignore = "writes screenshots for the docs; run by hand"]
+fn screenshot_of_a_schema_table_on_a_phone() {
+    let site = example_site();
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    harness::run("phone_screenshot", Options::default(), async |b: &Browser| {
+        let server = Server::start(site, PREFIX);
+        b.client.set_window_size(390, 844).await.expect("resize");
+        b.goto(&server.url("contracts/shipments-2-0-0.html")).await;
+        let found = b
+            .js(
+                "var t = document.querySelector('.schema-object .table-wrap'); if (!t) return false;\
+                 window.scrollTo(0, t.getBoundingClientRect().top + window.scrollY - 60); return true;",
+                vec![],
+            )
+            .await;
+        assert_eq!(found, json!(true), "the contract has a schema table");
+        let png = b.client.screenshot().await.expect("screenshot");
+        std::fs::write(out.join("phone-schema.png"), png).unwrap();
+        eprintln!("wrote {}", out.join("phone-schema.png").display());
+    });
+}
