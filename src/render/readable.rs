@@ -32,7 +32,16 @@ fn sla_row(p: &Value) -> SlaRow {
     if let Some(d) = notes.get_mut(1) {
         *d = format!("driver: {d}");
     }
+    let extra: std::collections::BTreeMap<String, Value> = match p {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| !SLA_KEYS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        _ => Default::default(),
+    };
     SlaRow {
+        extra_html: super::values::extra_html(&extra),
         label: sentence_case(&sla_label(&property)),
         commitment: sla_phrase(p).unwrap_or_else(|| declared.clone()),
         element: text("element"),
@@ -40,6 +49,17 @@ fn sla_row(p: &Value) -> SlaRow {
         notes: notes.join(" · "),
     }
 }
+
+/// Keys of an SLA property its row already says.
+const SLA_KEYS: &[&str] = &[
+    "property",
+    "value",
+    "valueExt",
+    "unit",
+    "element",
+    "description",
+    "driver",
+];
 
 fn sla_label(property: &str) -> String {
     match property.to_ascii_lowercase().as_str() {
@@ -205,6 +225,7 @@ fn what_is_checked(q: &Value) -> String {
     let text = |k: &str| q.get(k).filter(|v| !v.is_null()).map(scalar_text).unwrap_or_default();
     let metric = [text("metric"), text("rule")].into_iter().find(|s| !s.is_empty());
     let mut out = match (metric, text("type").as_str(), text("name")) {
+        (Some(m), _, name) if !name.is_empty() => format!("{} (<code>{}</code>)", esc(&words(&m)), esc(&name)),
         (Some(m), _, _) => esc(&words(&m)),
         (None, kind, name) if !name.is_empty() => {
             let kind = if kind.eq_ignore_ascii_case("sql") {
@@ -244,17 +265,25 @@ fn what_is_checked(q: &Value) -> String {
     out
 }
 
-/// "must be more than 250000", "must be less than 0.1 percent".
+/// "must be more than 250000", "must be less than 0.1 percent"; a rule with several bounds
+/// says each ("must be more than 1000 and must be at most 9000000").
 fn threshold(q: &Value) -> Option<String> {
-    let (key, phrase) = THRESHOLDS
+    let bounds: Vec<String> = THRESHOLDS
         .iter()
-        .find(|(k, _)| q.get(*k).is_some_and(|v| !v.is_null()))?;
-    let value = match &q[*key] {
-        Value::Array(pair) => pair.iter().map(scalar_text).collect::<Vec<_>>().join(" and "),
-        other => scalar_text(other),
-    };
+        .filter(|(k, _)| q.get(*k).is_some_and(|v| !v.is_null()))
+        .map(|(key, phrase)| {
+            let value = match &q[*key] {
+                Value::Array(pair) => pair.iter().map(scalar_text).collect::<Vec<_>>().join(" and "),
+                other => scalar_text(other),
+            };
+            format!("{phrase} {value}")
+        })
+        .collect();
+    if bounds.is_empty() {
+        return None;
+    }
     let unit = q.get("unit").map(scalar_text).unwrap_or_default();
-    Some(format!("{phrase} {value} {unit}").trim().to_string())
+    Some(format!("{} {unit}", bounds.join(" and ")).trim().to_string())
 }
 
 /// "timeOfAvailability" → "time of availability"; "null_values" → "null values".
@@ -374,6 +403,35 @@ mod tests {
         assert!(library
             .line_html
             .ends_with("<code class=\"declared\">library nullValues</code>"));
+    }
+
+    #[test]
+    fn every_bound_and_name_of_a_rule_and_every_key_of_an_sla_property_stay_visible() {
+        let rule = quality_rule(&json!({"name": "weight_in_range", "metric": "rowCount",
+            "mustBeGreaterThan": 1000, "mustBeLessOrEqualTo": 9000000}));
+        assert!(
+            rule.line_html.contains("<code>weight_in_range</code>"),
+            "{}",
+            rule.line_html
+        );
+        assert!(
+            rule.line_html
+                .contains("must be more than 1000 and must be at most 9000000"),
+            "{}",
+            rule.line_html
+        );
+        let row = &sla_rows(&[
+            json!({"id": "sla-latency", "property": "latency", "value": 6, "unit": "h",
+            "schedule": "15 * * * *", "authoritativeDefinitions": [{"type": "slaDocument", "url": "https://x.test/sla"}]}),
+        ])[0];
+        for shown in ["sla-latency", "15 * * * *", "slaDocument", "https://x.test/sla"] {
+            assert!(row.extra_html.contains(shown), "{shown}: {}", row.extra_html);
+        }
+        assert!(
+            !row.extra_html.contains(">latency<"),
+            "the row already says the property: {}",
+            row.extra_html
+        );
     }
 
     #[test]

@@ -311,7 +311,7 @@ const HEAD: &str = "# Template variables
 
 What each built-in template receives: the view structs the build serialises for it. A template
 of your own in `templates/` gets the same variables as the built-in one it replaces or extends
-(see \"Overriding the theme\" in the README). URLs are site-relative (`products/x.html`): put
+(see \"Overriding the theme\" in docs/using.md). URLs are site-relative (`products/x.html`): put
 `{{ root }}` before them. Fields ending in `_html` hold HTML the build has already sanitised
 (print them with `| safe`); every other string is text, escaped when printed. `descriptor.html`
 (extended by `product.html` and `contract.html`) and `index_list.html` (extended by

@@ -208,6 +208,9 @@ pub struct SlaRow {
     pub element: String,
     pub declared: String,
     pub notes: String,
+    /// Every other key of the SLA property (id, schedule, custom properties, links…), as
+    /// written: every value of a descriptor stays visible.
+    pub extra_html: String,
 }
 
 /// A generic record (quality rule, SLA property, role, server): labelled values in file order.

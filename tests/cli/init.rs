@@ -88,6 +88,11 @@ fn workflow_checks_comments_the_diff_and_builds_on_merge() {
         serde_json::json!(["main"]),
         "not triggered by merges to main: {on}"
     );
+    let install = wf["env"]["INSTALL_MESHPORT"].as_str().unwrap();
+    assert!(
+        install.starts_with("cargo install --locked --git ") && install.contains("--tag "),
+        "meshport is not on crates.io, so the workflow builds a tagged release from its repository: {install}"
+    );
     let jobs = &wf["jobs"];
 
     let check = &jobs["check"];
