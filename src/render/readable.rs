@@ -32,16 +32,8 @@ fn sla_row(p: &Value) -> SlaRow {
     if let Some(d) = notes.get_mut(1) {
         *d = format!("driver: {d}");
     }
-    let extra: std::collections::BTreeMap<String, Value> = match p {
-        Value::Object(map) => map
-            .iter()
-            .filter(|(k, _)| !SLA_KEYS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        _ => Default::default(),
-    };
     SlaRow {
-        extra_html: super::values::extra_html(&extra),
+        extra_html: other_keys_html(p, |k| SLA_KEYS.contains(&k)),
         label: sentence_case(&sla_label(&property)),
         commitment: sla_phrase(p).unwrap_or_else(|| declared.clone()),
         element: text("element"),
@@ -203,21 +195,27 @@ pub fn quality_rule(q: &Value) -> QualityRule {
     if !impact.is_empty() {
         let _ = write!(line, "; business impact: {}", esc(&impact));
     }
-    let extra: std::collections::BTreeMap<String, Value> = match q {
-        Value::Object(map) => map
-            .iter()
-            .filter(|(k, _)| !RULE_KEYS.contains(&k.as_str()) && !THRESHOLDS.iter().any(|(t, _)| t == k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        _ => Default::default(),
-    };
+    let extra_html = other_keys_html(q, |k| RULE_KEYS.contains(&k) || THRESHOLDS.iter().any(|(t, _)| *t == k));
     QualityRule {
         line_html: line,
         severity: text("severity"),
         description_html: crate::markdown::render_inline(&text("description")),
         query: text("query"),
-        extra_html: super::values::extra_html(&extra),
+        extra_html,
     }
+}
+
+/// The keys of `record` its readable line does not say (`said`), shown as written.
+fn other_keys_html(record: &Value, said: impl Fn(&str) -> bool) -> String {
+    let Value::Object(map) = record else {
+        return String::new();
+    };
+    let rest = map
+        .iter()
+        .filter(|(k, _)| !said(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    super::values::extra_html(&rest)
 }
 
 /// "null values in `sku`, `qty_on_hand`", "the SQL check `every_dc_reported`", "row count".
