@@ -5,7 +5,9 @@
 use super::urls::Urls;
 use super::values::esc;
 use super::{Ctx, PageJob};
+use crate::model::{Contract, Product};
 use crate::output::Sink;
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 /// Compact: the API is read by programs (`jq` indents it for people), and indentation was a
@@ -18,44 +20,54 @@ pub fn to_bytes(v: &Value) -> Vec<u8> {
 
 pub fn add(ctx: &Ctx, site: &dyn Sink) {
     let mesh = ctx.mesh;
-    let mut summaries = Vec::new();
-    for p in mesh.products.values() {
-        let url = ctx.urls.product(&p.id).unwrap_or_default();
-        let summary = json!({
-            "id": p.id, "name": p.name, "status": p.status, "domain": p.domain, "team": p.team,
-            "version": p.raw.version, "tags": p.raw.tags, "url": url, "api": Urls::api_for(url),
-            "upstream": mesh.upstream_of(&p.id).map(|e| json!({"from": e.from, "contractId": e.contract_id, "version": e.version})).collect::<Vec<_>>(),
-            "downstream": mesh.downstream_of(&p.id).map(|e| json!({"to": e.to, "contractId": e.contract_id, "version": e.version})).collect::<Vec<_>>(),
-        });
-        let mut full = summary.clone();
-        full["file"] = json!(p.origin.file);
-        full["descriptor"] = p.origin.doc.value.clone();
-        site.add(Urls::api_for(url), to_bytes(&full));
-        summaries.push(summary);
-    }
+    // One file per product and contract, written in parallel like the pages (at 10,000
+    // products this was a serial tail of the build); the index files keep the model's order.
+    let products: Vec<_> = mesh.products.values().collect();
+    let summaries: Vec<Value> = products.par_iter().map(|p| product_files(ctx, p, site)).collect();
     site.add(
         "api/products.json".into(),
         to_bytes(&json!({"version": 1, "products": summaries})),
     );
-    let mut contracts = Vec::new();
-    for c in mesh.contracts.values() {
-        let url = ctx.urls.contract(&c.key).unwrap_or_default();
-        let summary = json!({
-            "id": c.key.id, "version": c.key.version, "name": c.name, "status": c.status,
-            "domain": c.domain, "url": url, "api": Urls::api_for(url),
-            "producers": mesh.index.producers.get(&c.key.id), "consumers": mesh.index.consumers.get(&c.key.id),
-        });
-        let mut full = summary.clone();
-        full["file"] = json!(c.origin.file);
-        full["descriptor"] = c.origin.doc.value.clone();
-        site.add(Urls::api_for(url), to_bytes(&full));
-        contracts.push(summary);
-    }
+    let contracts: Vec<_> = mesh.contracts.values().collect();
+    let summaries: Vec<Value> = contracts.par_iter().map(|c| contract_files(ctx, c, site)).collect();
     site.add(
         "api/contracts.json".into(),
-        to_bytes(&json!({"version": 1, "contracts": contracts})),
+        to_bytes(&json!({"version": 1, "contracts": summaries})),
     );
     super::lineage::api(ctx, site);
+}
+
+/// Writes `api/products/<id>.json` and returns the product's entry of `api/products.json`.
+fn product_files(ctx: &Ctx, p: &Product, site: &dyn Sink) -> Value {
+    let mesh = ctx.mesh;
+    let url = ctx.urls.product(&p.id).unwrap_or_default();
+    let summary = json!({
+        "id": p.id, "name": p.name, "status": p.status, "domain": p.domain, "team": p.team,
+        "version": p.raw.version, "tags": p.raw.tags, "url": url, "api": Urls::api_for(url),
+        "upstream": mesh.upstream_of(&p.id).map(|e| json!({"from": e.from, "contractId": e.contract_id, "version": e.version})).collect::<Vec<_>>(),
+        "downstream": mesh.downstream_of(&p.id).map(|e| json!({"to": e.to, "contractId": e.contract_id, "version": e.version})).collect::<Vec<_>>(),
+    });
+    let mut full = summary.clone();
+    full["file"] = json!(p.origin.file);
+    full["descriptor"] = p.origin.doc.value.clone();
+    site.add(Urls::api_for(url), to_bytes(&full));
+    summary
+}
+
+/// Writes `api/contracts/<id>-<version>.json` and returns its entry of `api/contracts.json`.
+fn contract_files(ctx: &Ctx, c: &Contract, site: &dyn Sink) -> Value {
+    let mesh = ctx.mesh;
+    let url = ctx.urls.contract(&c.key).unwrap_or_default();
+    let summary = json!({
+        "id": c.key.id, "version": c.key.version, "name": c.name, "status": c.status,
+        "domain": c.domain, "url": url, "api": Urls::api_for(url),
+        "producers": mesh.index.producers.get(&c.key.id), "consumers": mesh.index.consumers.get(&c.key.id),
+    });
+    let mut full = summary.clone();
+    full["file"] = json!(c.origin.file);
+    full["descriptor"] = c.origin.doc.value.clone();
+    site.add(Urls::api_for(url), to_bytes(&full));
+    summary
 }
 
 /// URLs one sitemap file may list (sitemaps.org protocol; also at most 50 MB, which 50,000
