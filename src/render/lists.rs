@@ -174,35 +174,31 @@ pub struct SubList<T> {
 }
 
 pub fn product_sublist(ctx: &Ctx, page_url: &str, rows: Vec<ProductRow>, list: ListContext) -> SubList<ProductRow> {
-    let paging = Paging::new(
-        format!("{page_url}#products"),
-        dir_of(page_url, "products"),
-        page_size(ctx),
-    );
-    let first: Vec<ProductRow> = rows.iter().take(paging.size).cloned().collect();
-    let pager = paging.pager(1, rows.len());
-    let jobs = if pager.pages > 1 {
-        product_pages(&paging, rows, &list, false)
-    } else {
-        Vec::new()
-    };
-    SubList {
-        rows: first,
-        pager,
-        jobs,
-    }
+    sublist(ctx, page_url, "products", rows, |paging, rows| {
+        product_pages(paging, rows, &list, false)
+    })
 }
 
 pub fn contract_sublist(ctx: &Ctx, page_url: &str, rows: Vec<ContractRow>, list: ListContext) -> SubList<ContractRow> {
-    let paging = Paging::new(
-        format!("{page_url}#contracts"),
-        dir_of(page_url, "contracts"),
-        page_size(ctx),
-    );
-    let first: Vec<ContractRow> = rows.iter().take(paging.size).cloned().collect();
+    sublist(ctx, page_url, "contracts", rows, |paging, rows| {
+        contract_pages(paging, rows, &list, false)
+    })
+}
+
+/// The first page of a list shown inside `page_url` (at `#<anchor>`), and the jobs of its
+/// further pages (made by `further` from every row) under `<anchor>/`.
+fn sublist<T: Clone>(
+    ctx: &Ctx,
+    page_url: &str,
+    anchor: &str,
+    rows: Vec<T>,
+    further: impl FnOnce(&Paging, Vec<T>) -> Vec<PageJob<'static>>,
+) -> SubList<T> {
+    let paging = Paging::new(format!("{page_url}#{anchor}"), dir_of(page_url, anchor), page_size(ctx));
+    let first: Vec<T> = rows.iter().take(paging.size).cloned().collect();
     let pager = paging.pager(1, rows.len());
     let jobs = if pager.pages > 1 {
-        contract_pages(&paging, rows, &list, false)
+        further(&paging, rows)
     } else {
         Vec::new()
     };
