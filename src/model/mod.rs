@@ -63,6 +63,9 @@ pub struct Product {
     pub status: String,
     pub domain: Option<String>,
     pub team: Option<String>,
+    /// The `team` block as written, for the page's generic view (the document itself is dropped
+    /// before rendering, see `Mesh::forget_documents`).
+    pub team_written: Option<serde_json::Value>,
     pub inputs: Vec<Port>,
     pub outputs: Vec<Port>,
 }
@@ -77,6 +80,8 @@ pub struct Contract {
     pub status: String,
     pub domain: Option<String>,
     pub team: Option<String>,
+    /// The `team` block as written (see `Product::team_written`).
+    pub team_written: Option<serde_json::Value>,
     pub contacts: Vec<Contact>,
 }
 
@@ -171,13 +176,29 @@ pub struct Mesh {
 }
 
 impl Mesh {
-    /// Drops the source positions of every descriptor (see `YamlDoc::forget_positions`): for
-    /// callers that only render from here on.
-    pub fn forget_positions(&mut self) {
+    /// Drops the parsed document of every descriptor, positions and value tree (see
+    /// `YamlDoc::forget`): for callers that only render from here on. Pages read the typed
+    /// model; the JSON API parses a descriptor's text again (`Mesh::descriptor_value`). The
+    /// tree was a third copy of the mesh, next to its text and its typed model.
+    pub fn forget_documents(&mut self) {
         let origins = self.products.values_mut().map(|p| &mut p.origin);
         for o in origins.chain(self.contracts.values_mut().map(|c| &mut c.origin)) {
-            o.doc.forget_positions();
+            o.doc.forget();
         }
+    }
+
+    /// A descriptor's content as a JSON value: its parsed document while the mesh still holds
+    /// it, else its text parsed again (`Null` if that text is gone, which a loaded mesh never
+    /// allows).
+    pub fn descriptor_value(&self, origin: &Origin) -> serde_json::Value {
+        if !origin.doc.value.is_null() {
+            return origin.doc.value.clone();
+        }
+        self.texts
+            .get(&origin.file)
+            .and_then(|text| crate::source::yaml::parse(text).ok())
+            .map(|doc| doc.value)
+            .unwrap_or_default()
     }
 
     /// The contract a reference points at: the exact version when given and present,

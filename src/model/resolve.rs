@@ -204,6 +204,7 @@ fn product(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Product> 
         status: raw.status.clone().unwrap_or_else(|| "unknown".into()).to_lowercase(),
         domain: raw.domain.as_deref().map(super::slugify),
         team: raw.team.clone().map(|t| t.into_block()).and_then(|b| team_ref(&b)),
+        team_written: doc.value.get("team").cloned(),
         description: raw
             .description
             .clone()
@@ -272,6 +273,7 @@ fn contract(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Contract
         status: raw.status.clone().unwrap_or_else(|| "unknown".into()).to_lowercase(),
         domain: raw.domain.as_deref().map(super::slugify),
         team: raw.team.clone().map(|t| t.into_block()).and_then(|b| team_ref(&b)),
+        team_written: doc.value.get("team").cloned(),
         contacts: raw.support.as_ref().map(contacts_from_value).unwrap_or_default(),
         description: raw
             .description

@@ -49,7 +49,7 @@ fn product_files(ctx: &Ctx, p: &Product, site: &dyn Sink) -> Value {
     });
     let mut full = summary.clone();
     full["file"] = json!(p.origin.file);
-    full["descriptor"] = p.origin.doc.value.clone();
+    full["descriptor"] = mesh.descriptor_value(&p.origin);
     site.add(Urls::api_for(url), to_bytes(&full));
     summary
 }
@@ -65,7 +65,7 @@ fn contract_files(ctx: &Ctx, c: &Contract, site: &dyn Sink) -> Value {
     });
     let mut full = summary.clone();
     full["file"] = json!(c.origin.file);
-    full["descriptor"] = c.origin.doc.value.clone();
+    full["descriptor"] = mesh.descriptor_value(&c.origin);
     site.add(Urls::api_for(url), to_bytes(&full));
     summary
 }

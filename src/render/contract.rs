@@ -387,7 +387,7 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
 /// Keys shown generically: the contract's own unknown keys plus its `team` block as written.
 fn contract_extra(c: &Contract) -> String {
     let mut extra = c.raw.extra.clone();
-    if let Some(team) = c.origin.doc.value.get("team") {
+    if let Some(team) = &c.team_written {
         extra.insert("team".into(), team.clone());
     }
     extra_html(&extra)

@@ -272,7 +272,7 @@ fn lineage_link(ctx: &Ctx, e: &Edge, node: &NodeRef) -> LineageLink {
 /// resolved team), so every field of the file is visible.
 fn product_extra(p: &Product) -> String {
     let mut extra: BTreeMap<String, serde_json::Value> = p.raw.extra.clone();
-    if let Some(team) = p.origin.doc.value.get("team") {
+    if let Some(team) = &p.team_written {
         extra.insert("team".into(), team.clone());
     }
     extra_html(&extra)

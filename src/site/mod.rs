@@ -33,8 +33,8 @@ impl Site {
         layouts: &LayoutCache,
     ) -> anyhow::Result<Site> {
         let templates = Templates::load(root)?;
-        // Findings are made; pages read values only.
-        loaded.mesh.forget_positions();
+        // Findings are made; pages read the typed model only.
+        loaded.mesh.forget_documents();
         let derived = Derived::build(&loaded.mesh, &loaded.diags, layouts);
         Ok(Site {
             root: root.to_path_buf(),

@@ -110,11 +110,17 @@ impl YamlDoc {
             .unwrap_or_else(|| self.span(pointer))
     }
 
-    /// Drops the positions, keeping the value: once findings are made, rendering reads values
-    /// only, and the positions of every node were most of a loaded mesh's memory.
+    /// Drops the positions, keeping the value.
     pub fn forget_positions(&mut self) {
         self.values = Positions::default();
         self.keys = Positions::default();
+    }
+
+    /// Drops positions and value: once findings are made, pages render from the typed model,
+    /// and positions and tree together weighed more than the rest of a loaded mesh.
+    pub fn forget(&mut self) {
+        self.forget_positions();
+        self.value = Value::Null;
     }
 
     /// Shifts every position down by `lines`, for YAML front matter inside a Markdown file.
