@@ -26,7 +26,17 @@ pub struct ContractKey {
 #[derive(Debug, Clone)]
 pub struct Origin {
     pub file: String,
+    /// The descriptor (for a file in an older format: its ODCS/ODPS translation).
     pub doc: YamlDoc,
+    /// Set when the file is written in an older format.
+    pub written_in: Option<WrittenIn>,
+}
+
+/// The older format a descriptor is written in, and the version it declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenIn {
+    pub format: crate::source::legacy::Format,
+    pub version: String,
 }
 
 /// A contact channel (chat, email, ticket queue …).
@@ -48,6 +58,9 @@ pub struct Port {
     pub version: Option<String>,
     /// The contract file this port resolves to, if there is one.
     pub contract: Option<ContractKey>,
+    /// An input port's source system (the `sourceSystemId` custom property, as a Data Product
+    /// Specification port names it): lineage draws it when the port names no contract.
+    pub source_system: Option<String>,
     /// JSON Pointer of the port in its file.
     pub pointer: String,
 }

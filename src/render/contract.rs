@@ -379,7 +379,7 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
         field_lineage,
         field_lineage_total,
         extra_html: contract_extra(c),
-        source: ctx.source_view(&c.origin.file, url),
+        source: ctx.descriptor_source(&c.origin, url),
         url: url.to_string(),
     }
 }

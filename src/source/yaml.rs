@@ -117,6 +117,27 @@ impl YamlDoc {
         self.keys = Positions::default();
     }
 
+    /// A document built from another one (a translation of an older format): `value`, with each
+    /// `(pointer in value, pointer in from)` pair giving the value and key marks of the place it
+    /// came from, so findings on the new document point into the file as written.
+    pub fn derived(value: Value, origins: &[(String, String)], from: &YamlDoc) -> YamlDoc {
+        let mut doc = YamlDoc {
+            value,
+            ..Default::default()
+        };
+        for (to, source) in origins {
+            if let Some(mark) = from.values.get(source) {
+                doc.values.push(to, mark);
+            }
+            if let Some(mark) = from.keys.get(source) {
+                doc.keys.push(to, mark);
+            }
+        }
+        doc.values.finish();
+        doc.keys.finish();
+        doc
+    }
+
     /// Shifts every position down by `lines`, for YAML front matter inside a Markdown file.
     pub fn offset_lines(&mut self, lines: u32) {
         for (_, mark) in self.values.0.iter_mut().chain(self.keys.0.iter_mut()) {

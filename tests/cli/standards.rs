@@ -22,7 +22,7 @@ fn standards_dir() -> Option<PathBuf> {
 }
 
 /// Files under `dir` (recursively) whose names end with `suffix`, sorted.
-fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+pub(crate) fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = read_tree(dir)
         .keys()
         .filter(|p| p.ends_with(suffix))
@@ -96,7 +96,7 @@ fn page_text_of_single_file(file: &Path, section: &str) -> Result<String, String
 }
 
 /// Fails with every value of every file that its page does not show.
-fn assert_every_value_shown(files: &[(PathBuf, &str)], base: &Path) {
+pub(crate) fn assert_every_value_shown(files: &[(PathBuf, &str)], base: &Path) {
     assert!(!files.is_empty(), "no Bitol files under {}", base.display());
     let mut failures = Vec::new();
     for (file, section) in files {

@@ -1,0 +1,114 @@
+//! Files in the formats that came before ODCS and ODPS (Data Contract Specification 0.9–1.2,
+//! Data Product Specification 0.0.1) are read natively, and `meshport convert` moves them.
+//!
+//! Fixtures: `tests/fixtures/legacy-formats`, written for these tests (DCS 0.9.2, 0.9.3, 1.1.0,
+//! 1.2.1 and two DPS 0.0.1 products, across the keys of their specifications).
+
+use super::read_json;
+use super::standards::{assert_every_value_shown, files_ending};
+use crate::common::*;
+use std::path::PathBuf;
+
+const FIXTURE: &str = "legacy-formats";
+
+/// Every file of the fixture with the site section its page is in.
+fn legacy_files() -> Vec<(PathBuf, &'static str)> {
+    let root = fixture_dir(FIXTURE).join("content");
+    let mut files: Vec<(PathBuf, &str)> = files_ending(&root.join("contracts"), "datacontract.yaml")
+        .into_iter()
+        .map(|f| (f, "contracts"))
+        .collect();
+    files.extend(
+        files_ending(&root.join("products"), "dataproduct.yaml")
+            .into_iter()
+            .map(|f| (f, "products")),
+    );
+    files
+}
+
+#[test]
+fn every_value_of_every_older_format_file_is_on_its_page() {
+    let files = legacy_files();
+    assert_eq!(files.len(), 6, "{files:?}");
+    assert_every_value_shown(&files, &fixture_dir(FIXTURE).join("content"));
+}
+
+#[test]
+fn older_format_pages_name_their_format_and_how_to_upgrade() {
+    let mesh = copy_fixture(FIXTURE);
+    build_ok(mesh.path(), &[]);
+    let site = mesh.path().join("public");
+    let contract = visible_text(&read(&site, "contracts/parcel-scans-2-1-0.html"));
+    for needle in [
+        "DCS 1.1.0",
+        "Data Contract Specification 1.1.0 read as ODCS v3.1.0",
+        "meshport convert content/contracts/parcel-scans/datacontract.yaml --in-place",
+    ] {
+        assert!(contract.contains(needle), "contract page lacks {needle:?}");
+    }
+    let product = visible_text(&read(&site, "products/parcel-tracking.html"));
+    assert!(product.contains("DPS 0.0.1"), "product page lacks its format badge");
+    assert!(
+        product.contains("source-aligned"),
+        "the archetype is the product's type"
+    );
+    let raw = read(&site, "products/parcel-tracking.html");
+    assert!(
+        raw.contains("dataProductSpecification"),
+        "the raw view shows the file as written"
+    );
+}
+
+/// A DPS output port names a DCS contract by `dataContractId`; a DPS input port names the
+/// product, or an output port, it reads by `sourceSystemId`, or a system outside the mesh.
+#[test]
+fn data_product_specification_ports_draw_lineage_to_contracts_and_sources() {
+    let mesh = copy_fixture(FIXTURE);
+    build_ok(mesh.path(), &[]);
+    let site = mesh.path().join("public");
+    let insights = read_json(&site, "api/products/delivery-insights.json");
+    let upstream: Vec<(String, String, String)> = insights["upstream"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["from"]["kind"].as_str().unwrap().to_string(),
+                e["from"]["id"].as_str().unwrap().to_string(),
+                e["contractId"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        upstream,
+        [
+            ("product".into(), "parcel-tracking".into(), "parcel-scans".into()),
+            ("product".into(), "parcel-tracking".into(), "parcel-tracking".into()),
+        ],
+        "through the output port `parcel-scans-kafka` (its DCS contract) and the product id"
+    );
+    let tracking = read_json(&site, "api/products/parcel-tracking.json");
+    assert_eq!(
+        tracking["upstream"][0]["from"],
+        serde_json::json!({"kind": "external", "id": "scanner-fleet"})
+    );
+    let contract = read(&site, "contracts/parcel-scans-2-1-0.html");
+    let produced_by = contract.split("Produced by").nth(1).unwrap_or("");
+    assert!(
+        produced_by.contains("parcel-tracking.html"),
+        "the DCS contract names the DPS product that outputs it"
+    );
+    let product = read(&site, "products/parcel-tracking.html");
+    assert!(
+        product.contains("contracts/parcel-scans-2-1-0.html"),
+        "the DPS product links its port's DCS contract"
+    );
+    let (code, report) = check_json(mesh.path());
+    assert_eq!(code, 0, "{report:#}");
+    assert!(
+        findings(&report, "warning")
+            .iter()
+            .all(|f| f.rule != "port.contract-missing"),
+        "a port naming its source system has known lineage"
+    );
+}
