@@ -112,3 +112,67 @@ fn data_product_specification_ports_draw_lineage_to_contracts_and_sources() {
         "a port naming its source system has known lineage"
     );
 }
+
+/// The page of the only descriptor in `mesh` (a temp mesh), without the raw-YAML block.
+fn only_page_text(mesh: &std::path::Path, section: &str) -> String {
+    build_ok(mesh, &[]);
+    let site = mesh.join("public");
+    let pages: Vec<String> = html_pages(&site)
+        .into_keys()
+        .filter(|p| p.starts_with(&format!("{section}/")) && !p.ends_with("/index.html"))
+        .collect();
+    let [page] = pages.as_slice() else {
+        panic!("expected one {section} page, found {pages:?}")
+    };
+    visible_text(&remove_between(
+        &read(&site, page),
+        "<details class=\"raw\"",
+        "</details>",
+    ))
+}
+
+/// `meshport convert` of every fixture: the ODCS/ODPS file checks clean, and its page shows
+/// every value of the file it came from.
+#[test]
+fn converted_files_check_clean_and_show_the_same_values() {
+    let all = tempfile::tempdir().unwrap();
+    for (file, section) in legacy_files() {
+        let out = meshport().arg("convert").arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("YAML comments are not kept"), "{stderr}");
+        let converted = String::from_utf8(out.stdout).unwrap();
+        let name = file
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let suffix = if section == "contracts" { "odcs" } else { "odps" };
+        let dir = all.path().join("content").join(section);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.{suffix}.yaml")), &converted).unwrap();
+        let single = tempfile::tempdir().unwrap();
+        let dir = single.path().join("content").join(section);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.{suffix}.yaml")), &converted).unwrap();
+        let text = only_page_text(single.path(), section);
+        let mut values = Vec::new();
+        super::standards::leaves(&super::yaml_value(&file), &mut values);
+        let missing: Vec<&String> = values.iter().filter(|v| !super::standards::shown(&text, v)).collect();
+        assert!(missing.is_empty(), "{name}: converted page lacks {missing:?}");
+    }
+    let (code, report) = check_json(all.path());
+    assert_eq!(code, 0, "{report:#}");
+    let errors = findings(&report, "error");
+    assert!(errors.is_empty(), "{errors:?}");
+    let warnings = findings(&report, "warning");
+    assert!(
+        warnings
+            .iter()
+            .all(|f| f.rule != "descriptor.unknown-key" && f.rule != "descriptor.schema"),
+        "{warnings:?}"
+    );
+}

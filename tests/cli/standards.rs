@@ -48,7 +48,7 @@ fn bitol_files(products: &Path, contracts: &Path) -> Vec<(PathBuf, &'static str)
 }
 
 /// Every non-empty string leaf (trimmed, whitespace collapsed) and number leaf, as text.
-fn leaves(v: &Value, out: &mut Vec<String>) {
+pub(crate) fn leaves(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::String(s) => {
             let s = collapse_ws(s);
@@ -65,7 +65,7 @@ fn leaves(v: &Value, out: &mut Vec<String>) {
 
 /// Whether `value` is in the page text as written or as its Markdown rendering (description
 /// fields are Markdown, so `` `type` `` shows as `type`).
-fn shown(text: &str, value: &str) -> bool {
+pub(crate) fn shown(text: &str, value: &str) -> bool {
     text.contains(value) || text.contains(&visible_text(&meshport::markdown::render_inline(value)))
 }
 

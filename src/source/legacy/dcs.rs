@@ -7,7 +7,8 @@
 //! resolved); `servicelevels` → `slaProperties`; the 0.9 `quality` block → a custom quality
 //! rule of the first object; `links` → authoritativeDefinitions. Everything else (`x-` keys,
 //! `definitions`, `examples`, `pii`, `enum`, `config`, …) goes to the `customProperties` of the
-//! nearest object, under its own name, so every value stays visible.
+//! nearest object, under its own name, so every value stays visible; the version line itself
+//! stays as the `dataContractSpecification` custom property, saying where the file came from.
 
 use super::node::{child, is_text_list, links, Custom, Fields, Node};
 use super::ODCS_TARGET;
@@ -32,7 +33,7 @@ pub fn contract(cx: &mut Cx) -> Node {
     let mut f = Fields::new(root, "");
     let mut out = Node::map("");
     let spec = "/dataContractSpecification";
-    f.take("dataContractSpecification");
+
     out.set("apiVersion", Node::leaf(ODCS_TARGET, spec));
     out.set("kind", Node::leaf("DataContract", spec));
     out.set_some("id", f.text("id"));

@@ -4,7 +4,8 @@
 //! `productType` custom property (what the portal shows as the product's type); output ports
 //! keep `dataContractId` as `contractId`; an input port's `sourceSystemId` becomes its
 //! `sourceSystemId` custom property, which lineage reads. `links` → authoritativeDefinitions,
-//! `custom` entries → customProperties; everything else goes to customProperties by its name.
+//! `custom` entries → customProperties; everything else goes to customProperties by its name
+//! (the version line too, as the `dataProductSpecification` custom property).
 
 use super::node::{child, is_text_list, links, Custom, Fields, Node};
 use super::ODPS_TARGET;
@@ -15,7 +16,7 @@ pub fn product(root: &Value) -> Node {
     let mut f = Fields::new(root, "");
     let mut out = Node::map("");
     let spec = "/dataProductSpecification";
-    f.take("dataProductSpecification");
+
     out.set("apiVersion", Node::leaf(ODPS_TARGET, spec));
     out.set("kind", Node::leaf("DataProduct", spec));
     out.set_some("id", f.text("id"));

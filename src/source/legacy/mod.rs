@@ -106,4 +106,3 @@ pub fn translate(rel: &str, original: YamlDoc) -> Result<(YamlDoc, Legacy), Yaml
         },
     ))
 }
-
