@@ -176,3 +176,95 @@ fn converted_files_check_clean_and_show_the_same_values() {
         "{warnings:?}"
     );
 }
+
+fn write_file(path: &std::path::Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const SMALL_DCS: &str =
+    "dataContractSpecification: 1.1.0\nid: small\ninfo:\n  title: Small\n  version: 1.0.0\n  status: active\n";
+
+#[test]
+fn convert_output_never_overwrites_and_in_place_replaces_the_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("datacontract.yaml");
+    std::fs::write(&source, format!("# a comment\n{SMALL_DCS}")).unwrap();
+    let taken = dir.path().join("taken.odcs.yaml");
+    std::fs::write(&taken, "keep me\n").unwrap();
+    let out = meshport()
+        .arg("convert")
+        .arg(&source)
+        .arg("--output")
+        .arg(&taken)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "keep me\n");
+
+    let fresh = dir.path().join("small.odcs.yaml");
+    let out = meshport()
+        .arg("convert")
+        .arg(&source)
+        .arg("--output")
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read_to_string(&fresh)
+        .unwrap()
+        .starts_with("apiVersion: v3.1.0\nkind: DataContract\nid: small\n"));
+    assert!(source.exists(), "--output leaves the source alone");
+
+    let out = meshport()
+        .arg("convert")
+        .arg(&source)
+        .arg("--in-place")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!source.exists(), "the mesh never holds both files with one id");
+    let replaced = std::fs::read_to_string(dir.path().join("datacontract.odcs.yaml")).unwrap();
+    assert!(replaced.contains("name: Small") && !replaced.contains("# a comment"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("YAML comments are not kept"));
+
+    let out = meshport().arg("convert").arg(&fresh).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "an ODCS file has nothing to convert");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to convert"));
+}
+
+/// The structure is checked as written, at the positions of the file as written; a remote
+/// `$ref` is reported (meshport never reads the network) and a local one resolved.
+#[test]
+fn older_format_findings_point_into_the_file_as_written() {
+    let mesh = tempfile::tempdir().unwrap();
+    let text = "dataContractSpecification: 1.2.1\nid: refs\ninfo:\n  title: Refs\n  version: 1.0.0\n  owner: a-team\n  colour: blue\nmodels:\n  m:\n    fields:\n      a:\n        $ref: https://example.org/defs.yaml#/a\n      b:\n        $ref: '#/definitions/b'\n      c:\n        type: 5\ndefinitions:\n  b:\n    type: string\n    description: From the definition.\n";
+    write_file(&mesh.path().join("content/contracts/datacontract.yaml"), text);
+    let (code, report) = check_json(mesh.path());
+    assert_eq!(code, 1, "{report:#}");
+    let file = "content/contracts/datacontract.yaml";
+    let all: Vec<Finding> = ["error", "warning"].iter().flat_map(|s| findings(&report, s)).collect();
+    for expected in [
+        finding("descriptor.unknown-key", "warning", file, 7, 3),
+        finding("descriptor.ref-remote", "warning", file, 12, 15),
+        finding("descriptor.schema", "error", file, 16, 15),
+    ] {
+        assert!(all.contains(&expected), "{expected:?} not in {all:?}");
+    }
+    let hint = report.to_string();
+    assert!(
+        hint.contains("x-colour"),
+        "unknown keys are pointed to the `x-` form: {hint}"
+    );
+    let product_page = {
+        let fixed = text.replace("        type: 5\n", "        type: string\n");
+        write_file(&mesh.path().join("content/contracts/datacontract.yaml"), &fixed);
+        build_ok(mesh.path(), &[]);
+        visible_text(&read(&mesh.path().join("public"), "contracts/refs-1-0-0.html"))
+    };
+    assert!(
+        product_page.contains("From the definition."),
+        "the local $ref is resolved into the field"
+    );
+}

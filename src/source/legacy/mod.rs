@@ -106,3 +106,6 @@ pub fn translate(rel: &str, original: YamlDoc) -> Result<(YamlDoc, Legacy), Yaml
         },
     ))
 }
+
+#[cfg(test)]
+mod tests;
