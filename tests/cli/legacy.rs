@@ -46,6 +46,13 @@ fn older_format_pages_name_their_format_and_how_to_upgrade() {
     ] {
         assert!(contract.contains(needle), "contract page lacks {needle:?}");
     }
+    let html = read(&site, "contracts/parcel-scans-2-1-0.html");
+    let operator = html.split("id=\"field-scans-scanner_operator\"").nth(1).unwrap_or("");
+    let row = operator.split("</tr>").next().unwrap_or("");
+    assert!(
+        row.contains("badge pii"),
+        "a DCS `pii: true` field gets the PII badge: {row}"
+    );
     let product = visible_text(&read(&site, "products/parcel-tracking.html"));
     assert!(product.contains("DPS 0.0.1"), "product page lacks its format badge");
     assert!(
