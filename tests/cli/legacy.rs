@@ -275,3 +275,33 @@ fn older_format_findings_point_into_the_file_as_written() {
         "the local $ref is resolved into the field"
     );
 }
+
+/// What `convert` writes is valid against the official JSON Schemas of ODCS v3.1.0 and ODPS
+/// v1.1.0, when `../shared/standards` (or `$MESHPORT_STANDARDS_DIR`) holds them.
+#[test]
+fn converted_files_are_valid_against_the_official_schemas_when_present() {
+    let Some(standards) = super::standards::standards_dir() else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOT RUN converted_files_are_valid_against_the_official_schemas_when_present: no ../shared/standards"
+        );
+        return;
+    };
+    let schema = |rel: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(standards.join(rel)).unwrap()).unwrap()
+    };
+    let odcs = jsonschema::validator_for(&schema("bitol-odcs/schema/odcs-json-schema-v3.1.0.json")).unwrap();
+    let odps = jsonschema::validator_for(&schema("bitol-odps/schema/odps-json-schema-v1.1.0.json")).unwrap();
+    let mut failures = Vec::new();
+    for (file, section) in legacy_files() {
+        let out = meshport().arg("convert").arg(&file).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let value = meshport::source::yaml::parse(&text).unwrap().value;
+        let validator = if section == "contracts" { &odcs } else { &odps };
+        for e in validator.iter_errors(&value) {
+            failures.push(format!("{}: {} at {}", file.display(), e, e.instance_path()));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 const COVERAGE_FIXTURE: &str = "bitol-coverage";
 
-fn standards_dir() -> Option<PathBuf> {
+pub(crate) fn standards_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("MESHPORT_STANDARDS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/standards"));

@@ -54,7 +54,7 @@ pub fn contract(cx: &mut Cx) -> Node {
         contract_quality(quality, &p, &mut out, &mut custom);
     }
     if let Some((levels, p)) = f.take_if("servicelevels", Value::is_object) {
-        out.set_unless_empty("slaProperties", service_levels(levels, &p));
+        out.set_unless_empty("slaProperties", service_levels(levels, &p, &mut custom));
     }
     out.set_some("tags", f.copy_if("tags", is_text_list));
     out.set_some("authoritativeDefinitions", links(&mut f));
@@ -286,7 +286,14 @@ const LEVELS: &[(&str, &str, &str, &str)] = &[
     ("backup", "interval", "", "cron"),
 ];
 
-fn service_levels(levels: &Value, p: &str) -> Node {
+fn is_scalar(v: &Value) -> bool {
+    !v.is_object() && !v.is_array()
+}
+
+/// One SLA property per service level; the level's other keys (ODCS v3.1.0 gives an SLA
+/// property no customProperties) as SLA properties named `<level>.<key>`, or, when not a
+/// single value, as contract custom properties of that name.
+fn service_levels(levels: &Value, p: &str, custom: &mut Custom) -> Node {
     let mut items = Vec::new();
     for (name, level) in levels.as_object().into_iter().flatten() {
         let lp = child(p, name);
@@ -298,18 +305,30 @@ fn service_levels(levels: &Value, p: &str) -> Node {
         let mut f = Fields::new(level, &lp);
         let mut out = Node::map(&lp);
         out.set("property", Node::leaf(name.as_str(), &lp));
-        let value = f.copy_if(value_key, |v| v.is_string() || v.is_number() || v.is_boolean());
+        let value = match level {
+            Value::Object(_) => f.copy_if(value_key, is_scalar),
+            scalar if is_scalar(scalar) => Some(Node::copy(scalar, &lp)),
+            other => {
+                custom.add(&format!("servicelevels.{name}"), other, &lp);
+                continue;
+            }
+        };
         out.set("value", value.unwrap_or_else(|| Node::leaf(Value::Null, &lp)));
         out.set_some("element", f.text(element_key));
         out.set_some("schedule", f.text(cron_key));
         out.set_some("description", f.text("description"));
-        let mut custom = Custom::default();
-        match level {
-            Value::Object(_) => custom.add_rest(&f),
-            other => custom.add(name, other, &lp),
-        }
-        custom.put_into(&mut out, &lp);
         items.push(out);
+        for (key, v, kp) in f.rest() {
+            let property = format!("{name}.{key}");
+            if !is_scalar(v) {
+                custom.add(&format!("servicelevels.{property}"), v, kp);
+                continue;
+            }
+            let mut extra = Node::map(kp);
+            extra.set("property", Node::leaf(property, kp));
+            extra.set("value", Node::copy(v, kp));
+            items.push(extra);
+        }
     }
     Node::list(items, p)
 }
