@@ -331,6 +331,16 @@ mod tests {
     }
 
     #[test]
+    fn derived_documents_carry_the_marks_of_their_origins() {
+        let from = parse("info:\n  title: T\n").unwrap();
+        let origins = [("".into(), "".into()), ("/name".into(), "/info/title".into())];
+        let doc = YamlDoc::derived(serde_json::json!({"name": "T"}), &origins, &from);
+        assert_eq!(doc.pos("/name"), Pos::new(2, 10));
+        assert_eq!(doc.key_pos("/name"), Pos::new(2, 3));
+        assert_eq!(doc.span("/name").end, Some(Pos::new(2, 11)));
+    }
+
+    #[test]
     fn missing_pointer_falls_back_to_parent() {
         let doc = parse("a:\n  b: 1\n").unwrap();
         assert_eq!(doc.pos("/a/zzz/q"), doc.pos("/a"));

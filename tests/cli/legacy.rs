@@ -305,3 +305,22 @@ fn converted_files_are_valid_against_the_official_schemas_when_present() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn data_product_specification_structure_is_checked_as_written() {
+    let mesh = tempfile::tempdir().unwrap();
+    let text = "dataProductSpecification: 0.0.1\nid: p\ninfo:\n  title: P\noutputPorts:\n  - id: o\n    name: O\n    containsPii: maybe\n    colour: red\n";
+    write_file(&mesh.path().join("content/products/dataproduct.yaml"), text);
+    let (code, report) = check_json(mesh.path());
+    assert_eq!(code, 1, "{report:#}");
+    let file = "content/products/dataproduct.yaml";
+    let all: Vec<Finding> = ["error", "warning"].iter().flat_map(|s| findings(&report, s)).collect();
+    for expected in [
+        finding("descriptor.schema", "error", file, 4, 3),
+        finding("descriptor.schema", "error", file, 8, 18),
+        finding("descriptor.unknown-key", "warning", file, 9, 5),
+    ] {
+        assert!(all.contains(&expected), "{expected:?} not in {all:?}");
+    }
+    assert!(report.to_string().contains("`owner` is required"), "{report:#}");
+}
