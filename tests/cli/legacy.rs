@@ -324,3 +324,27 @@ fn data_product_specification_structure_is_checked_as_written() {
     }
     assert!(report.to_string().contains("`owner` is required"), "{report:#}");
 }
+
+/// The official examples of both specifications (read, never copied), when `../shared/standards`
+/// (or `$MESHPORT_STANDARDS_DIR`) holds them: every value on the page.
+#[test]
+fn official_dcs_and_dps_examples_show_every_value_when_present() {
+    let Some(standards) = super::standards::standards_dir() else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOT RUN official_dcs_and_dps_examples_show_every_value_when_present: no ../shared/standards"
+        );
+        return;
+    };
+    let mut files: Vec<(PathBuf, &str)> = files_ending(&standards.join("datacontract-spec/examples"), ".yaml")
+        .into_iter()
+        .map(|f| (f, "contracts"))
+        .collect();
+    files.extend(
+        files_ending(&standards.join("dataproduct-spec/examples"), ".yaml")
+            .into_iter()
+            .map(|f| (f, "products")),
+    );
+    assert_every_value_shown(&files, &standards);
+}
