@@ -66,6 +66,19 @@ enum Command {
         #[arg(long)]
         fail_on_breaking: bool,
     },
+    /// Write the ODCS v3.1.0 / ODPS v1.1.0 equivalent of a Data Contract Specification or Data
+    /// Product Specification file (to standard output unless told otherwise). YAML comments are
+    /// not kept.
+    Convert {
+        /// The file to convert (e.g. datacontract.yaml or dataproduct.yaml).
+        file: PathBuf,
+        /// Write the result to a new file; an existing file is never overwritten.
+        #[arg(long, conflicts_with = "in_place")]
+        output: Option<PathBuf>,
+        /// Replace the file itself, renamed to `*.odcs.yaml` / `*.odps.yaml` (git keeps the old one).
+        #[arg(long)]
+        in_place: bool,
+    },
     /// Print the catalogue of built-in rules as Markdown (the text of docs/rules.md).
     Rules,
     /// Create a new mesh repository (sample domain, team, product, contract, guide, policies
@@ -123,6 +136,9 @@ fn main() {
             fail_on_breaking,
         }),
         Command::Init { dir } => cmd::init::run(&dir),
+        Command::Convert { file, output, in_place } => {
+            cmd::convert::run(&cmd::convert::ConvertArgs { file, output, in_place })
+        }
         Command::Rules => {
             print!("{}", meshport::check::rules::markdown());
             Ok(cmd::EXIT_OK)

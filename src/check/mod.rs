@@ -82,6 +82,8 @@ fn product_rules(mesh: &Mesh, p: &Product, diags: &mut Diagnostics) {
     }
     for port in &p.inputs {
         match &port.contract_id {
+            // A source system named instead (Data Product Specification) is drawn in lineage.
+            None if port.source_system.is_some() => {}
             None => diags.push(
                 RuleId::PortContractMissing
                     .at(

@@ -16,6 +16,7 @@
 use crate::check::rules::RuleId;
 use crate::config::{Config, FILE_NAME};
 use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::source::legacy::{Format, Legacy};
 use crate::source::yaml::escape_token;
 use crate::source::{Document, ReadError, SourceSet, SourceTree, YamlDoc};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -43,6 +44,9 @@ pub struct Compiled {
 /// The bundled schemas, compiled once per process (`serve` rebuilds reuse them).
 static ODPS: LazyLock<Compiled> = LazyLock::new(|| builtin(include_str!("../../schemas/odps.schema.json")));
 static ODCS: LazyLock<Compiled> = LazyLock::new(|| builtin(include_str!("../../schemas/odcs.schema.json")));
+/// The older formats, checked as written (their translation is what the rest of meshport sees).
+static DCS: LazyLock<Compiled> = LazyLock::new(|| builtin(include_str!("../../schemas/dcs.schema.json")));
+static DPS: LazyLock<Compiled> = LazyLock::new(|| builtin(include_str!("../../schemas/dps.schema.json")));
 
 fn builtin(text: &str) -> Compiled {
     let schema: Value = serde_json::from_str(text).expect("bundled schema is valid JSON");
@@ -89,9 +93,10 @@ pub fn check_sources(
     let found: Vec<(Vec<Diagnostic>, Vec<At>)> = sources
         .files
         .par_iter()
-        .map(|f| match &f.doc {
-            Document::Product(doc) => check_doc(DocKind::Product, &f.rel, doc, &org),
-            Document::Contract(doc) => check_doc(DocKind::Contract, &f.rel, doc, &org),
+        .map(|f| match (&f.doc, f.legacy.as_deref()) {
+            (Document::Product(doc) | Document::Contract(doc), Some(legacy)) => check_legacy(&f.rel, legacy, doc, &org),
+            (Document::Product(doc), None) => check_doc(DocKind::Product, &f.rel, doc, &org),
+            (Document::Contract(doc), None) => check_doc(DocKind::Contract, &f.rel, doc, &org),
             _ => (Vec::new(), Vec::new()),
         })
         .collect();
@@ -145,6 +150,54 @@ pub fn check_doc(kind: DocKind, rel: &str, doc: &YamlDoc, org: &[OrgSchema]) -> 
         );
     }
     (out, covered)
+}
+
+/// Findings for a file in an older format: its structure as written against the bundled DCS or
+/// DPS schema, what translating it found (`$ref`s), and the organisation's schemas on its
+/// translation (they are written for ODCS/ODPS; positions lead back into the file as written).
+fn check_legacy(rel: &str, legacy: &Legacy, translated: &YamlDoc, org: &[OrgSchema]) -> (Vec<Diagnostic>, Vec<At>) {
+    let (compiled, kind) = match legacy.format {
+        Format::DataContract => (&*DCS, DocKind::Contract),
+        Format::DataProduct => (&*DPS, DocKind::Product),
+    };
+    let doc = &legacy.original;
+    let mut out = legacy.findings.clone();
+    let mut covered = Vec::new();
+    for p in problems_of(compiled, &doc.value) {
+        if p.unknown_key.is_none() {
+            covered.extend(ancestors(&p.pointer).map(|a| {
+                let pos = doc.pos(a);
+                (rel.to_string(), pos.line, pos.column)
+            }));
+        }
+        let mut finding = standard_finding(compiled, rel, doc, p.clone());
+        if let Some(key) = &p.unknown_key {
+            finding = finding.with_hint(legacy_unknown_key_hint(compiled, &p, key, legacy.format));
+        }
+        out.push(finding);
+    }
+    for s in org.iter().filter(|s| s.kind == kind) {
+        out.extend(
+            problems_of(&s.compiled, &translated.value)
+                .into_iter()
+                .map(|p| org_finding(s, rel, translated, p)),
+        );
+    }
+    (out, covered)
+}
+
+/// The older formats have no customProperties: extensions are `x-` keys (DPS also `custom`).
+fn legacy_unknown_key_hint(compiled: &Compiled, p: &Problem, key: &str, format: Format) -> String {
+    let node = keyword_parent(&compiled.schema, &p.schema_path);
+    let known = node.and_then(|n| n.get("properties")).and_then(Value::as_object);
+    let extension = match format {
+        Format::DataContract => format!("`x-{key}`"),
+        Format::DataProduct => format!("`x-{key}` (or an entry of `custom`)"),
+    };
+    match known.and_then(|k| closest(key, k.keys().map(String::as_str))) {
+        Some(near) => format!("did you mean `{near}`? Keys of your own are written {extension}"),
+        None => format!("`{key}` is not part of the {}: name it {extension}", format.name()),
+    }
 }
 
 /// `pointer` and each of its ancestors, up to the root (`""`).

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod convert;
 pub mod diff;
 pub mod init;
 pub mod serve;

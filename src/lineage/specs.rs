@@ -129,7 +129,11 @@ impl<'a> SpecCtx<'a> {
             subtitle: "external source".into(),
             href: key.and_then(|k| self.urls.contract(k)).map(str::to_string),
             class: "ext".into(),
-            tooltip: format!("External source {name} (contract {cid}): no product of this mesh outputs it"),
+            // Without a contract of that id the name is a source system (`sourceSystemId`).
+            tooltip: match key {
+                Some(_) => format!("External source {name} (contract {cid}): no product of this mesh outputs it"),
+                None => format!("External source {cid}: no product or contract of this mesh has that id"),
+            },
         }
     }
 

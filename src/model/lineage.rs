@@ -1,9 +1,12 @@
 //! Lineage by the contract rule: product B feeds product A when an output port of B and an
 //! input port of A carry the same `contractId` (the same version when both name one). An input
-//! whose contract no product outputs comes from an external source.
+//! whose contract no product outputs comes from an external source. An input port without a
+//! contract that names a source system (`sourceSystemId`, from the Data Product Specification)
+//! comes from the product or output port of that id, else from an external source of that name.
 
 use super::Mesh;
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "kind", content = "id", rename_all = "lowercase")]
@@ -25,9 +28,15 @@ pub struct Edge {
 /// All product-level edges, sorted.
 pub fn edges(mesh: &Mesh) -> Vec<Edge> {
     let mut out = Vec::new();
+    let ports = output_ports_by_id(mesh);
     for consumer in mesh.products.values() {
         for input in &consumer.inputs {
-            let Some(cid) = &input.contract_id else { continue };
+            let Some(cid) = &input.contract_id else {
+                if let Some(system) = &input.source_system {
+                    out.push(source_system_edge(mesh, &ports, consumer, system));
+                }
+                continue;
+            };
             let producers: Vec<&str> = mesh
                 .index
                 .producers
@@ -55,6 +64,43 @@ pub fn edges(mesh: &Mesh) -> Vec<Edge> {
     out.sort();
     out.dedup();
     out
+}
+
+/// Output port ids (`outputPorts[].id`) → the product and the contract id of the port.
+fn output_ports_by_id(mesh: &Mesh) -> HashMap<&str, (&str, Option<&str>)> {
+    let mut out = HashMap::new();
+    for p in mesh.products.values() {
+        for port in &p.raw.output_ports {
+            if let Some(id) = &port.id {
+                out.entry(id.as_str())
+                    .or_insert((p.id.as_str(), port.contract_id.as_deref()));
+            }
+        }
+    }
+    out
+}
+
+/// An input port that names a source system instead of a contract (Data Product
+/// Specification): the product of that id, else the product with an output port of that id
+/// (through the port's contract when it has one), else an external source of that name.
+fn source_system_edge(
+    mesh: &Mesh,
+    ports: &HashMap<&str, (&str, Option<&str>)>,
+    consumer: &super::Product,
+    system: &str,
+) -> Edge {
+    if mesh.products.contains_key(system) && system != consumer.id {
+        return edge(NodeRef::Product(system.to_string()), consumer, system, &None);
+    }
+    match ports.get(system).filter(|(p, _)| *p != consumer.id) {
+        Some((p, contract)) => edge(
+            NodeRef::Product(p.to_string()),
+            consumer,
+            contract.unwrap_or(system),
+            &None,
+        ),
+        None => edge(NodeRef::External(system.to_string()), consumer, system, &None),
+    }
 }
 
 fn edge(from: NodeRef, consumer: &super::Product, cid: &str, version: &Option<String>) -> Edge {

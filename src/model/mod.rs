@@ -26,7 +26,17 @@ pub struct ContractKey {
 #[derive(Debug, Clone)]
 pub struct Origin {
     pub file: String,
+    /// The descriptor (for a file in an older format: its ODCS/ODPS translation).
     pub doc: YamlDoc,
+    /// Set when the file is written in an older format.
+    pub written_in: Option<WrittenIn>,
+}
+
+/// The older format a descriptor is written in, and the version it declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenIn {
+    pub format: crate::source::legacy::Format,
+    pub version: String,
 }
 
 /// A contact channel (chat, email, ticket queue …).
@@ -48,6 +58,9 @@ pub struct Port {
     pub version: Option<String>,
     /// The contract file this port resolves to, if there is one.
     pub contract: Option<ContractKey>,
+    /// An input port's source system (the `sourceSystemId` custom property, as a Data Product
+    /// Specification port names it): lineage draws it when the port names no contract.
+    pub source_system: Option<String>,
     /// JSON Pointer of the port in its file.
     pub pointer: String,
 }
@@ -187,18 +200,22 @@ impl Mesh {
         }
     }
 
-    /// A descriptor's content as a JSON value: its parsed document while the mesh still holds
-    /// it, else its text parsed again (`Null` if that text is gone, which a loaded mesh never
-    /// allows).
+    /// A descriptor's content as a JSON value (a file in an older format as its ODCS/ODPS
+    /// translation): its parsed document while the mesh still holds it, else its text read
+    /// again (`Null` if that text is gone, which a loaded mesh never allows).
     pub fn descriptor_value(&self, origin: &Origin) -> serde_json::Value {
+        use crate::source::Document;
         if !origin.doc.value.is_null() {
             return origin.doc.value.clone();
         }
-        self.texts
-            .get(&origin.file)
-            .and_then(|text| crate::source::yaml::parse(text).ok())
-            .map(|doc| doc.value)
-            .unwrap_or_default()
+        let reread = self.texts.get(&origin.file).map(|text| crate::source::read_descriptor(&origin.file, text));
+        match reread {
+            Some(Ok(file)) => match file.doc {
+                Document::Product(doc) | Document::Contract(doc) => doc.value,
+                _ => serde_json::Value::Null,
+            },
+            _ => serde_json::Value::Null,
+        }
     }
 
     /// The contract a reference points at: the exact version when given and present,

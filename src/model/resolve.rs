@@ -2,7 +2,7 @@
 //! required keys, duplicate ids, domains and teams (merged from pages and descriptor blocks),
 //! contract references, reverse indexes and lineage edges.
 
-use super::{lineage, raw, Contact, Contract, ContractKey, Domain, Mesh, Origin, Page, Port, Product, Team};
+use super::{lineage, raw, Contact, Contract, ContractKey, Domain, Mesh, Origin, Page, Port, Product, Team, WrittenIn};
 use crate::check::rules::RuleId;
 use crate::config::Config;
 use crate::diag::{Diagnostics, Related, Span};
@@ -46,16 +46,22 @@ fn add_file(mesh: &mut Mesh, file: SourceFile, diags: &mut Diagnostics) {
     let rel = file.rel;
     match file.doc {
         Document::Product(doc) => {
-            if let Some(p) = product(&rel, doc, diags) {
+            if let Some(p) = product(&rel, doc, written_in(&file.legacy), diags) {
                 insert_unique_product(mesh, p, diags);
             }
         }
         Document::Contract(doc) => {
-            if let Some(c) = contract(&rel, doc, diags) {
+            if let Some(c) = contract(&rel, doc, written_in(&file.legacy), diags) {
                 insert_unique_contract(mesh, c, diags);
             }
         }
-        Document::Policies(doc) => mesh.policies = Some(Origin { file: rel, doc }),
+        Document::Policies(doc) => {
+            mesh.policies = Some(Origin {
+                file: rel,
+                doc,
+                written_in: None,
+            })
+        }
         Document::Page {
             section,
             front,
@@ -67,6 +73,13 @@ fn add_file(mesh: &mut Mesh, file: SourceFile, diags: &mut Diagnostics) {
             }
         }
     }
+}
+
+fn written_in(legacy: &Option<Box<crate::source::legacy::Legacy>>) -> Option<WrittenIn> {
+    legacy.as_ref().map(|l| WrittenIn {
+        format: l.format,
+        version: l.version.clone(),
+    })
 }
 
 /// Deserialises a typed view of `doc`; a type error is reported at the offending value.
@@ -150,8 +163,15 @@ fn check_api_version(
     }
 }
 
-fn product(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Product> {
+fn product(rel: &str, doc: YamlDoc, written_in: Option<WrittenIn>, diags: &mut Diagnostics) -> Option<Product> {
     let raw: raw::Product = typed(rel, &doc, diags)?;
+    // A file in an older format has its required keys checked as written (check::schema).
+    let mut translated_only = Diagnostics::new();
+    let diags = if written_in.is_some() {
+        &mut translated_only
+    } else {
+        diags
+    };
     let has_id = required(rel, &doc, &raw.id, "id", "a unique id for the product", diags);
     required(
         rel,
@@ -181,17 +201,21 @@ fn product(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Product> 
                 contract_id,
                 version,
                 contract: None,
+                source_system: None,
                 pointer: format!("/{key}/{i}"),
             })
             .collect::<Vec<_>>()
     };
-    let inputs = ports(
+    let mut inputs = ports(
         raw.input_ports
             .iter()
             .map(|p| (p.name.clone(), p.contract_id.clone(), p.version.clone()))
             .collect(),
         "inputPorts",
     );
+    for (port, written) in inputs.iter_mut().zip(&raw.input_ports) {
+        port.source_system = custom_text(&written.extra, "sourceSystemId");
+    }
     let outputs = ports(
         raw.output_ports
             .iter()
@@ -217,8 +241,21 @@ fn product(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Product> 
         origin: Origin {
             file: rel.to_string(),
             doc,
+            written_in,
         },
     })
+}
+
+/// The text of the custom property `property` in the `customProperties` of `extra`.
+fn custom_text(extra: &raw::Extra, property: &str) -> Option<String> {
+    extra
+        .get("customProperties")?
+        .as_array()?
+        .iter()
+        .find(|p| p.get("property").and_then(Value::as_str) == Some(property))?
+        .get("value")?
+        .as_str()
+        .map(str::to_string)
 }
 
 /// The team id a descriptor's `team` block refers to: its id, else its name, slugified.
@@ -226,8 +263,14 @@ fn team_ref(block: &raw::TeamBlock) -> Option<String> {
     block.id.as_deref().or(block.name.as_deref()).map(super::slugify)
 }
 
-fn contract(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Contract> {
+fn contract(rel: &str, doc: YamlDoc, written_in: Option<WrittenIn>, diags: &mut Diagnostics) -> Option<Contract> {
     let raw: raw::Contract = typed(rel, &doc, diags)?;
+    let mut translated_only = Diagnostics::new();
+    let diags = if written_in.is_some() {
+        &mut translated_only
+    } else {
+        diags
+    };
     let has_id = required(rel, &doc, &raw.id, "id", "the contract id that ports reference", diags);
     let has_version = required(
         rel,
@@ -285,6 +328,7 @@ fn contract(rel: &str, doc: YamlDoc, diags: &mut Diagnostics) -> Option<Contract
         origin: Origin {
             file: rel.to_string(),
             doc,
+            written_in,
         },
     })
 }

@@ -151,7 +151,9 @@ fn flatten(p: &raw::Property, depth: usize, parent: &str, out: &mut Vec<FieldVie
 fn field(p: &raw::Property, depth: usize, name: String, path: String) -> FieldView {
     let classification = p.classification.clone();
     let lower = classification.as_deref().unwrap_or("").to_lowercase();
-    let pii = p.tags.iter().any(|t| t.eq_ignore_ascii_case("pii")) || PII_CLASSES.iter().any(|c| lower.contains(c));
+    let pii = p.tags.iter().any(|t| t.eq_ignore_ascii_case("pii"))
+        || PII_CLASSES.iter().any(|c| lower.contains(c))
+        || pii_property(&p.extra);
     FieldView {
         depth,
         id: p.id.clone(),
@@ -180,6 +182,15 @@ fn field(p: &raw::Property, depth: usize, name: String, path: String) -> FieldVi
         quality: quality(&p.quality),
         extra_html: extra_html(&p.extra),
     }
+}
+
+/// A `pii: true` custom property, as a Data Contract Specification field's `pii` is translated.
+fn pii_property(extra: &raw::Extra) -> bool {
+    let custom = extra.get("customProperties").and_then(Value::as_array);
+    custom
+        .into_iter()
+        .flatten()
+        .any(|c| c.get("property").and_then(Value::as_str) == Some("pii") && c.get("value") == Some(&Value::Bool(true)))
 }
 
 fn server(c: &Contract, s: &Value, index: usize) -> ServerView {
@@ -379,7 +390,7 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
         field_lineage,
         field_lineage_total,
         extra_html: contract_extra(c),
-        source: ctx.source_view(&c.origin.file, url),
+        source: ctx.descriptor_source(&c.origin, url),
         url: url.to_string(),
     }
 }

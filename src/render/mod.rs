@@ -173,7 +173,27 @@ impl<'a> Ctx<'a> {
             },
             findings: self.findings(file),
             finding_counts: self.finding_counts(file),
+            written_in: None,
         }
+    }
+
+    /// `source_view` of a descriptor, naming the older format it is written in, if any.
+    pub fn descriptor_source(&self, origin: &crate::model::Origin, page_url: &str) -> SourceView {
+        let mut view = self.source_view(&origin.file, page_url);
+        view.written_in = origin.written_in.as_ref().map(|w| {
+            let short = match w.format {
+                crate::source::legacy::Format::DataContract => "DCS",
+                crate::source::legacy::Format::DataProduct => "DPS",
+            };
+            WrittenInView {
+                format: w.format.name().to_string(),
+                short: short.to_string(),
+                version: w.version.clone(),
+                read_as: w.format.target(),
+                convert_command: format!("meshport convert {} --in-place", origin.file),
+            }
+        });
+        view
     }
 }
 

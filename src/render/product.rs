@@ -128,7 +128,7 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
         impact_hops: impact.hops,
         extra_html: product_extra(p),
         scorecard: super::governance::product_score(ctx.scorecard.products.get(&p.id)),
-        source: ctx.source_view(&p.origin.file, &url),
+        source: ctx.descriptor_source(&p.origin, &url),
         history: ctx.product_history(p),
         url,
     }

@@ -305,6 +305,24 @@ pub struct SourceView {
     /// The first `FINDINGS_SHOWN` findings of the file; `finding_counts` counts them all.
     pub findings: Vec<FindingView>,
     pub finding_counts: FindingCounts,
+    /// Set when the file is written in an older format (Data Contract or Data Product
+    /// Specification), which the page shows translated.
+    pub written_in: Option<WrittenInView>,
+}
+
+/// The older format a descriptor is written in, with the command that upgrades it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WrittenInView {
+    /// `Data Contract Specification` or `Data Product Specification`.
+    pub format: String,
+    /// `DCS` or `DPS`.
+    pub short: String,
+    /// The version the file declares, e.g. `1.1.0`.
+    pub version: String,
+    /// What the file is read as, e.g. `ODCS v3.1.0`.
+    pub read_as: String,
+    /// The command that rewrites the file in that standard.
+    pub convert_command: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -7,6 +7,7 @@
 pub mod bidi;
 pub mod files;
 pub mod frontmatter;
+pub mod legacy;
 pub mod walk;
 pub mod yaml;
 
@@ -53,6 +54,8 @@ pub struct SourceFile {
     /// Path relative to the mesh root, `/`-separated (e.g. `content/products/a.odps.yaml`).
     pub rel: String,
     pub doc: Document,
+    /// Set when the file is written in an older format (DCS, DPS) and `doc` is its translation.
+    pub legacy: Option<Box<legacy::Legacy>>,
 }
 
 /// Everything read from the repository.
@@ -311,6 +314,7 @@ fn parse_text(rel: &str, ext: &str, text: String) -> Outcome {
         frontmatter::read_page(rel, &text).map(|doc| SourceFile {
             rel: rel.to_string(),
             doc,
+            legacy: None,
         })
     } else {
         read_descriptor(rel, &text)
@@ -374,11 +378,11 @@ fn read_text(tree: &dyn SourceTree, rel: &str) -> Result<String, Diagnostic> {
 /// Parses one descriptor's text and recognises its kind (also the fuzzing entry point).
 pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> {
     let doc = yaml::parse(text).map_err(|e| RuleId::YamlSyntax.at(rel, e.pos, e.message))?;
-    let kind = doc.value.get("kind").and_then(|k| k.as_str()).unwrap_or("");
     let file = |doc| {
         Ok(SourceFile {
             rel: rel.to_string(),
             doc,
+            legacy: None,
         })
     };
     if !doc.value.is_object() {
@@ -393,6 +397,21 @@ pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> 
             format!("a descriptor must be a YAML mapping, this file is {what}"),
         ));
     }
+    let doc = match legacy::translate(rel, doc) {
+        Ok((translated, legacy)) => {
+            let doc = match legacy.format {
+                legacy::Format::DataContract => Document::Contract(translated),
+                legacy::Format::DataProduct => Document::Product(translated),
+            };
+            return Ok(SourceFile {
+                rel: rel.to_string(),
+                doc,
+                legacy: Some(Box::new(legacy)),
+            });
+        }
+        Err(doc) => doc,
+    };
+    let kind = doc.value.get("kind").and_then(|k| k.as_str()).unwrap_or("");
     match kind {
         "DataProduct" => file(Document::Product(doc)),
         "DataContract" => file(Document::Contract(doc)),
@@ -404,7 +423,7 @@ pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> 
                 "YAML file without `kind` is not a descriptor and was not rendered",
             )
             .with_hint(
-                "add `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS), or move the file out of content/",
+                "add `kind: DataProduct` (ODPS) or `kind: DataContract` (ODCS), or move the file out of content/ (older Data Contract and Data Product Specification files are read by their `dataContractSpecification` / `dataProductSpecification` key)",
             )),
         other => Err(RuleId::DescriptorKind.at(rel, doc.span("/kind"), format!("unknown kind `{other}`"))),
     }

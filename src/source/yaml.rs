@@ -123,6 +123,27 @@ impl YamlDoc {
         self.value = Value::Null;
     }
 
+    /// A document built from another one (a translation of an older format): `value`, with each
+    /// `(pointer in value, pointer in from)` pair giving the value and key marks of the place it
+    /// came from, so findings on the new document point into the file as written.
+    pub fn derived(value: Value, origins: &[(String, String)], from: &YamlDoc) -> YamlDoc {
+        let mut doc = YamlDoc {
+            value,
+            ..Default::default()
+        };
+        for (to, source) in origins {
+            if let Some(mark) = from.values.get(source) {
+                doc.values.push(to, mark);
+            }
+            if let Some(mark) = from.keys.get(source) {
+                doc.keys.push(to, mark);
+            }
+        }
+        doc.values.finish();
+        doc.keys.finish();
+        doc
+    }
+
     /// Shifts every position down by `lines`, for YAML front matter inside a Markdown file.
     pub fn offset_lines(&mut self, lines: u32) {
         for (_, mark) in self.values.0.iter_mut().chain(self.keys.0.iter_mut()) {
@@ -313,6 +334,16 @@ mod tests {
             "the whole key `name`"
         );
         assert_eq!(doc.value["ports"][0]["v"], serde_json::json!(1.0));
+    }
+
+    #[test]
+    fn derived_documents_carry_the_marks_of_their_origins() {
+        let from = parse("info:\n  title: T\n").unwrap();
+        let origins = [("".into(), "".into()), ("/name".into(), "/info/title".into())];
+        let doc = YamlDoc::derived(serde_json::json!({"name": "T"}), &origins, &from);
+        assert_eq!(doc.pos("/name"), Pos::new(2, 10));
+        assert_eq!(doc.key_pos("/name"), Pos::new(2, 3));
+        assert_eq!(doc.span("/name").end, Some(Pos::new(2, 11)));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod files;
 mod git;
 mod governance;
 mod init;
+mod legacy;
 mod lineage;
 mod names;
 mod output;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 const COVERAGE_FIXTURE: &str = "bitol-coverage";
 
-fn standards_dir() -> Option<PathBuf> {
+pub(crate) fn standards_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("MESHPORT_STANDARDS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/standards"));
@@ -22,7 +22,7 @@ fn standards_dir() -> Option<PathBuf> {
 }
 
 /// Files under `dir` (recursively) whose names end with `suffix`, sorted.
-fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+pub(crate) fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = read_tree(dir)
         .keys()
         .filter(|p| p.ends_with(suffix))
@@ -48,7 +48,7 @@ fn bitol_files(products: &Path, contracts: &Path) -> Vec<(PathBuf, &'static str)
 }
 
 /// Every non-empty string leaf (trimmed, whitespace collapsed) and number leaf, as text.
-fn leaves(v: &Value, out: &mut Vec<String>) {
+pub(crate) fn leaves(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::String(s) => {
             let s = collapse_ws(s);
@@ -65,7 +65,7 @@ fn leaves(v: &Value, out: &mut Vec<String>) {
 
 /// Whether `value` is in the page text as written or as its Markdown rendering (description
 /// fields are Markdown, so `` `type` `` shows as `type`).
-fn shown(text: &str, value: &str) -> bool {
+pub(crate) fn shown(text: &str, value: &str) -> bool {
     text.contains(value) || text.contains(&visible_text(&meshport::markdown::render_inline(value)))
 }
 
@@ -96,7 +96,7 @@ fn page_text_of_single_file(file: &Path, section: &str) -> Result<String, String
 }
 
 /// Fails with every value of every file that its page does not show.
-fn assert_every_value_shown(files: &[(PathBuf, &str)], base: &Path) {
+pub(crate) fn assert_every_value_shown(files: &[(PathBuf, &str)], base: &Path) {
     assert!(!files.is_empty(), "no Bitol files under {}", base.display());
     let mut failures = Vec::new();
     for (file, section) in files {
