@@ -359,6 +359,12 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
         description_extra_html: super::description_extra(d),
         detail,
         schema_pager,
+        access: super::access::panel(ctx, c),
+        people: super::people::key_people(
+            ctx,
+            c.team.as_deref(),
+            team_block.as_ref().map_or(&[][..], |b| b.members.as_slice()),
+        ),
         support: c.contacts.iter().map(super::contact).collect(),
         producers,
         producers_total,
@@ -387,6 +393,9 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
 /// Keys shown generically: the contract's own unknown keys plus its `team` block as written.
 fn contract_extra(c: &Contract) -> String {
     let mut extra = c.raw.extra.clone();
+    // Said in words by the "Get access" panel (and kept as written in the raw YAML).
+    extra.remove("roles");
+    extra.remove("price");
     if let Some(team) = c.origin.doc.value.get("team") {
         extra.insert("team".into(), team.clone());
     }

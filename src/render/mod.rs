@@ -3,6 +3,7 @@
 //!
 //! Templates and views are built once; pages render in parallel.
 
+mod access;
 mod api;
 mod contract;
 mod git;
@@ -11,6 +12,7 @@ mod lineage;
 mod lists;
 mod pages;
 pub mod paging;
+mod people;
 mod product;
 mod readable;
 pub mod reserved;

@@ -83,6 +83,7 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
         tenant: p.raw.tenant.clone(),
         domain: p.domain.as_deref().map(|d| ctx.domain_link(d)),
         team: p.team.as_deref().map(|t| ctx.team_summary(t)),
+        people: super::people::key_people(ctx, p.team.as_deref(), &team_members(p)),
         tags: p.raw.tags.clone(),
         purpose_html: md(&d.purpose),
         usage_html: md(&d.usage),
@@ -190,6 +191,7 @@ fn port_base(ctx: &Ctx, port: &Port, prefix: &str, extra: &raw::Extra) -> PortVi
         direction: "input".into(),
         detail: None,
         detail_shown_under: None,
+        access: None,
     }
 }
 
@@ -216,6 +218,11 @@ fn output_port(ctx: &Ctx, port: &Port, raw: &raw::OutputPort, detail: Option<Con
         .collect();
     view.direction = "output".into();
     view.detail = detail;
+    view.access = port
+        .contract
+        .as_ref()
+        .and_then(|k| ctx.mesh.contracts.get(k))
+        .map(|c| super::access::panel(ctx, c));
     view
 }
 
@@ -266,6 +273,11 @@ fn lineage_link(ctx: &Ctx, e: &Edge, node: &NodeRef) -> LineageLink {
             owner: None,
         },
     }
+}
+
+/// The members the descriptor's own `team` block names.
+fn team_members(p: &Product) -> Vec<raw::Member> {
+    p.raw.team.clone().map(|t| t.into_block().members).unwrap_or_default()
 }
 
 /// The descriptor's unknown keys plus the team block's own keys (the team card shows only the

@@ -126,6 +126,8 @@ pub struct PortView {
     /// … or, when an earlier port of the page outputs the same contract, that port (its
     /// name, and its section's `#anchor` as the URL).
     pub detail_shown_under: Option<Link>,
+    /// For output ports on the product page: how to get access to the port's contract.
+    pub access: Option<AccessView>,
 }
 
 /// A page of a product's ports (`products/<slug>/ports.html`, template `ports.html`, variable
@@ -329,6 +331,8 @@ pub struct ProductView {
     pub tenant: Option<String>,
     pub domain: Option<Link>,
     pub team: Option<TeamSummary>,
+    /// The owner and steward among the team's members (`[people]` in meshport.toml).
+    pub people: Vec<PersonView>,
     pub tags: Vec<String>,
     pub purpose_html: String,
     pub usage_html: String,
@@ -394,6 +398,10 @@ pub struct ContractView {
     /// Page 1 of the schema (with SLA and servers); `schema_pager` leads to the others.
     pub detail: ContractDetail,
     pub schema_pager: PagerView,
+    /// How to get access: roles, approvers, price, terms and the change that asks for a role.
+    pub access: AccessView,
+    /// The owner and steward among the team's members (`[people]` in meshport.toml).
+    pub people: Vec<PersonView>,
     pub support: Vec<ContactView>,
     /// At most `[pages] size` producers and consumers, with their totals.
     pub producers: Vec<Link>,
@@ -736,4 +744,69 @@ pub struct PagerLink {
 pub struct GroupLink {
     pub link: Link,
     pub count: usize,
+}
+
+/// The "Get access" panel of a contract (on its page, and under each output port delivering
+/// it): its roles in words, price, usage terms, whom to ask, and the change a consumer makes
+/// in its own product descriptor to ask for a role.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessView {
+    pub contract: Link,
+    pub version: String,
+    /// ODCS `roles`, in file order; empty when the contract defines none (then `owner` is whom
+    /// to ask).
+    pub roles: Vec<RoleView>,
+    /// "0.04 EUR per gigabyte scanned", from `price`.
+    pub price: Option<String>,
+    /// `price` keys the line does not say, as written.
+    pub price_extra_html: String,
+    pub usage_html: String,
+    pub limitations_html: String,
+    /// Other terms of use (`description.customProperties`, `termsAndConditions` …), labelled.
+    pub terms: Vec<KeyValue>,
+    /// Links about access (authoritative definitions of the contract or a role whose type or
+    /// URL says access).
+    pub links: Vec<Link>,
+    /// The team whose review grants access: the contract's owner team, else its producer's.
+    pub owner: Option<TeamSummary>,
+    /// Consumers whose input ports already ask for a role of this contract.
+    pub granted: usize,
+    /// The input port to add when the contract has no roles (no `accessRole` property).
+    pub request_yaml: String,
+    pub request_html: String,
+    /// Where to make the change, when `[repository]` names a GitHub or GitLab repository: the
+    /// forge's new-file page in the products folder.
+    pub new_product_url: Option<String>,
+}
+
+/// One ODCS role in words, with the input port that asks for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleView {
+    pub name: String,
+    /// "Read access", from `access`.
+    pub access: Option<String>,
+    /// What the role grants (its description), escaped HTML.
+    pub grants_html: String,
+    pub first_approvers: Option<String>,
+    pub second_approvers: Option<String>,
+    /// "Approved by Priya Raman, then by the Data Protection Office."
+    pub approval: String,
+    /// The change that asks for this role, as plain YAML and highlighted.
+    pub request_yaml: String,
+    pub request_html: String,
+    /// Keys of the role the line does not say, labelled.
+    pub extra_html: String,
+}
+
+/// A team member named near the top of a page: the data product owner or steward.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub name: String,
+    /// "Data Product Owner" as written in the member's `role`.
+    pub role: String,
+    /// `owner` or `steward`.
+    pub kind: String,
+    /// A safe `mailto:` link when the member has an email.
+    pub email_url: Option<String>,
+    pub email: Option<String>,
 }
