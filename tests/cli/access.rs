@@ -1,0 +1,116 @@
+//! Access as code on the `diff-mesh` fixture (a temporary copy): the "Get access" panel of a
+//! contract with roles and of one without, the owner and steward near the top, `check` on a
+//! role the contract does not define, and `api/access.json`.
+
+use crate::common::*;
+use std::path::Path;
+
+const ORDERS: &str = "content/contracts/orders.odcs.yaml";
+const REVENUE_PRODUCT: &str = "content/products/revenue.odps.yaml";
+
+/// Roles, a price, usage terms and named members on the orders contract; the revenue product
+/// asks for `role`.
+fn mesh_with_roles(role: &str) -> tempfile::TempDir {
+    let mesh = copy_fixture("diff-mesh");
+    edit(
+        mesh.path(),
+        ORDERS,
+        "description:\n  purpose: Confirmed customer orders.\nteam:\n  name: sales-team\n",
+        "description:\n  purpose: Confirmed customer orders.\n  usage: Join on order_id only.\nteam:\n  name: sales-team\n  members:\n    - username: sowner\n      name: Sam Owner\n      role: data product owner\n      email: sam@example.test\n    - username: ssteward\n      name: Sia Steward\n      role: Data Steward\nprice:\n  priceAmount: 2\n  priceCurrency: EUR\n  priceUnit: month\nroles:\n  - role: orders_reader\n    description: Read every order.\n    access: read\n    firstLevelApprovers: Sam Owner\n    secondLevelApprovers: Data Protection Office\n",
+    );
+    edit(
+        mesh.path(),
+        REVENUE_PRODUCT,
+        "    contractId: orders-contract\n",
+        &format!("    contractId: orders-contract\n    customProperties:\n      - property: accessRole\n        value: {role}\n"),
+    );
+    mesh
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} does not contain {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn check_flags_a_role_the_contract_does_not_define() {
+    let mesh = mesh_with_roles("orders_raeder");
+    let (code, report) = check_json(mesh.path());
+    assert_eq!(code, 1, "an undefined role is an error: {report:#}");
+    let errors = findings(&report, "error");
+    // `value: orders_raeder` is line 12 of the edited product, the value at column 16.
+    assert_eq!(
+        errors,
+        [finding("access.role-undefined", "error", REVENUE_PRODUCT, 12, 16)],
+        "{report:#}"
+    );
+    let d = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "access.role-undefined")
+        .unwrap();
+    assert!(
+        d["message"].as_str().unwrap().contains("asks for role `orders_raeder`"),
+        "{d:#}"
+    );
+    assert!(
+        d["hint"].as_str().unwrap().contains("did you mean `orders_reader`?"),
+        "{d:#}"
+    );
+    let (code, report) = check_json(mesh_with_roles("orders_reader").path());
+    assert_eq!(code, 0, "a defined role is fine: {report:#}");
+}
+
+#[test]
+fn the_access_panel_says_roles_approvers_price_and_the_change_to_make() {
+    let mesh = mesh_with_roles("orders_reader");
+    build_ok(mesh.path(), &[]);
+    let site = mesh.path().join("public");
+    let contract = visible_text(&read(&site, "contracts/orders-contract-1-0-0.html"));
+    for needle in [
+        "Get access",
+        "orders_reader",
+        "Read access",
+        "Grants: Read every order.",
+        "Approval: Approved first by Sam Owner, then by Data Protection Office.",
+        "Price 2 EUR per month",
+        "Usage Join on order_id only.",
+        "contractId: orders-contract",
+        "property: accessRole",
+        "value: orders_reader",
+        "data product owner: Sam Owner",
+        "Data Steward: Sia Steward",
+    ] {
+        assert!(contract.contains(needle), "contract page lacks {needle:?}:\n{contract}");
+    }
+    let html = read(&site, "contracts/orders-contract-1-0-0.html");
+    assert!(
+        html.contains("href=\"mailto:sam@example.test\">Sam Owner</a>"),
+        "owner with a mail link"
+    );
+    let producer = visible_text(&read(&site, "products/sales-orders.html"));
+    assert!(
+        producer.contains("Get access") && producer.contains("value: orders_reader"),
+        "the output port carries the panel:\n{producer}"
+    );
+    // A contract without roles says whom to ask.
+    let revenue = visible_text(&read(&site, "contracts/revenue-contract-1-0-0.html"));
+    assert!(
+        revenue.contains("This contract defines no access roles. Ask Finance Data Team how access is granted:")
+            && revenue.contains("finance-data@example.test"),
+        "{revenue}"
+    );
+    let grants: serde_json::Value = serde_json::from_str(&read(&site, "api/access.json")).unwrap();
+    assert_eq!(
+        grants["grants"],
+        serde_json::json!([{
+            "consumer": "finance-revenue", "consumerTeam": "finance-team", "port": "orders",
+            "contractId": "orders-contract", "contractVersion": "1.0.0", "role": "orders_reader",
+            "access": "read", "firstLevelApprovers": "Sam Owner",
+            "secondLevelApprovers": "Data Protection Office", "producingTeam": "sales-team",
+        }])
+    );
+}
