@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod lineage;
+pub mod personal;
 pub mod raw;
 mod resolve;
 

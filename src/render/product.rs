@@ -72,6 +72,7 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
     let upstream: Vec<&Edge> = ctx.mesh.upstream_of(&p.id).collect();
     let downstream: Vec<&Edge> = ctx.mesh.downstream_of(&p.id).collect();
     let all_shown = all_ports_shown(p);
+    let personal = personal_names(ctx, p);
     ProductView {
         id: p.id.clone(),
         name: p.name.clone(),
@@ -84,6 +85,8 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
         domain: p.domain.as_deref().map(|d| ctx.domain_link(d)),
         team: p.team.as_deref().map(|t| ctx.team_summary(t)),
         people: super::people::key_people(ctx, p.team.as_deref(), &team_members(p)),
+        personal_data: personal.iter().take(PERSONAL_SHOWN).cloned().collect(),
+        personal_data_total: personal.len(),
         tags: p.raw.tags.clone(),
         purpose_html: md(&d.purpose),
         usage_html: md(&d.usage),
@@ -273,6 +276,24 @@ fn lineage_link(ctx: &Ctx, e: &Edge, node: &NodeRef) -> LineageLink {
             owner: None,
         },
     }
+}
+
+/// Personal fields the product header names; the schema tables mark every one.
+const PERSONAL_SHOWN: usize = 12;
+
+/// "email", "full_name (restricted)": each distinct name and classification once.
+fn personal_names(ctx: &Ctx, p: &Product) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for f in crate::model::personal::of_product(ctx.mesh, p) {
+        let label = match &f.classification {
+            Some(c) => format!("{} ({c})", f.name),
+            None => f.name,
+        };
+        if !names.contains(&label) {
+            names.push(label);
+        }
+    }
+    names
 }
 
 /// The members the descriptor's own `team` block names.

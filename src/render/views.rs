@@ -82,6 +82,8 @@ pub struct ProductRow {
     pub output_ports: Vec<String>,
     pub output_ports_more: usize,
     pub purpose: String,
+    /// Whether a contract the product outputs holds personal data (`model::personal`).
+    pub personal_data: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -333,6 +335,10 @@ pub struct ProductView {
     pub team: Option<TeamSummary>,
     /// The owner and steward among the team's members (`[people]` in meshport.toml).
     pub people: Vec<PersonView>,
+    /// The personal fields of its output contracts ("email", "full_name (restricted)"), the
+    /// first `PERSONAL_SHOWN` distinct names of `personal_data_total`.
+    pub personal_data: Vec<String>,
+    pub personal_data_total: usize,
     pub tags: Vec<String>,
     pub purpose_html: String,
     pub usage_html: String,
