@@ -114,3 +114,89 @@ fn the_access_panel_says_roles_approvers_price_and_the_change_to_make() {
         }])
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Personal data and people on valid-basic: `orders.customer_email` is tagged pii.
+// ---------------------------------------------------------------------------------------
+
+const ORDERS_PAGE: &str = "products/sales-orders.html";
+const FORECAST_PAGE: &str = "products/finance-revenue-forecast.html";
+
+/// The catalogue row of the product page `link` (its `<tr>`).
+fn catalogue_row(html: &str, link: &str) -> String {
+    let at = html.find(&format!("{link}\"")).expect("catalogue links the product");
+    let start = html[..at].rfind("<tr").unwrap();
+    let end = at + html[at..].find("</tr>").unwrap();
+    html[start..end].to_string()
+}
+
+fn header(html: &str) -> String {
+    let start = html.find("<header class=\"page-header\">").unwrap();
+    let end = start + html[start..].find("</header>").unwrap();
+    visible_text(&html[start..end])
+}
+
+#[test]
+fn personal_data_shows_in_the_header_catalogue_search_and_field_pages() {
+    let mesh = copy_fixture("valid-basic");
+    build_ok(mesh.path(), &[]);
+    let site = mesh.path().join("public");
+    let orders = header(&read(&site, ORDERS_PAGE));
+    assert!(
+        orders.contains("Contains personal data: customer_email (restricted)."),
+        "{orders}"
+    );
+    assert!(
+        orders.contains("Data Product Owner: Ana Perez"),
+        "the owner near the top: {orders}"
+    );
+    let forecast = header(&read(&site, FORECAST_PAGE));
+    assert!(!forecast.contains("personal data"), "{forecast}");
+
+    let catalogue = read(&site, "products/index.html");
+    assert!(visible_text(&catalogue).contains("Personal data"), "a column heading");
+    let with = catalogue_row(&catalogue, "sales-orders.html");
+    assert!(
+        with.contains("data-personal=\"yes\"") && visible_text(&with).contains("Personal data"),
+        "{with}"
+    );
+    let without = catalogue_row(&catalogue, "finance-revenue-forecast.html");
+    assert!(
+        without.contains("data-personal=\"no\"") && visible_text(&without).contains("None"),
+        "{without}"
+    );
+    assert!(
+        catalogue.contains("<select id=\"catalogue-personal\" data-filter=\"personal\">"),
+        "a filter on the column"
+    );
+
+    let search = read(&site, "search.html");
+    assert!(
+        search
+            .contains("data-facet=\"personal\" value=\"yes\"> <span class=\"facet-label\">Holds personal data</span>"),
+        "a search facet"
+    );
+    let field = visible_text(&read(&site, "fields/customer_email.html"));
+    assert!(
+        field.contains("Holds personal data in every contract listed."),
+        "{field}"
+    );
+}
+
+#[test]
+fn a_classification_the_policies_name_as_personal_makes_a_field_personal() {
+    let mesh = copy_fixture("valid-basic");
+    std::fs::write(
+        mesh.path().join("content/governance/policies.yaml"),
+        "personalClassifications: [Internal]\n",
+    )
+    .unwrap();
+    let (code, report) = check_json(mesh.path());
+    assert_eq!(code, 0, "the policies key is known: {report:#}");
+    build_ok(mesh.path(), &[]);
+    let forecast = header(&read(&mesh.path().join("public"), FORECAST_PAGE));
+    assert!(
+        forecast.contains("Contains personal data: month (internal), forecast_eur (internal)."),
+        "{forecast}"
+    );
+}
