@@ -11,7 +11,9 @@ use crate::model::access::{self, Role, ACCESS_ROLE};
 use crate::model::Contract;
 use serde_json::Value;
 
-pub fn panel(ctx: &Ctx, c: &Contract) -> AccessView {
+/// The panel of contract `c` on a page whose owner team is `page_team`.
+pub fn panel(ctx: &Ctx, c: &Contract, page_team: Option<&str>) -> AccessView {
+    let owner = access::producing_team(ctx.mesh, c);
     let (price, price_extra_html) = price(c.raw.extra.get("price"));
     let roles = access::roles(c);
     let (request_yaml, request_html) = request(&c.key.id, None);
@@ -36,7 +38,8 @@ pub fn panel(ctx: &Ctx, c: &Contract) -> AccessView {
             .map(render_inline)
             .unwrap_or_default(),
         terms: terms(c),
-        owner: access::producing_team(ctx.mesh, c).map(|t| ctx.team_summary(&t)),
+        owner_is_page_team: owner.is_some() && owner.as_deref() == page_team,
+        owner: owner.map(|t| ctx.team_summary(&t)),
         granted,
         request_yaml,
         request_html,

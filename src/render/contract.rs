@@ -362,7 +362,7 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
         description_extra_html: super::description_extra(d),
         detail,
         schema_pager,
-        access: super::access::panel(ctx, c),
+        access: super::access::panel(ctx, c, c.team.as_deref()),
         people: super::people::key_people(
             ctx,
             c.team.as_deref(),

@@ -46,7 +46,7 @@ fn ports_jobs(ctx: &Ctx, p: &Product) -> Vec<PageJob<'static>> {
         .outputs
         .iter()
         .zip(&p.raw.output_ports)
-        .map(|(port, raw)| output_port(ctx, port, raw, None));
+        .map(|(port, raw)| output_port(ctx, port, raw, None, p.team.as_deref()));
     let product = ctx.product_link(&p.id);
     let pages = ports_paging(url, lists::page_size(ctx)).split(inputs.chain(outputs).collect());
     pages
@@ -163,7 +163,7 @@ fn output_sections(ctx: &Ctx, p: &Product) -> Vec<PortView> {
             }
             _ => None,
         };
-        let mut view = output_port(ctx, port, raw, detail);
+        let mut view = output_port(ctx, port, raw, detail, p.team.as_deref());
         view.detail_shown_under = port
             .contract
             .as_ref()
@@ -206,7 +206,14 @@ fn input_port(ctx: &Ctx, port: &Port, raw: &raw::InputPort) -> PortView {
     port_base(ctx, port, "in", &extra)
 }
 
-fn output_port(ctx: &Ctx, port: &Port, raw: &raw::OutputPort, detail: Option<ContractDetail>) -> PortView {
+/// `page_team`: the product's owner team, which its page already names.
+fn output_port(
+    ctx: &Ctx,
+    port: &Port,
+    raw: &raw::OutputPort,
+    detail: Option<ContractDetail>,
+    page_team: Option<&str>,
+) -> PortView {
     let mut extra = raw.extra.clone();
     if let Some(id) = &raw.id {
         extra.insert("id".into(), serde_json::Value::String(id.clone()));
@@ -225,7 +232,7 @@ fn output_port(ctx: &Ctx, port: &Port, raw: &raw::OutputPort, detail: Option<Con
         .contract
         .as_ref()
         .and_then(|k| ctx.mesh.contracts.get(k))
-        .map(|c| super::access::panel(ctx, c));
+        .map(|c| super::access::panel(ctx, c, page_team));
     view
 }
 

@@ -775,6 +775,9 @@ pub struct AccessView {
     pub links: Vec<Link>,
     /// The team whose review grants access: the contract's owner team, else its producer's.
     pub owner: Option<TeamSummary>,
+    /// `owner` is the page's own owner team, already named (header and sidebar): the panel
+    /// says "the owner team" and links there instead of naming it once more.
+    pub owner_is_page_team: bool,
     /// Consumers whose input ports already ask for a role of this contract.
     pub granted: usize,
     /// The input port to add when the contract has no roles (no `accessRole` property).

@@ -96,12 +96,20 @@ fn the_access_panel_says_roles_approvers_price_and_the_change_to_make() {
         producer.contains("Get access") && producer.contains("value: orders_reader"),
         "the output port carries the panel:\n{producer}"
     );
-    // A contract without roles says whom to ask.
-    let revenue = visible_text(&read(&site, "contracts/revenue-contract-1-0-0.html"));
+    // A contract without roles says whom to ask: its owner team, named once on the page (the
+    // sidebar card with the team's contacts), so the panel links there.
+    let revenue_html = read(&site, "contracts/revenue-contract-1-0-0.html");
+    let revenue = visible_text(&revenue_html);
     assert!(
-        revenue.contains("This contract defines no access roles. Ask Finance Data Team how access is granted:")
+        revenue.contains("This contract defines no access roles. Ask the owner team how access is granted.")
+            && revenue_html.contains("Ask <a href=\"#owner\">the owner team</a>")
             && revenue.contains("finance-data@example.test"),
         "{revenue}"
+    );
+    assert_eq!(
+        revenue.matches("Finance Data Team").count(),
+        2,
+        "header and sidebar only: {revenue}"
     );
     let grants: serde_json::Value = serde_json::from_str(&read(&site, "api/access.json")).unwrap();
     assert_eq!(
