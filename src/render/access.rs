@@ -43,6 +43,7 @@ pub fn panel(ctx: &Ctx, c: &Contract, page_team: Option<&str>) -> AccessView {
         granted,
         request_yaml,
         request_html,
+        edit_products: edit_products(ctx, c),
         new_product_url: ctx
             .mesh
             .config
@@ -50,6 +51,29 @@ pub fn panel(ctx: &Ctx, c: &Contract, page_team: Option<&str>) -> AccessView {
             .as_ref()
             .and_then(|r| r.new_file_url(&products_dir(ctx))),
     }
+}
+
+/// Products listed with their edit links; a larger mesh's readers edit from their product's
+/// page (a list of thousands would weigh on every contract page).
+pub const EDIT_LIST_MAX: usize = 50;
+
+/// Every product but the contract's producers, with the forge page editing its descriptor.
+fn edit_products(ctx: &Ctx, c: &Contract) -> Vec<Link> {
+    let mesh = ctx.mesh;
+    if mesh.config.repository.is_none() || mesh.products.len() > EDIT_LIST_MAX {
+        return Vec::new();
+    }
+    let producers = mesh.index.producers.get(&c.key.id);
+    mesh.products
+        .values()
+        .filter(|p| !producers.is_some_and(|ids| ids.contains(&p.id)))
+        .filter_map(|p| {
+            Some(Link {
+                title: p.name.clone(),
+                url: Some(ctx.edit_url(&p.origin.file)?),
+            })
+        })
+        .collect()
 }
 
 /// The mesh's products folder as a repository path (the mesh may sit below the repository root).

@@ -786,6 +786,10 @@ pub struct AccessView {
     /// Where to make the change, when `[repository]` names a GitHub or GitLab repository: the
     /// forge's new-file page in the products folder.
     pub new_product_url: Option<String>,
+    /// With `[repository]` set and a mesh of at most `access::EDIT_LIST_MAX` products: each
+    /// other product with the forge page that edits its descriptor (`url` is absolute), so a
+    /// reader picks their own without JavaScript.
+    pub edit_products: Vec<Link>,
 }
 
 /// One ODCS role in words, with the input port that asks for it.

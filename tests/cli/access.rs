@@ -67,6 +67,13 @@ fn check_flags_a_role_the_contract_does_not_define() {
 #[test]
 fn the_access_panel_says_roles_approvers_price_and_the_change_to_make() {
     let mesh = mesh_with_roles("orders_reader");
+    let config = mesh.path().join("meshport.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}\n[repository]\nurl = \"https://github.com/org/mesh\"\n"),
+    )
+    .unwrap();
     build_ok(mesh.path(), &[]);
     let site = mesh.path().join("public");
     let contract = visible_text(&read(&site, "contracts/orders-contract-1-0-0.html"));
@@ -91,6 +98,16 @@ fn the_access_panel_says_roles_approvers_price_and_the_change_to_make() {
         html.contains("href=\"mailto:sam@example.test\">Sam Owner</a>"),
         "owner with a mail link"
     );
+    // With a GitHub repository: a list of the other products' editor pages, and a new file.
+    assert!(
+        html.contains("<a href=\"https://github.com/org/mesh/edit/main/content/products/revenue.odps.yaml\" rel=\"noopener noreferrer\">Order Revenue</a>"),
+        "an edit link per consumer product"
+    );
+    assert!(
+        !html.contains("edit/main/content/products/orders.odps.yaml\" rel"),
+        "not the producer's own"
+    );
+    assert!(html.contains("href=\"https://github.com/org/mesh/new/main/content/products\""));
     let producer = visible_text(&read(&site, "products/sales-orders.html"));
     assert!(
         producer.contains("Get access") && producer.contains("value: orders_reader"),
