@@ -23,6 +23,7 @@ mod templates;
 pub mod urls;
 pub mod values;
 pub mod views;
+mod views_access;
 
 use crate::diag::Diagnostics;
 use crate::model::{raw, Contact, ContractKey, Mesh};
