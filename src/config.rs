@@ -19,6 +19,26 @@ pub struct Config {
     pub lineage: LineageConfig,
     pub schemas: SchemaFiles,
     pub pages: PagesConfig,
+    pub people: PeopleConfig,
+}
+
+/// `[people]`: which team members product and contract pages name near the top, matched by
+/// their `role` (case-insensitive, whole role).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PeopleConfig {
+    pub owner_roles: Vec<String>,
+    pub steward_roles: Vec<String>,
+}
+
+impl Default for PeopleConfig {
+    fn default() -> Self {
+        let list = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+        PeopleConfig {
+            owner_roles: list(&["owner", "data owner", "product owner", "data product owner"]),
+            steward_roles: list(&["steward", "data steward"]),
+        }
+    }
 }
 
 /// `[pages]`: how long lists (catalogues, schemas, findings) are split into pages, so that no
@@ -134,6 +154,17 @@ impl Repository {
         }
     }
 
+    /// The page that creates a new file in folder `repo_dir` on the branch, on hosts whose
+    /// layout is known (GitHub `/new/`, GitLab `/-/new/`).
+    pub fn new_file_url(&self, repo_dir: &str) -> Option<String> {
+        let (branch, dir) = (url_path(&self.branch), url_path(repo_dir));
+        match self.host() {
+            Host::GitHub => Some(format!("{}/new/{branch}/{dir}", self.base())),
+            Host::GitLab => Some(format!("{}/-/new/{branch}/{dir}", self.base())),
+            Host::Other => None,
+        }
+    }
+
     /// The page of a commit, on hosts whose layout is known.
     pub fn commit_url(&self, id: &str) -> Option<String> {
         match self.host() {
@@ -176,6 +207,7 @@ impl Default for Config {
             lineage: LineageConfig::default(),
             schemas: SchemaFiles::default(),
             pages: PagesConfig::default(),
+            people: PeopleConfig::default(),
         }
     }
 }
@@ -247,7 +279,7 @@ impl Config {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let pos = e.span().map(|s| byte_pos(text, s.start)).unwrap_or(Pos::new(1, 1));
             RuleId::ConfigInvalid.at(FILE_NAME, pos, e.message().to_string())
-                .with_hint("keys: title, description, base_url, [repository] url + branch + edit_url, [lineage] depth + max_nodes, [schemas] product + contract, [pages] size")
+                .with_hint("keys: title, description, base_url, [repository] url + branch + edit_url, [lineage] depth + max_nodes, [schemas] product + contract, [pages] size, [people] owner_roles + steward_roles")
         })?;
         cfg.set_base_url(&cfg.base_url.clone());
         if !PAGE_SIZES.contains(&cfg.pages.size) {

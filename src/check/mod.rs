@@ -1,6 +1,7 @@
 //! Rules over the resolved mesh. Each rule has a stable id, a severity and a hint saying how to
 //! fix it; findings point at the exact key or value in the file.
 
+mod access;
 mod cycles;
 mod fields;
 mod names;
@@ -118,6 +119,7 @@ fn product_rules(mesh: &Mesh, p: &Product, diags: &mut Diagnostics) {
         }
     }
     input_contract_rules(p, diags);
+    access::undefined_roles(mesh, p, diags);
 }
 
 fn output_port_rules(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {

@@ -18,6 +18,7 @@
 //!     requiredTags: [logistics]
 //! rego:
 //!   steps: 1073741824          # budget of all custom Rego rules in one build (global only)
+//! personalClassifications: [restricted]   # fields so classified hold personal data (global only)
 //! ```
 
 use super::rules;
@@ -86,6 +87,9 @@ struct RawPolicies {
     global: RawSet,
     domains: BTreeMap<String, RawSet>,
     rego: RawRego,
+    /// Classifications that mean personal data (read by `model::personal`).
+    #[allow(dead_code)]
+    personal_classifications: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -566,7 +566,7 @@ fn keyword_parent<'a>(schema: &'a Value, schema_path: &str) -> Option<&'a Value>
 
 /// The known key closest to `key` by edit distance (case-insensitive), when close enough to be
 /// a plausible misspelling: at most a third of the longer key's length.
-fn closest<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let lower = key.to_lowercase();
     known
         .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), k))

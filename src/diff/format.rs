@@ -1,5 +1,6 @@
 //! Rendering a `Report`: Markdown for a pull-request comment, JSON for scripts.
 
+use super::access::AccessRequest;
 use super::report::{plural, product_name, Downstream, Owner, Report, JSON_VERSION};
 use super::{Change, Side, Subject};
 use serde_json::{json, Value};
@@ -31,6 +32,7 @@ pub fn markdown(r: &Report<'_>) -> String {
             }
         }
     }
+    out.push_str(&access_block(&super::access::requests(r.pair)));
     if let Some(note) = r.findings_note() {
         out.push_str(&format!("\n> {note}\n"));
     }
@@ -112,6 +114,43 @@ fn owner_block(r: &Report<'_>, owner: &Owner, downstream: &[Downstream]) -> Stri
     out
 }
 
+/// Access requests: what each asks for, who approves, and the producing team whose review
+/// grants it (the pull request edits the consumer's file, so nothing else asks them).
+fn access_block(requests: &[AccessRequest]) -> String {
+    if requests.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n#### Access {}: review by the producing team\n\n",
+        plural(requests.len(), "request", "requests")
+    );
+    for a in requests {
+        let team = match (&a.producing_team_name, &a.producing_team) {
+            (Some(name), Some(id)) => format!("**{}** (`{}`)", escape(name), escape(id)),
+            (None, Some(id)) => format!("`{}`", escape(id)),
+            _ => "the contract's owners (no producing team declared)".to_string(),
+        };
+        let reviewers = if a.reviewers.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = a.reviewers.iter().map(|u| format!("@{}", escape(u))).collect();
+            format!("; reviewers: {}", names.join(", "))
+        };
+        out.push_str(&format!(
+            "- **{}** (`{}`), input port `{}` on contract `{}` {}: {}. Review: {team}{reviewers}. `{}:{}`\n",
+            escape(&a.consumer_name),
+            escape(&a.consumer),
+            escape(&a.port),
+            escape(&a.contract_id),
+            escape(&a.contract_version),
+            escape(&super::access::sentence(a)),
+            escape(&a.at.file),
+            a.at.line
+        ));
+    }
+    out
+}
+
 /// Keeps text from breaking the table or turning into markup: pipes, angle brackets and
 /// line breaks are escaped; control and bidi characters are shown as escapes, since the
 /// comment is also read in terminals and CI logs.
@@ -127,6 +166,7 @@ fn escape(s: &str) -> String {
 pub fn json(r: &Report<'_>) -> Value {
     let downstream = r.downstream();
     let owners = r.owners(&downstream);
+    let access = super::access::requests(r.pair);
     json!({
         "version": JSON_VERSION,
         "base": { "rev": r.base_rev, "commit": r.base_commit },
@@ -134,12 +174,14 @@ pub fn json(r: &Report<'_>) -> Value {
             "changes": r.changes.len(),
             "breaking": r.breaking(),
             "downstream_products": downstream.len(),
+            "access_requests": access.len(),
             "text": if r.changes.is_empty() { "No changes to products or contracts.".to_string() } else { r.summary_line(downstream.len()) },
             "findings": { "base": r.base_findings, "head": r.head_findings },
         },
         "changes": r.changes.iter().map(change_json).collect::<Vec<_>>(),
         "downstream": downstream,
         "owners": owners,
+        "access_requests": access,
     })
 }
 

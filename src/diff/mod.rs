@@ -5,6 +5,7 @@
 //! The comparison works on the resolved models (ids, ports, lineage edges) and on the
 //! documents as written (`Origin::doc`), whose JSON Pointers give every change a line.
 
+pub mod access;
 mod contract;
 pub mod format;
 mod impact;

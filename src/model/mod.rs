@@ -2,7 +2,9 @@
 //! reverse indexes (products of a domain or team, producers and consumers of a contract) are
 //! built once here so later stages never scan.
 
+pub mod access;
 pub mod lineage;
+pub mod personal;
 pub mod raw;
 mod resolve;
 

@@ -35,6 +35,26 @@ pub fn add(ctx: &Ctx, site: &dyn Sink) {
         to_bytes(&json!({"version": 1, "contracts": summaries})),
     );
     super::lineage::api(ctx, site);
+    site.add("api/access.json".into(), to_bytes(&access(mesh)));
+}
+
+/// `api/access.json`: every role granted by a merged input port (consumer → contract → role),
+/// for the platform's access automation to apply. Requests for roles the contract does not
+/// define are not grants (`check` reports them as `access.role-undefined`).
+fn access(mesh: &crate::model::Mesh) -> Value {
+    let grants: Vec<Value> = crate::model::access::grants(mesh)
+        .into_iter()
+        .map(|g| {
+            json!({
+                "consumer": g.consumer, "consumerTeam": g.consumer_team, "port": g.port,
+                "contractId": g.contract.id, "contractVersion": g.contract.version,
+                "role": g.role.name, "access": g.role.access,
+                "firstLevelApprovers": g.role.first_approvers, "secondLevelApprovers": g.role.second_approvers,
+                "producingTeam": g.producing_team,
+            })
+        })
+        .collect();
+    json!({"version": 1, "grants": grants})
 }
 
 /// Writes `api/products/<id>.json` and returns the product's entry of `api/products.json`.

@@ -8,17 +8,14 @@ use super::{Ctx, PageJob};
 use crate::highlight::Highlighter;
 use crate::lineage::Diagram;
 use crate::markdown::render_inline;
-use crate::model::{raw, Contract};
+use crate::model::{personal, raw, Contract};
 use serde_json::Value;
-
-/// Classifications that mean personal data needs care, besides an explicit `pii` tag.
-const PII_CLASSES: &[&str] = &["pii", "personal", "sensitive"];
 
 /// The contract's detail with at most `max_fields` schema fields (the first ones, in page
 /// order), as output ports show it on a product page; the rest is on the contract's pages.
 pub fn detail(ctx: &Ctx, c: &Contract, max_fields: usize) -> ContractDetail {
     let total = field_count(c);
-    let objects = schema_pages(c, max_fields.max(1), 1)
+    let objects = schema_pages(c, max_fields.max(1), 1, &personal::classes(ctx.mesh))
         .into_iter()
         .next()
         .unwrap_or_default();
@@ -54,7 +51,7 @@ pub fn field_count(c: &Contract) -> usize {
 /// children); an object split across pages shows its description, quality rules and other
 /// keys on its first page and is marked `continued` on the next. Objects without fields sit
 /// on the page their position falls on. Field views are built once, only for pages returned.
-pub fn schema_pages(c: &Contract, size: usize, max_pages: usize) -> Vec<Vec<SchemaObjectView>> {
+pub fn schema_pages(c: &Contract, size: usize, max_pages: usize, classes: &[String]) -> Vec<Vec<SchemaObjectView>> {
     let pages = field_count(c).div_ceil(size).max(1);
     let kept = pages.min(max_pages);
     let limit = kept.saturating_mul(size);
@@ -64,7 +61,7 @@ pub fn schema_pages(c: &Contract, size: usize, max_pages: usize) -> Vec<Vec<Sche
         let mut head = object(o, i);
         let mut fields = Vec::new();
         for p in &o.properties {
-            flatten(p, 0, &head.name, &mut fields, limit.saturating_sub(index));
+            flatten(p, 0, &head.name, &mut fields, limit.saturating_sub(index), classes);
         }
         if fields.is_empty() {
             if index < limit || (index == limit && kept == pages) {
@@ -129,7 +126,7 @@ fn quality(rules: &[Value]) -> Vec<QualityRule> {
 
 /// Depth-first, parents before children, so a table shows the nesting by indentation; at most
 /// `room` fields are built (the rest of the walk only counts).
-fn flatten(p: &raw::Property, depth: usize, parent: &str, out: &mut Vec<FieldView>, room: usize) {
+fn flatten(p: &raw::Property, depth: usize, parent: &str, out: &mut Vec<FieldView>, room: usize, classes: &[String]) {
     if out.len() >= room {
         return;
     }
@@ -139,21 +136,17 @@ fn flatten(p: &raw::Property, depth: usize, parent: &str, out: &mut Vec<FieldVie
         .or_else(|| p.physical_name.clone())
         .unwrap_or_else(|| "(unnamed)".into());
     let path = format!("{parent}.{name}");
-    out.push(field(p, depth, name, path.clone()));
+    out.push(field(p, depth, name, path.clone(), personal::is_personal(p, classes)));
     for child in &p.properties {
-        flatten(child, depth + 1, &path, out, room);
+        flatten(child, depth + 1, &path, out, room, classes);
     }
     if let Some(items) = &p.items {
-        flatten(items, depth + 1, &format!("{path}[]"), out, room);
+        flatten(items, depth + 1, &format!("{path}[]"), out, room, classes);
     }
 }
 
-fn field(p: &raw::Property, depth: usize, name: String, path: String) -> FieldView {
+fn field(p: &raw::Property, depth: usize, name: String, path: String, pii: bool) -> FieldView {
     let classification = p.classification.clone();
-    let lower = classification.as_deref().unwrap_or("").to_lowercase();
-    let pii = p.tags.iter().any(|t| t.eq_ignore_ascii_case("pii"))
-        || PII_CLASSES.iter().any(|c| lower.contains(c))
-        || pii_property(&p.extra);
     FieldView {
         depth,
         id: p.id.clone(),
@@ -182,15 +175,6 @@ fn field(p: &raw::Property, depth: usize, name: String, path: String) -> FieldVi
         quality: quality(&p.quality),
         extra_html: extra_html(&p.extra),
     }
-}
-
-/// A `pii: true` custom property, as a Data Contract Specification field's `pii` is translated.
-fn pii_property(extra: &raw::Extra) -> bool {
-    let custom = extra.get("customProperties").and_then(Value::as_array);
-    custom
-        .into_iter()
-        .flatten()
-        .any(|c| c.get("property").and_then(Value::as_str) == Some("pii") && c.get("value") == Some(&Value::Bool(true)))
 }
 
 fn server(c: &Contract, s: &Value, index: usize) -> ServerView {
@@ -300,7 +284,10 @@ pub fn jobs<'a>(ctx: &'a Ctx, c: &'a Contract) -> Vec<PageJob<'a>> {
     let first = {
         let url = url.clone();
         move || {
-            let first = schema_pages(c, size, 1).into_iter().next().unwrap_or_default();
+            let first = schema_pages(c, size, 1, &personal::classes(ctx.mesh))
+                .into_iter()
+                .next()
+                .unwrap_or_default();
             view(ctx, c, &url, first, schema_paging(&url, size).pager(1, total))
         }
     };
@@ -310,7 +297,12 @@ pub fn jobs<'a>(ctx: &'a Ctx, c: &'a Contract) -> Vec<PageJob<'a>> {
     }
     let paging = schema_paging(&url, size);
     let link = ctx.contract_link(&c.key);
-    for (i, objects) in schema_pages(c, size, usize::MAX).into_iter().enumerate().skip(1) {
+    let classes = personal::classes(ctx.mesh);
+    for (i, objects) in schema_pages(c, size, usize::MAX, &classes)
+        .into_iter()
+        .enumerate()
+        .skip(1)
+    {
         let i = i - 1;
         let pager = paging.pager(i + 2, total);
         let page = SchemaPageView {
@@ -370,6 +362,12 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
         description_extra_html: super::description_extra(d),
         detail,
         schema_pager,
+        access: super::access::panel(ctx, c, c.team.as_deref()),
+        people: super::people::key_people(
+            ctx,
+            c.team.as_deref(),
+            team_block.as_ref().map_or(&[][..], |b| b.members.as_slice()),
+        ),
         support: c.contacts.iter().map(super::contact).collect(),
         producers,
         producers_total,
@@ -398,6 +396,9 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
 /// Keys shown generically: the contract's own unknown keys plus its `team` block as written.
 fn contract_extra(c: &Contract) -> String {
     let mut extra = c.raw.extra.clone();
+    // Said in words by the "Get access" panel (and kept as written in the raw YAML).
+    extra.remove("roles");
+    extra.remove("price");
     if let Some(team) = &c.team_written {
         extra.insert("team".into(), team.clone());
     }
@@ -441,7 +442,7 @@ mod tests {
         let (_tmp, mesh) = wide_contract();
         let c = mesh.contracts.values().next().unwrap();
         assert_eq!(field_count(c), 9);
-        let pages = schema_pages(c, 3, usize::MAX);
+        let pages = schema_pages(c, 3, usize::MAX, &[]);
         assert_eq!(
             layout(&pages),
             [vec!["a:a1,a1c,a2"], vec!["a+:a3", "b:", "c:c1,c2"], vec!["c+:c3,c4,c5"]]
@@ -455,12 +456,12 @@ mod tests {
             "not repeated where it continues"
         );
         assert_eq!(
-            layout(&schema_pages(c, 3, 1)),
+            layout(&schema_pages(c, 3, 1, &[])),
             [vec!["a:a1,a1c,a2"]],
             "only the pages asked for"
         );
         assert_eq!(
-            layout(&schema_pages(c, 100, usize::MAX)),
+            layout(&schema_pages(c, 100, usize::MAX, &[])),
             [vec!["a:a1,a1c,a2,a3", "b:", "c:c1,c2,c3,c4,c5"]]
         );
     }

@@ -32,6 +32,7 @@ pub fn product_row(ctx: &Ctx, p: &Product) -> ProductRow {
         output_ports: p.outputs.iter().take(ROW_ITEMS).map(|o| o.name.clone()).collect(),
         output_ports_more: p.outputs.len().saturating_sub(ROW_ITEMS),
         purpose,
+        personal_data: !crate::model::personal::of_product(ctx.mesh, p).is_empty(),
     }
 }
 

@@ -3,6 +3,7 @@
 //!
 //! Templates and views are built once; pages render in parallel.
 
+mod access;
 mod api;
 mod contract;
 mod git;
@@ -11,6 +12,7 @@ mod lineage;
 mod lists;
 mod pages;
 pub mod paging;
+mod people;
 mod product;
 mod readable;
 pub mod reserved;
@@ -21,6 +23,7 @@ mod templates;
 pub mod urls;
 pub mod values;
 pub mod views;
+mod views_access;
 
 use crate::diag::Diagnostics;
 use crate::model::{raw, Contact, ContractKey, Mesh};

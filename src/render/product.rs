@@ -46,7 +46,7 @@ fn ports_jobs(ctx: &Ctx, p: &Product) -> Vec<PageJob<'static>> {
         .outputs
         .iter()
         .zip(&p.raw.output_ports)
-        .map(|(port, raw)| output_port(ctx, port, raw, None));
+        .map(|(port, raw)| output_port(ctx, port, raw, None, p.team.as_deref()));
     let product = ctx.product_link(&p.id);
     let pages = ports_paging(url, lists::page_size(ctx)).split(inputs.chain(outputs).collect());
     pages
@@ -72,6 +72,7 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
     let upstream: Vec<&Edge> = ctx.mesh.upstream_of(&p.id).collect();
     let downstream: Vec<&Edge> = ctx.mesh.downstream_of(&p.id).collect();
     let all_shown = all_ports_shown(p);
+    let personal = personal_names(ctx, p);
     ProductView {
         id: p.id.clone(),
         name: p.name.clone(),
@@ -83,6 +84,9 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
         tenant: p.raw.tenant.clone(),
         domain: p.domain.as_deref().map(|d| ctx.domain_link(d)),
         team: p.team.as_deref().map(|t| ctx.team_summary(t)),
+        people: super::people::key_people(ctx, p.team.as_deref(), &team_members(p)),
+        personal_data: personal.iter().take(PERSONAL_SHOWN).cloned().collect(),
+        personal_data_total: personal.len(),
         tags: p.raw.tags.clone(),
         purpose_html: md(&d.purpose),
         usage_html: md(&d.usage),
@@ -159,7 +163,7 @@ fn output_sections(ctx: &Ctx, p: &Product) -> Vec<PortView> {
             }
             _ => None,
         };
-        let mut view = output_port(ctx, port, raw, detail);
+        let mut view = output_port(ctx, port, raw, detail, p.team.as_deref());
         view.detail_shown_under = port
             .contract
             .as_ref()
@@ -190,6 +194,7 @@ fn port_base(ctx: &Ctx, port: &Port, prefix: &str, extra: &raw::Extra) -> PortVi
         direction: "input".into(),
         detail: None,
         detail_shown_under: None,
+        access: None,
     }
 }
 
@@ -201,7 +206,14 @@ fn input_port(ctx: &Ctx, port: &Port, raw: &raw::InputPort) -> PortView {
     port_base(ctx, port, "in", &extra)
 }
 
-fn output_port(ctx: &Ctx, port: &Port, raw: &raw::OutputPort, detail: Option<ContractDetail>) -> PortView {
+/// `page_team`: the product's owner team, which its page already names.
+fn output_port(
+    ctx: &Ctx,
+    port: &Port,
+    raw: &raw::OutputPort,
+    detail: Option<ContractDetail>,
+    page_team: Option<&str>,
+) -> PortView {
     let mut extra = raw.extra.clone();
     if let Some(id) = &raw.id {
         extra.insert("id".into(), serde_json::Value::String(id.clone()));
@@ -216,6 +228,11 @@ fn output_port(ctx: &Ctx, port: &Port, raw: &raw::OutputPort, detail: Option<Con
         .collect();
     view.direction = "output".into();
     view.detail = detail;
+    view.access = port
+        .contract
+        .as_ref()
+        .and_then(|k| ctx.mesh.contracts.get(k))
+        .map(|c| super::access::panel(ctx, c, page_team));
     view
 }
 
@@ -266,6 +283,29 @@ fn lineage_link(ctx: &Ctx, e: &Edge, node: &NodeRef) -> LineageLink {
             owner: None,
         },
     }
+}
+
+/// Personal fields the product header names; the schema tables mark every one.
+const PERSONAL_SHOWN: usize = 12;
+
+/// "email", "full_name (restricted)": each distinct name and classification once.
+fn personal_names(ctx: &Ctx, p: &Product) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for f in crate::model::personal::of_product(ctx.mesh, p) {
+        let label = match &f.classification {
+            Some(c) => format!("{} ({c})", f.name),
+            None => f.name,
+        };
+        if !names.contains(&label) {
+            names.push(label);
+        }
+    }
+    names
+}
+
+/// The members the descriptor's own `team` block names.
+fn team_members(p: &Product) -> Vec<raw::Member> {
+    p.raw.team.clone().map(|t| t.into_block().members).unwrap_or_default()
 }
 
 /// The descriptor's unknown keys plus the team block's own keys (the team card shows only the

@@ -16,8 +16,9 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The files that define view structs, as the doc names them.
-const SOURCES: [(&str, &str); 3] = [
+const SOURCES: [(&str, &str); 4] = [
     ("src/render/views.rs", include_str!("views.rs")),
+    ("src/render/views_access.rs", include_str!("views_access.rs")),
     ("src/render/search/mod.rs", include_str!("search/mod.rs")),
     ("src/render/search/fields.rs", include_str!("search/fields.rs")),
 ];
@@ -318,7 +319,7 @@ of your own in `templates/` gets the same variables as the built-in one it repla
 `domains.html`, `teams.html` and `docs.html`) are frames: they see the variables of the page
 that extends them.
 
-Generated from `src/render/views.rs` and `src/render/search/` by the test in
+Generated from `src/render/views.rs`, `src/render/views_access.rs` and `src/render/search/` by the test in
 `src/render/template_docs.rs`; do not edit by hand. After changing a view or the variables a
 page gets, run `MESHPORT_BLESS=1 cargo test --lib render::template_docs`.
 ";

@@ -8,6 +8,9 @@
 
 use serde::Serialize;
 
+// The access panel's and the people's views have a file of their own.
+pub use super::views_access::*;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
     pub title: String,
@@ -82,6 +85,8 @@ pub struct ProductRow {
     pub output_ports: Vec<String>,
     pub output_ports_more: usize,
     pub purpose: String,
+    /// Whether a contract the product outputs holds personal data (`model::personal`).
+    pub personal_data: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -126,6 +131,8 @@ pub struct PortView {
     /// … or, when an earlier port of the page outputs the same contract, that port (its
     /// name, and its section's `#anchor` as the URL).
     pub detail_shown_under: Option<Link>,
+    /// For output ports on the product page: how to get access to the port's contract.
+    pub access: Option<AccessView>,
 }
 
 /// A page of a product's ports (`products/<slug>/ports.html`, template `ports.html`, variable
@@ -347,6 +354,12 @@ pub struct ProductView {
     pub tenant: Option<String>,
     pub domain: Option<Link>,
     pub team: Option<TeamSummary>,
+    /// The owner and steward among the team's members (`[people]` in meshport.toml).
+    pub people: Vec<PersonView>,
+    /// The personal fields of its output contracts ("email", "full_name (restricted)"), the
+    /// first `PERSONAL_SHOWN` distinct names of `personal_data_total`.
+    pub personal_data: Vec<String>,
+    pub personal_data_total: usize,
     pub tags: Vec<String>,
     pub purpose_html: String,
     pub usage_html: String,
@@ -412,6 +425,10 @@ pub struct ContractView {
     /// Page 1 of the schema (with SLA and servers); `schema_pager` leads to the others.
     pub detail: ContractDetail,
     pub schema_pager: PagerView,
+    /// How to get access: roles, approvers, price, terms and the change that asks for a role.
+    pub access: AccessView,
+    /// The owner and steward among the team's members (`[people]` in meshport.toml).
+    pub people: Vec<PersonView>,
     pub support: Vec<ContactView>,
     /// At most `[pages] size` producers and consumers, with their totals.
     pub producers: Vec<Link>,

@@ -64,3 +64,69 @@ fn screenshot_of_a_schema_table_on_a_phone() {
         eprintln!("wrote {}", out.join("phone-schema.png").display());
     });
 }
+
+/// Scrolls `selector`'s first match to the top of the window (16 px margin); false when absent.
+async fn scroll_to(b: &Browser, selector: &str) -> bool {
+    let script = format!(
+        "var e = document.querySelector({selector:?}); if (!e) return false;\
+         window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 16); return true;"
+    );
+    b.js(&script, vec![]).await == json!(true)
+}
+
+#[test]
+#[ignore = "writes screenshots for the docs; run by hand"]
+fn screenshots_of_the_access_panel_and_a_product_header_with_personal_data() {
+    let site = example_site();
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    harness::run("access_screenshots", Options::default(), async |b: &Browser| {
+        let server = Server::start(site, PREFIX);
+        // (file, window width, height, page, element at the top)
+        let shots = [
+            (
+                "access-panel",
+                1100,
+                1000,
+                "contracts/customer-master-2-1-0.html",
+                "#access",
+            ),
+            (
+                "product-personal-data",
+                1100,
+                700,
+                "products/marketing-customer-master.html",
+                "body",
+            ),
+            (
+                "access-panel-phone",
+                390,
+                844,
+                "contracts/customer-master-2-1-0.html",
+                "#access",
+            ),
+            (
+                "product-personal-data-phone",
+                390,
+                844,
+                "products/marketing-customer-master.html",
+                "body",
+            ),
+        ];
+        for (name, width, height, page, at) in shots {
+            b.client.set_window_size(width, height).await.expect("resize");
+            for scheme in ["light", "dark"] {
+                b.emulate_color_scheme(scheme).await;
+                b.goto(&server.url(page)).await;
+                assert!(scroll_to(b, at).await, "{page} has {at}");
+                let png = b.client.screenshot().await.expect("screenshot");
+                let file = match scheme {
+                    "light" => format!("{name}.png"),
+                    _ => format!("{name}-dark.png"),
+                };
+                std::fs::write(out.join(&file), png).unwrap();
+                eprintln!("wrote {}", out.join(&file).display());
+            }
+        }
+    });
+}

@@ -461,3 +461,56 @@ fn findings_are_summarised_not_fatal() {
     assert_eq!(report["summary"]["findings"]["head"]["errors"], 2);
     assert_eq!(report["summary"]["findings"]["base"]["errors"], 0);
 }
+
+/// Roles on the orders contract and usernames in its team, committed as the base.
+const ORDERS_ROLES: &str = "team:\n  name: sales-team\n  members:\n    - username: sowner\n      name: Sam Owner\n      role: Data Product Owner\n    - username: sdev\n      name: Dee Dev\n      role: Data Engineer\nroles:\n  - role: orders_reader\n    access: read\n    firstLevelApprovers: Sam Owner\n    secondLevelApprovers: Data Protection Office\nschema:";
+
+#[test]
+fn a_new_input_port_asking_for_a_role_is_an_access_request_for_the_producing_team() {
+    let repo = Repo::new(".");
+    repo.edit(ORDERS, "team:\n  name: sales-team\nschema:", ORDERS_ROLES);
+    repo.commit("roles");
+    repo.edit(
+        "content/products/forecast.odps.yaml",
+        "inputPorts:\n",
+        "inputPorts:\n  - name: orders\n    version: 1.0.0\n    contractId: orders-contract\n    customProperties:\n      - property: accessRole\n        value: orders_reader\n",
+    );
+    let json = repo.json();
+    assert_eq!(json["summary"]["access_requests"], 1, "{json:#}");
+    let request = &json["access_requests"][0];
+    assert_eq!(request["consumer"], "risk-forecast");
+    assert_eq!(request["contract_id"], "orders-contract");
+    assert_eq!(request["role"], "orders_reader");
+    assert_eq!(request["role_defined"], true);
+    assert_eq!(request["first_level_approvers"], "Sam Owner");
+    assert_eq!(request["second_level_approvers"], "Data Protection Office");
+    assert_eq!(request["producing_team"], "sales-team");
+    assert_eq!(request["producing_team_name"], "Sales Data Team");
+    assert_eq!(
+        request["reviewers"],
+        serde_json::json!(["sowner"]),
+        "owners, not every member"
+    );
+    assert_eq!(
+        (request["at"]["file"].as_str(), request["at"]["line"].as_u64()),
+        (Some("content/products/forecast.odps.yaml"), Some(12)),
+        "the role's value in the consumer's file"
+    );
+
+    let md = repo.diff(&[]).stdout;
+    assert!(md.contains("#### Access request: review by the producing team"), "{md}");
+    assert!(
+        md.contains("asks for role `orders_reader`; approved first by Sam Owner, then by Data Protection Office. Review: **Sales Data Team** (`sales-team`); reviewers: @sowner."),
+        "{md}"
+    );
+}
+
+#[test]
+fn an_unchanged_role_is_no_new_request() {
+    let repo = Repo::new(".");
+    repo.edit(ORDERS, "team:\n  name: sales-team\nschema:", ORDERS_ROLES);
+    repo.commit("roles");
+    let json = repo.json();
+    assert_eq!(json["summary"]["access_requests"], 0, "{json:#}");
+    assert!(!repo.diff(&[]).stdout.contains("Access request"));
+}

@@ -127,6 +127,14 @@ fn workflow_checks_comments_the_diff_and_builds_on_merge() {
         matches!((diff, comment), (Some(d), Some(c)) if d < c),
         "diff, then comment: {impact_steps:?}"
     );
+    let review = impact_steps
+        .iter()
+        .find(|s| s.contains("--add-reviewer"))
+        .expect("access requests ask the producing team for a review");
+    assert!(
+        review.contains("--format json") && review.contains(".access_requests[].reviewers[]"),
+        "reviewers come from the diff's JSON: {review}"
+    );
 
     let build = &jobs["build"];
     assert_eq!(build["if"], "github.event_name != 'pull_request'");

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `meshport` binary over fixture meshes in `tests/fixtures/`.
 //! Every test works on a temporary copy, so the repository is never written to.
 
+mod access;
 mod bad_input;
 mod common;
 mod diff;

@@ -38,6 +38,8 @@ pub struct FieldUse {
     pub classification: Option<String>,
     pub logical_type: Option<String>,
     pub tags: Vec<String>,
+    /// Whether the field holds personal data (`model::personal`).
+    pub personal: bool,
 }
 
 impl FieldUse {
@@ -62,6 +64,7 @@ impl FieldIndex {
     pub fn build(mesh: &crate::model::Mesh) -> FieldIndex {
         let mut index = FieldIndex::default();
         let mut paged: BTreeSet<&str> = BTreeSet::new();
+        let classes = crate::model::personal::classes(mesh);
         for (key, c) in &mesh.contracts {
             let mut uses = Vec::new();
             for (i, o) in c.raw.schema.iter().enumerate() {
@@ -71,7 +74,7 @@ impl FieldIndex {
                     .or_else(|| o.physical_name.clone())
                     .unwrap_or_else(|| format!("object {}", i + 1));
                 for p in &o.properties {
-                    walk(key, &object, p, &object, &mut uses);
+                    walk(key, (&object, &classes), p, &object, &mut uses);
                 }
             }
             for (i, u) in uses.iter().enumerate() {
@@ -158,6 +161,9 @@ impl FieldIndex {
         }
         for u in self.uses(name) {
             r.add_filter("classification", u.classification.as_deref().unwrap_or(""));
+            if u.personal {
+                r.add_filter("personal", "yes");
+            }
             u.tags.iter().for_each(|t| r.add_filter("tag", t));
         }
         let business: BTreeSet<&str> = self.uses(name).filter_map(|u| u.business_name.as_deref()).collect();
@@ -201,6 +207,7 @@ impl FieldIndex {
         let size = ctx.mesh.config.pages.size;
         let paging = Paging::new(url.clone(), dir_of(&url, ""), size);
         let classifications: BTreeSet<String> = self.uses(name).filter_map(|u| u.classification.clone()).collect();
+        let personal_total = self.uses(name).filter(|u| u.personal).count();
         let products_total = self.product_ids(ctx, name).len();
         let uses: Vec<&FieldUse> = self.uses(name).collect();
         paging
@@ -221,6 +228,7 @@ impl FieldIndex {
                     products: products.into_iter().collect(),
                     products_total,
                     classifications: classifications.iter().cloned().collect(),
+                    personal_total,
                 };
                 (page.url, view)
             })
@@ -249,6 +257,7 @@ fn use_view(ctx: &Ctx, u: &FieldUse, size: usize, products: &mut BTreeSet<Link>)
         business_name: u.business_name.clone(),
         logical_type: u.logical_type.clone(),
         classification: u.classification.clone(),
+        personal: u.personal,
         description: u.description.clone(),
         products: links,
     }
@@ -282,7 +291,9 @@ fn schema_page_records(ctx: &Ctx, key: &ContractKey, uses: &[FieldUse]) -> Vec<R
 }
 
 /// Depth-first, as the contract page flattens nested properties.
-fn walk(key: &ContractKey, object: &str, p: &raw::Property, parent: &str, out: &mut Vec<FieldUse>) {
+/// `within`: the schema object's name and the classifications that mean personal data.
+fn walk(key: &ContractKey, within: (&str, &[String]), p: &raw::Property, parent: &str, out: &mut Vec<FieldUse>) {
+    let (object, classes) = within;
     let name = p
         .name
         .clone()
@@ -300,12 +311,13 @@ fn walk(key: &ContractKey, object: &str, p: &raw::Property, parent: &str, out: &
         classification: p.classification.clone(),
         logical_type: p.logical_type.clone(),
         tags: p.tags.clone(),
+        personal: crate::model::personal::is_personal(p, classes),
     });
     for child in &p.properties {
-        walk(key, object, child, &path, out);
+        walk(key, within, child, &path, out);
     }
     if let Some(items) = &p.items {
-        walk(key, object, items, &format!("{path}[]"), out);
+        walk(key, within, items, &format!("{path}[]"), out);
     }
 }
 
@@ -337,6 +349,8 @@ pub struct FieldPageView {
     pub products: Vec<Link>,
     pub products_total: usize,
     pub classifications: Vec<String>,
+    /// How many of the contracts' fields of this name hold personal data (`model::personal`).
+    pub personal_total: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -349,6 +363,8 @@ pub struct FieldUseView {
     pub business_name: Option<String>,
     pub logical_type: Option<String>,
     pub classification: Option<String>,
+    /// Whether this use holds personal data.
+    pub personal: bool,
     pub description: Option<String>,
     pub products: Vec<Link>,
 }
@@ -382,7 +398,7 @@ mod tests {
             ..Default::default()
         };
         let mut out = Vec::new();
-        walk(&key, "orders", &p, "orders", &mut out);
+        walk(&key, ("orders", &[]), &p, "orders", &mut out);
         let paths: Vec<(&str, String)> = out.iter().map(|u| (u.path.as_str(), u.anchor())).collect();
         assert_eq!(
             paths,

@@ -109,6 +109,7 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
         "domain" => ctx.domain_link(value).title,
         "team" => ctx.team_link(value).title,
         "kind" => records::kind_label(value).to_string(),
+        "personal" if value == "yes" => "Holds personal data".to_string(),
         _ => value.to_string(),
     }
 }

@@ -19,6 +19,7 @@ pub const FACETS: &[(&str, &str)] = &[
     ("type", "Product type"),
     ("tag", "Tag"),
     ("classification", "Field classification"),
+    ("personal", "Personal data"),
 ];
 
 /// Port names a product's record holds: a generated product with 10,000 ports would make one
@@ -176,6 +177,9 @@ fn product(ctx: &Ctx, p: &Product, fields: &FieldIndex) -> Record {
     r.set_owner(ctx, p.team.as_deref());
     r.add_filter("status", &p.status);
     r.add_filter("type", &p.raw.product_type().unwrap_or_default());
+    if !crate::model::personal::of_product(ctx.mesh, p).is_empty() {
+        r.add_filter("personal", "yes");
+    }
     for tag in &p.raw.tags {
         r.add_filter("tag", tag);
     }
@@ -237,6 +241,9 @@ fn folded_into<'a>(ctx: &'a Ctx, key: &crate::model::ContractKey) -> Option<&'a 
 
 fn fold_contract(r: &mut Record, c: &Contract, fields: &FieldIndex) {
     r.add_filter("kind", "contract");
+    if fields.of_contract(&c.key).iter().any(|f| f.personal) {
+        r.add_filter("personal", "yes");
+    }
     for tag in &c.raw.tags {
         r.add_filter("tag", tag);
     }
@@ -261,6 +268,9 @@ fn contract(ctx: &Ctx, c: &Contract, fields: &FieldIndex) -> Record {
     r.set_domain(ctx, c.domain.as_deref());
     r.set_owner(ctx, c.team.as_deref());
     r.add_filter("status", &c.status);
+    if fields.of_contract(&c.key).iter().any(|f| f.personal) {
+        r.add_filter("personal", "yes");
+    }
     for tag in &c.raw.tags {
         r.add_filter("tag", tag);
     }
