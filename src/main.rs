@@ -4,6 +4,10 @@ use meshport::cmd::{self, build::BuildArgs, check::Format, serve::ServeArgs};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+/// The binary's allocator (the library leaves the choice to its user): see Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// meshport: a static-site generator for a data mesh developer portal.
 #[derive(Parser)]
 #[command(version, about)]

@@ -210,7 +210,10 @@ impl Mesh {
         if !origin.doc.value.is_null() {
             return origin.doc.value.clone();
         }
-        let reread = self.texts.get(&origin.file).map(|text| crate::source::read_descriptor(&origin.file, text));
+        let reread = self
+            .texts
+            .get(&origin.file)
+            .map(|text| crate::source::read_descriptor(&origin.file, text));
         match reread {
             Some(Ok(file)) => match file.doc {
                 Document::Product(doc) | Document::Contract(doc) => doc.value,

@@ -40,10 +40,9 @@ pub fn is_personal(p: &Property, classes: &[String]) -> bool {
 fn flag(extra: &super::raw::Extra, key: &str) -> bool {
     let custom = extra.get("customProperties").and_then(Value::as_array);
     extra.get(key).and_then(Value::as_bool) == Some(true)
-        || custom
-            .into_iter()
-            .flatten()
-            .any(|c| c.get("property").and_then(Value::as_str) == Some(key) && c.get("value") == Some(&Value::Bool(true)))
+        || custom.into_iter().flatten().any(|c| {
+            c.get("property").and_then(Value::as_str) == Some(key) && c.get("value") == Some(&Value::Bool(true))
+        })
 }
 
 /// DPS `containsPii: true` on an output port: every field it delivers counts as personal.

@@ -97,14 +97,13 @@ fn role_view(contract_id: &str, r: &Role) -> RoleView {
     }
 }
 
-/// "Read access", "Write access"; other values as written.
+/// "read access", "write access": the value as written, so a reader can match it to the
+/// contract (and every value of a descriptor stays on its page).
 fn access_words(access: &str) -> String {
-    match access.trim().to_ascii_lowercase().as_str() {
-        "read" => "Read access".into(),
-        "write" => "Write access".into(),
-        "readwrite" | "read-write" | "read_write" => "Read and write access".into(),
-        "admin" => "Administrative access".into(),
-        _ => format!("Access: {access}"),
+    let written = access.trim();
+    match written.to_ascii_lowercase().as_str() {
+        "readwrite" | "read-write" | "read_write" => format!("read and write access ({written})"),
+        _ => format!("{written} access"),
     }
 }
 
@@ -258,7 +257,8 @@ mod tests {
         );
         r.second_approvers = None;
         assert_eq!(approval(&r), "Approved by Priya Raman.");
-        assert_eq!(access_words("read"), "Read access");
+        assert_eq!(access_words("read"), "read access");
+        assert_eq!(access_words("readWrite"), "read and write access (readWrite)");
     }
 
     #[test]

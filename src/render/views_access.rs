@@ -48,7 +48,7 @@ pub struct AccessView {
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleView {
     pub name: String,
-    /// "Read access", from `access`.
+    /// "read access", from `access` (the value as written).
     pub access: Option<String>,
     /// What the role grants (its description), escaped HTML.
     pub grants_html: String,

@@ -80,7 +80,7 @@ fn the_access_panel_says_roles_approvers_price_and_the_change_to_make() {
     for needle in [
         "Get access",
         "orders_reader",
-        "Read access",
+        "read access",
         "Grants: Read every order.",
         "Approval: Approved first by Sam Owner, then by Data Protection Office.",
         "Price 2 EUR per month",

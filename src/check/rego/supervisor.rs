@@ -220,6 +220,9 @@ fn in_child<I: Serialize + Sync>(
     hear: &mut dyn FnMut(Message),
 ) -> Result<(), Death> {
     let mut command = Command::new(exe);
+    // The binary's allocator (mimalloc) reserves address space 1 GiB at a time, which the
+    // worker's address-space limit counts: reserve in small steps so the limit bounds use.
+    command.env("MIMALLOC_ARENA_RESERVE", "16384"); // KiB
     #[cfg(unix)]
     std::os::unix::process::CommandExt::arg0(&mut command, "meshport"); // not `/proc/self/exe` in `ps`
     let mut child = command
