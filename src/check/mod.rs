@@ -10,6 +10,7 @@ pub mod rego;
 pub mod rules;
 pub mod schema;
 pub mod score;
+pub mod versions;
 
 use crate::check::rules::RuleId;
 use crate::diag::{Diagnostics, Pos, Span};

@@ -1,0 +1,130 @@
+//! Problems found by running meshport on descriptors from public repositories (issue 14): each
+//! test writes the shape of file that went wrong into a copy of a valid mesh.
+
+use crate::common::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// (rule, line, column, message) of every finding in `file`, in report order.
+fn in_file(report: &Value, file: &str) -> Vec<(String, u64, u64, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == file)
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn rules_in(report: &Value, file: &str) -> Vec<String> {
+    in_file(report, file).into_iter().map(|f| f.0).collect()
+}
+
+/// `schema` and `servers` of the wrong shape no longer hide a missing id and an unsupported
+/// apiVersion in the same file: all four are reported.
+#[test]
+fn a_wrong_shape_does_not_hide_other_problems() {
+    let mesh = copy_fixture("valid-basic");
+    let root = mesh.path();
+    let file = "content/contracts/shapes.odcs.yaml";
+    write(
+        root,
+        file,
+        "apiVersion: v9.9.9\nkind: DataContract\nversion: 1.0.0\nstatus: active\nschema: orders\nservers:\n  name: prod\n",
+    );
+    let (code, report) = check_json(root);
+    assert_eq!(code, 1);
+    let found = in_file(&report, file);
+    let has = |rule: &str, line: u64| found.iter().any(|f| f.0 == rule && f.1 == line);
+    assert!(has("descriptor.api-version", 1), "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "descriptor.required" && f.3 == "`id` is required"),
+        "{found:#?}"
+    );
+    assert!(has("descriptor.schema", 5), "schema is a list: {found:#?}");
+    assert!(has("descriptor.schema", 7), "servers is a list: {found:#?}");
+}
+
+/// `id: ""` is empty, not missing, and the finding says so at the value.
+#[test]
+fn an_empty_id_is_called_empty() {
+    let mesh = copy_fixture("valid-basic");
+    let root = mesh.path();
+    let file = "content/products/empty.odps.yaml";
+    write(
+        root,
+        file,
+        "apiVersion: v1.0.0\nkind: DataProduct\nid: \"\"\nname: Empty\n",
+    );
+    let (code, report) = check_json(root);
+    assert_eq!(code, 1);
+    let found = in_file(&report, file);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "descriptor.required" && (f.1, f.2) == (3, 5) && f.3 == "`id` is empty"),
+        "{found:#?}"
+    );
+    assert!(!found.iter().any(|f| f.3.contains("is required")), "{found:#?}");
+}
+
+/// An ODCS v2 file gets one finding naming its version and what to do, not the cascade of
+/// unknown keys and missing v3 keys it used to get.
+#[test]
+fn an_odcs_v2_file_gets_one_clear_finding() {
+    let mesh = copy_fixture("valid-basic");
+    let root = mesh.path();
+    let file = "content/contracts/legacy.odcs.yaml";
+    write(
+        root,
+        file,
+        "datasetDomain: sales\nquantumName: orders\nuserConsumptionMode: Analytical\nversion: 1.0.0\nstatus: current\nuuid: 53581432-6c55-4ba2-a65f-72344a91553a\nkind: DataContract\napiVersion: 2.2.2\ntype: tables\ndataset:\n  - table: orders\n    columns:\n      - column: id\n        logicalType: string\n",
+    );
+    let (code, report) = check_json(root);
+    assert_eq!(code, 1);
+    let found = in_file(&report, file);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let (rule, line, column, message) = &found[0];
+    assert_eq!((rule.as_str(), *line, *column), ("descriptor.api-version", 8, 13));
+    assert!(message.contains("ODCS `2.2.2` is older than v3.0.0"), "{message}");
+    let hint = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == file)
+        .unwrap()["hint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(hint.contains("upgrade it to ODCS v3"), "{hint}");
+}
+
+/// An ODPS file older than v0.9.0 likewise.
+#[test]
+fn an_odps_file_older_than_supported_gets_one_finding() {
+    let mesh = copy_fixture("valid-basic");
+    let root = mesh.path();
+    let file = "content/products/old.odps.yaml";
+    write(
+        root,
+        file,
+        "apiVersion: v0.5.0\nkind: DataProduct\nproduct:\n  en:\n    name: Old\n",
+    );
+    let (_, report) = check_json(root);
+    assert_eq!(rules_in(&report, file), ["descriptor.api-version"], "{report:#}");
+}
