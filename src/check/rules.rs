@@ -103,7 +103,7 @@ rules! {
     PortContractMissing = "port.contract-missing", Warning, Product, "A port carries no contractId.", "Add `contractId:` and a contract file describing the port's data.";
     RefContractMissing = "ref.contract-missing", Warning, Product, "A port references a contract that no file defines (for an input port: and no product outputs).", "Add the ODCS file with that id (for an external source too), or fix the id.";
     RefContractStatus = "ref.contract-status", Warning, Product, "An active product publishes a port under a draft, proposed, deprecated or retired contract.", "Activate the contract version (or point the port at an active one) before the product is active.";
-    RefContractVersion = "ref.contract-version", Warning, Product, "A port asks for a contract version the mesh does not have.", "Set the port's version to one the contract defines, or add that contract version.";
+    RefContractVersion = "ref.contract-version", Info, Product, "A port's version (the port's own, in ODPS) equals no version of its contract, so the port binds to the contract's newest active version.", "Nothing to do if the newest active version is meant; to bind to another version, give the port that version.";
     RefInputContract = "ref.input-contract", Warning, Product, "`inputContracts` names a contract no input port of the product reads.", "Add an input port reading that contract, or remove the entry.";
     RefTeamMissing = "ref.team-missing", Warning, Organisation, "A domain's owner is not a known team.", "Use the file name (without .md) of a team under content/teams/.";
     RefDomainUndocumented = "ref.domain-undocumented", Info, Organisation, "A domain is named by descriptors but has no page.", "Add content/domains/<domain>.md.";

@@ -46,7 +46,8 @@ pub struct Port {
     pub name: String,
     pub contract_id: Option<String>,
     pub version: Option<String>,
-    /// The contract file this port resolves to, if there is one.
+    /// The contract this port binds to (see [`Mesh::find_contract`]), when the mesh has a
+    /// contract with its `contractId`.
     pub contract: Option<ContractKey>,
     /// JSON Pointer of the port in its file.
     pub pointer: String,
@@ -180,14 +181,18 @@ impl Mesh {
         }
     }
 
-    /// The contract a reference points at: the exact version when given and present,
-    /// otherwise the newest version of that id.
+    /// The contract version a reference binds to: THE binding rule of the mesh, used by port
+    /// resolution (and so lineage, checks, `diff`, search and pages) and every link to a
+    /// contract by id. ODPS gives a port a `version` of its own and no field for the contract's
+    /// version, so the port's version picks a contract version only when one is equal to it;
+    /// otherwise the reference binds to the newest active version, else the newest.
     pub fn find_contract(&self, id: &str, version: Option<&str>) -> Option<&ContractKey> {
         let versions = self.index.contract_versions.get(id)?;
-        match version {
-            Some(v) => versions.iter().find(|k| k.version == v),
-            None => versions.last(),
+        if let Some(same) = version.and_then(|v| versions.iter().find(|k| k.version == v)) {
+            return Some(same);
         }
+        let active = |k: &&ContractKey| self.contracts.get(*k).is_some_and(|c| c.status == "active");
+        versions.iter().rev().find(active).or(versions.last())
     }
 }
 

@@ -128,3 +128,89 @@ fn an_odps_file_older_than_supported_gets_one_finding() {
     let (_, report) = check_json(root);
     assert_eq!(rules_in(&report, file), ["descriptor.api-version"], "{report:#}");
 }
+
+fn bind_contract(version: &str, status: &str) -> String {
+    format!("apiVersion: v3.0.2\nkind: DataContract\nid: bind\nversion: {version}\nstatus: {status}\nschema:\n  - name: t\n    properties:\n      - name: a\n        classification: internal\n")
+}
+
+fn bind_product(id: &str, ports: &str) -> String {
+    format!("apiVersion: v1.0.0\nkind: DataProduct\nid: {id}\nname: {id}\nstatus: active\ndomain: sales\nteam:\n  name: sales-team\n{ports}")
+}
+
+/// A port's `version` is the port's own (ODPS): it picks the contract version equal to it, else
+/// the newest active one. A mismatch is an info, and lineage follows the bound versions.
+#[test]
+fn a_port_binds_to_the_equal_contract_version_else_the_newest_active() {
+    let mesh = copy_fixture("valid-basic");
+    let root = mesh.path();
+    for (v, status) in [("1.0.0", "active"), ("2.0.0", "active"), ("3.0.0", "draft")] {
+        write(
+            root,
+            &format!("content/contracts/bind-{v}.odcs.yaml"),
+            &bind_contract(v, status),
+        );
+    }
+    let out = "outputPorts:\n  - name: out\n    version: '1'\n    contractId: bind\n";
+    write(root, "content/products/binder.odps.yaml", &bind_product("binder", out));
+    let reads = |v: &str| format!("inputPorts:\n  - name: in\n    version: {v}\n    contractId: bind\n");
+    write(
+        root,
+        "content/products/reader-new.odps.yaml",
+        &bind_product("reader-new", &reads("'1'")),
+    );
+    write(
+        root,
+        "content/products/reader-old.odps.yaml",
+        &bind_product("reader-old", &reads("1.0.0")),
+    );
+    let (_, report) = check_json(root);
+    let notes: Vec<(String, String, u64, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "ref.contract-version")
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap().to_string();
+            (s("file"), s("severity"), d["line"].as_u64().unwrap(), s("message"))
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            (
+                "content/products/binder.odps.yaml".to_string(),
+                "info".to_string(),
+                11,
+                "port `out` has version 1, which no version of contract `bind` has; it binds to `bind` 2.0.0, the newest active version".to_string()
+            ),
+            (
+                "content/products/reader-new.odps.yaml".to_string(),
+                "info".to_string(),
+                11,
+                "port `in` has version 1, which no version of contract `bind` has; it binds to `bind` 2.0.0, the newest active version".to_string()
+            ),
+        ]
+    );
+    let site = tempfile::tempdir().unwrap();
+    let r = build(root, &["--output", site.path().to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lineage: Value = serde_json::from_str(&read(site.path(), "api/lineage.json")).unwrap();
+    let mut edges: Vec<(String, String, String)> = lineage["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["contractId"] == "bind")
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap_or("-").to_string();
+            (s("from"), s("to"), s("version"))
+        })
+        .collect();
+    edges.sort();
+    assert_eq!(
+        edges,
+        [
+            ("binder".into(), "reader-new".into(), "2.0.0".into()),
+            ("binder".into(), "reader-old".into(), "1.0.0".into()),
+        ]
+    );
+}
