@@ -214,3 +214,81 @@ fn a_port_binds_to_the_equal_contract_version_else_the_newest_active() {
         ]
     );
 }
+
+/// A file of several YAML documents: each is read as a descriptor of its own, findings name
+/// the document by the file's line numbers, and ids stay unique across documents and files.
+#[test]
+fn each_yaml_document_of_a_file_is_a_descriptor() {
+    let mesh = copy_fixture("valid-basic");
+    let root = mesh.path();
+    let file = "content/products/bundle.odps.yaml";
+    let text = [
+        "---",
+        "apiVersion: v1.0.0",
+        "kind: DataProduct",
+        "id: bundle-one",
+        "name: Bundle one",
+        "status: active",
+        "domain: sales",
+        "team:",
+        "  name: sales-team",
+        "---",
+        "apiVersion: v3.0.2",
+        "kind: DataContract",
+        "id: bundle-contract",
+        "version: 1.0.0",
+        "status: active",
+        "---",
+        "apiVersion: v1.0.0",
+        "kind: DataProduct",
+        "id: bundle-one",
+        "---",
+        "kind: Unknown",
+        "---",
+        "apiVersion: v1.0.0",
+        "kind: DataProduct",
+        "id: \"\"",
+        "",
+    ]
+    .join("\n");
+    write(root, file, &text);
+    let (code, report) = check_json(root);
+    assert_eq!(code, 1);
+    let found: Vec<(String, u64, u64)> = in_file(&report, file)
+        .into_iter()
+        .filter(|f| f.0 != "product.owner-missing")
+        .map(|f| (f.0, f.1, f.2))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("id.duplicate".to_string(), 4, 5),
+            ("descriptor.kind".to_string(), 21, 7),
+            ("descriptor.required".to_string(), 25, 5),
+        ],
+        "{report:#}"
+    );
+    let dup = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "id.duplicate")
+        .unwrap();
+    assert_eq!(dup["related"][0]["line"], 19, "{dup:#}");
+    // Without the broken documents (from the third on), the file renders a product page and
+    // a contract page.
+    let first_two: Vec<&str> = text.lines().take(15).collect();
+    write(root, file, &(first_two.join("\n") + "\n"));
+    let site = tempfile::tempdir().unwrap();
+    let r = build(root, &["--output", site.path().to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(site.path().join("products/bundle-one.html").is_file());
+    let contracts: Vec<String> = std::fs::read_dir(site.path().join("contracts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        contracts.iter().any(|n| n.starts_with("bundle-contract")),
+        "{contracts:?}"
+    );
+}
