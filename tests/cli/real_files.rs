@@ -292,3 +292,36 @@ fn each_yaml_document_of_a_file_is_a_descriptor() {
         "{contracts:?}"
     );
 }
+
+/// The build's last lines say how many files were not rendered, and why (by rule).
+#[test]
+fn the_build_summary_counts_files_not_rendered() {
+    let mesh = copy_fixture("valid-basic");
+    let root = mesh.path();
+    write(root, "content/guides/setup.markdown", "# Setup\n");
+    write(root, "content/products/notes.yaml", "owner: someone\n");
+    write(root, "content/products/old.odps.yaml.orig", "kind: DataProduct\n");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        root.join("content/products/orders.odps.yaml"),
+        root.join("content/products/link.odps.yaml"),
+    )
+    .unwrap();
+    let site = tempfile::tempdir().unwrap();
+    let out = site.path().to_str().unwrap();
+    let loud = |root: &Path| run(&["build", "--root", root.to_str().unwrap(), "--output", out]);
+    let r = loud(root);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = if cfg!(unix) {
+        "4 files were not rendered (3 source.unrecognised, 1 source.symlink): see the findings above"
+    } else {
+        "3 files were not rendered (3 source.unrecognised): see the findings above"
+    };
+    assert!(r.stderr.contains(expected), "{}", r.stderr);
+
+    let clean = copy_fixture("valid-basic");
+    let r = loud(clean.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("built "), "{}", r.stderr);
+    assert!(!r.stderr.contains("not rendered"), "{}", r.stderr);
+}
