@@ -2,6 +2,7 @@
 //! fix it; findings point at the exact key or value in the file.
 
 mod cycles;
+pub mod features;
 mod fields;
 mod names;
 pub mod policy;

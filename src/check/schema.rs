@@ -141,6 +141,10 @@ pub fn check_doc(kind: DocKind, rel: &str, doc: &YamlDoc, org: &[OrgSchema]) -> 
         }
         out.push(standard_finding(compiled, rel, doc, p));
     }
+    out.extend(super::features::version_findings(kind, rel, doc));
+    if kind == DocKind::Contract {
+        out.extend(super::features::server_findings(rel, doc));
+    }
     for s in org.iter().filter(|s| s.kind == kind) {
         out.extend(
             problems_of(&s.compiled, &doc.value)

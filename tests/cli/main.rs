@@ -24,6 +24,7 @@ mod sizes;
 mod snapshots;
 mod standards;
 mod theme;
+mod versions;
 
 use common::*;
 use serde_json::Value;
