@@ -353,8 +353,9 @@ const SERVER_KEYS: &[(&str, &[&str])] = &[
 
 /// A `descriptor.schema` error for each server key that only other server types define
 /// (`stagingDir` on a postgres server), and a `descriptor.unknown-key` warning for a key no
-/// type defines (`staging_dir`), as for unknown keys elsewhere.
-pub fn server_findings(rel: &str, doc: &YamlDoc) -> Vec<Diagnostic> {
+/// type defines (`staging_dir`) nor the bundled schema knows, as for unknown keys elsewhere.
+/// `also_known`: server keys the bundled schema accepts beyond the official ones (left alone).
+pub fn server_findings(rel: &str, doc: &YamlDoc, also_known: &[&str]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Some(servers) = doc.value.get("servers").and_then(Value::as_array) else {
         return out;
@@ -378,7 +379,9 @@ pub fn server_findings(rel: &str, doc: &YamlDoc) -> Vec<Diagnostic> {
                 .collect();
             let pointer = format!("/servers/{i}/{}", escape_token(key));
             if others.is_empty() {
-                out.push(unknown_server_key(rel, doc, &pointer, key, ty, own));
+                if !also_known.contains(&key.as_str()) {
+                    out.push(unknown_server_key(rel, doc, &pointer, key, ty, own));
+                }
                 continue;
             }
             out.push(

@@ -143,7 +143,15 @@ pub fn check_doc(kind: DocKind, rel: &str, doc: &YamlDoc, org: &[OrgSchema]) -> 
     }
     out.extend(super::features::version_findings(kind, rel, doc));
     if kind == DocKind::Contract {
-        out.extend(super::features::server_findings(rel, doc));
+        let bundled_keys = compiled
+            .schema
+            .pointer("/$defs/server/properties")
+            .and_then(Value::as_object);
+        let also_known: Vec<&str> = bundled_keys
+            .into_iter()
+            .flat_map(|m| m.keys().map(String::as_str))
+            .collect();
+        out.extend(super::features::server_findings(rel, doc, &also_known));
     }
     for s in org.iter().filter(|s| s.kind == kind) {
         out.extend(
