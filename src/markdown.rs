@@ -32,17 +32,19 @@ pub struct Rendered {
 
 /// Renders a Markdown document to sanitised HTML with heading anchors and a TOC.
 pub fn render(src: &str) -> Rendered {
-    let (raw, toc) = to_html(src);
+    let (raw, toc) = to_html(src, RawHtml::Sanitise);
     Rendered {
         html: sanitise(&raw),
         toc,
     }
 }
 
-/// Renders a short description field; a lone paragraph loses its `<p>` so the text can sit
-/// inside a table cell or a card without block spacing.
+/// Renders a short description field of a descriptor; a lone paragraph loses its `<p>` so the
+/// text can sit inside a table cell or a card without block spacing. HTML in such a field is
+/// shown as text: descriptors describe types like `ARRAY<INT>` or `List<String>`, which the
+/// sanitiser would otherwise strip as unknown tags.
 pub fn render_inline(src: &str) -> String {
-    let (raw, _) = to_html(src);
+    let (raw, _) = to_html(src, RawHtml::AsText);
     strip_single_paragraph(&sanitise(&raw))
 }
 
@@ -64,10 +66,22 @@ fn parser_options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// What becomes of HTML written in the Markdown source.
+#[derive(Clone, Copy, PartialEq)]
+enum RawHtml {
+    /// Kept, and cleaned by the sanitiser (pages written in Markdown).
+    Sanitise,
+    /// Shown as the text it is (descriptor fields).
+    AsText,
+}
+
 /// Unsanitised HTML and the TOC; sanitising is left to the callers so it happens exactly once.
-fn to_html(src: &str) -> (String, Vec<TocEntry>) {
+fn to_html(src: &str, raw_html: RawHtml) -> (String, Vec<TocEntry>) {
     let mut rewriter = Rewriter::default();
-    let mut events = Parser::new_ext(src, parser_options());
+    let mut events = Parser::new_ext(src, parser_options()).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) if raw_html == RawHtml::AsText => Event::Text(h),
+        other => other,
+    });
     let mut out = Vec::new();
     while let Some(event) = events.next() {
         rewriter.rewrite(event, &mut events, &mut out);
@@ -498,6 +512,24 @@ mod tests {
     }
 
     #[test]
+    fn descriptor_text_shows_what_looks_like_html() {
+        assert_eq!(
+            render_inline("ARRAY<INT>/array no items -> ARRAY<INT> (verbatim)"),
+            "ARRAY&lt;INT&gt;/array no items -&gt; ARRAY&lt;INT&gt; (verbatim)"
+        );
+        assert_eq!(
+            render_inline("List<String> of Map<K,V>"),
+            "List&lt;String&gt; of Map&lt;K,V&gt;"
+        );
+        assert_eq!(
+            render_inline("<div onclick=\"x()\">block</div>"),
+            "&lt;div onclick=\"x()\"&gt;block&lt;/div&gt;"
+        );
+        // Pages written in Markdown keep their (sanitised) HTML.
+        assert!(render("a <kbd>b</kbd> c").html.contains("<kbd>b</kbd>"));
+    }
+
+    #[test]
     fn render_inline_strips_a_single_paragraph() {
         assert_eq!(
             render_inline("Orders of the *EU* shop."),
@@ -506,7 +538,11 @@ mod tests {
         assert_eq!(render_inline("one\n\ntwo"), "<p>one</p>\n<p>two</p>");
         assert_eq!(render_inline("- a\n- b"), "<ul>\n<li>a</li>\n<li>b</li>\n</ul>");
         assert_eq!(render_inline(""), "");
-        assert_eq!(render_inline("<script>x</script>hi"), "hi");
+        assert_eq!(
+            render_inline("<script>x</script>hi"),
+            "&lt;script&gt;x&lt;/script&gt;hi",
+            "shown, never run"
+        );
         assert!(render_inline("## Heading\n").starts_with("<h2 id=\"heading\">"));
     }
 

@@ -3,6 +3,7 @@
 
 mod access;
 mod cycles;
+pub mod features;
 mod fields;
 mod names;
 pub mod policy;
@@ -11,6 +12,7 @@ pub mod rego;
 pub mod rules;
 pub mod schema;
 pub mod score;
+pub mod versions;
 
 use crate::check::rules::RuleId;
 use crate::diag::{Diagnostics, Pos, Span};
@@ -175,25 +177,27 @@ fn status_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {
     }
 }
 
+/// A port's version is the port's own (ODPS); it picks a contract version only when one is
+/// equal. When none is, the port binds to the newest active version: worth a note, no more.
 fn version_rule(mesh: &Mesh, p: &Product, port: &Port, diags: &mut Diagnostics) {
-    let (Some(cid), Some(v)) = (&port.contract_id, &port.version) else {
+    let (Some(cid), Some(v), Some(bound)) = (&port.contract_id, &port.version, &port.contract) else {
         return;
     };
-    let Some(versions) = mesh.index.contract_versions.get(cid) else {
+    if &bound.version == v {
         return;
-    };
-    if port.contract.is_none() {
-        let known: Vec<&str> = versions.iter().map(|k| k.version.as_str()).collect();
-        diags.push(RuleId::RefContractVersion.at(
-            &p.origin.file,
-            at(p, &format!("{}/version", port.pointer)),
-            format!(
-                "port `{}` asks for version {v} of contract `{cid}`; the mesh has {}",
-                port.name,
-                known.join(", ")
-            ),
-        ));
     }
+    let which = match mesh.contracts.get(bound).is_some_and(|c| c.status == "active") {
+        true => "the newest active version",
+        false => "the newest version (none is active)",
+    };
+    diags.push(RuleId::RefContractVersion.at(
+        &p.origin.file,
+        at(p, &format!("{}/version", port.pointer)),
+        format!(
+            "port `{}` has version {v}, which no version of contract `{cid}` has; it binds to `{cid}` {}, {which}",
+            port.name, bound.version
+        ),
+    ));
 }
 
 /// `outputPorts[].inputContracts` must name contracts the product actually reads.

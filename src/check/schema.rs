@@ -129,6 +129,10 @@ impl Report {
 pub fn check_doc(kind: DocKind, rel: &str, doc: &YamlDoc, org: &[OrgSchema]) -> (Vec<Diagnostic>, Vec<At>) {
     let mut out = Vec::new();
     let mut covered = Vec::new();
+    if super::versions::is_older(kind, &doc.value) {
+        // Another standard's structure: `model::resolve` reports the version, once.
+        return (out, covered);
+    }
     let compiled = bundled(kind);
     for p in problems_of(compiled, &doc.value) {
         if owned_by_typed_view(kind, doc, &p) {
@@ -141,6 +145,18 @@ pub fn check_doc(kind: DocKind, rel: &str, doc: &YamlDoc, org: &[OrgSchema]) -> 
             }));
         }
         out.push(standard_finding(compiled, rel, doc, p));
+    }
+    out.extend(super::features::version_findings(kind, rel, doc));
+    if kind == DocKind::Contract {
+        let bundled_keys = compiled
+            .schema
+            .pointer("/$defs/server/properties")
+            .and_then(Value::as_object);
+        let also_known: Vec<&str> = bundled_keys
+            .into_iter()
+            .flat_map(|m| m.keys().map(String::as_str))
+            .collect();
+        out.extend(super::features::server_findings(rel, doc, &also_known));
     }
     for s in org.iter().filter(|s| s.kind == kind) {
         out.extend(

@@ -121,9 +121,22 @@ fn odcs_team_may_be_the_legacy_member_list_or_an_object() {
 }
 
 #[test]
-fn servers_accept_any_key_but_check_the_known_ones() {
-    let ok = format!("{CONTRACT}servers:\n  - server: s\n    type: kafka\n    host: k:9092\n    myOwnKey: 1\n");
+fn servers_take_the_keys_of_their_type() {
+    let ok = format!("{CONTRACT}servers:\n  - server: s\n    type: kafka\n    host: k:9092\n");
     assert!(findings(DocKind::Contract, &ok).is_empty());
+    // As the official schemas have it: a key no server type defines is unknown (a warning,
+    // as elsewhere), one that only other types define is an error.
+    let d = only(DocKind::Contract, &format!("{ok}    myOwnKey: 1\n"));
+    assert_eq!(
+        (d.rule.as_str(), d.severity),
+        ("descriptor.unknown-key", crate::diag::Severity::Warning)
+    );
+    let d = only(DocKind::Contract, &format!("{ok}    warehouse: w\n"));
+    assert_eq!(d.rule, "descriptor.schema");
+    assert_eq!(
+        d.message,
+        "`warehouse` is not a key of `kafka` servers (only of custom, snowflake)"
+    );
     let d = only(
         DocKind::Contract,
         &format!(

@@ -62,6 +62,9 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<i32> {
             site.loaded.diags.summary(),
             started.elapsed()
         );
+        if let Some(line) = crate::site::not_rendered_summary(&site.loaded.not_rendered()) {
+            eprintln!("{line}");
+        }
     }
     Ok(EXIT_OK)
 }

@@ -42,7 +42,7 @@ kinds! {
     PORT_OUTPUT_REMOVED = "port.output-removed", true,
         "An output port of a product was removed: its consumers lose their input.";
     PORT_VERSION_DOWNGRADED = "port.version-downgraded", true,
-        "An output port now delivers an older contract version while consumers read it.";
+        "An output port now binds to an older contract version while consumers read it.";
     CONTRACT_REMOVED = "contract.removed", true,
         "A contract version was removed while input ports of other products reference it.";
     CONTRACT_RETIRED = "contract.retired", true,

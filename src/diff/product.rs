@@ -103,12 +103,10 @@ fn outputs(pair: Pair<'_>, base: &Product, head: &Product, found: &mut Vec<Found
                 bp.name
             );
             found.push(Found::new(k::PORT_OUTPUT_REMOVED, msg, at("contractId")).port(bp.contract_id.as_deref()));
-        } else if hp.version != bp.version {
-            let (was, now) = (
-                bp.version.as_deref().unwrap_or("(any)"),
-                hp.version.as_deref().unwrap_or("(any)"),
-            );
-            let down = matches!((&bp.version, &hp.version), (Some(b), Some(h)) if crate::model::compare_versions(h, b) == Ordering::Less);
+        } else if let Some((was, now)) = bound_versions(bp, hp) {
+            // What consumers read is the bound contract version (`Mesh::find_contract`), not
+            // the port's own version, which `port_meta` reports as an edit.
+            let down = crate::model::compare_versions(now, was) == Ordering::Less;
             let kind = if down && has_consumers(pair.base, &base.id, Some(cid)) {
                 k::PORT_VERSION_DOWNGRADED
             } else {
@@ -116,6 +114,14 @@ fn outputs(pair: Pair<'_>, base: &Product, head: &Product, found: &mut Vec<Found
             };
             let msg = format!("output port `{}`: contract `{cid}` version {was} → {now}", bp.name);
             found.push(Found::new(kind, msg, at("version")).port(bp.contract_id.as_deref()));
+        } else if hp.version != bp.version {
+            let msg = format!(
+                "output port `{}`: port version {} → {} (the contract version it binds to is unchanged)",
+                bp.name,
+                bp.version.as_deref().unwrap_or("(none)"),
+                hp.version.as_deref().unwrap_or("(none)")
+            );
+            found.push(Found::new(k::PORT_OUTPUT_CHANGED, msg, at("version")).port(bp.contract_id.as_deref()));
         }
         port_meta(base, head, bp, hp, k::PORT_OUTPUT_CHANGED, "output", found);
     }
@@ -142,12 +148,13 @@ fn inputs(base: &Product, head: &Product, found: &mut Vec<Found>) {
             ));
             continue;
         };
-        if hp.contract_id != bp.contract_id || hp.version != bp.version {
+        if hp.contract_id != bp.contract_id || hp.version != bp.version || bound_versions(bp, hp).is_some() {
             let show = |p: &Port| {
                 format!(
-                    "`{}` {}",
+                    "`{}` {} (port version {})",
                     p.contract_id.as_deref().unwrap_or("?"),
-                    p.version.as_deref().unwrap_or("(any version)")
+                    p.contract.as_ref().map_or("(no contract file)", |k| k.version.as_str()),
+                    p.version.as_deref().unwrap_or("none")
                 )
             };
             let at = Location::of(&head.origin, &format!("{}/contractId", hp.pointer), Side::Head);
@@ -171,6 +178,14 @@ fn inputs(base: &Product, head: &Product, found: &mut Vec<Found>) {
 }
 
 /// Keys of a port other than its contract reference (description, type, …).
+/// The contract versions a port bound to before and after, when they differ.
+fn bound_versions<'a>(bp: &'a Port, hp: &'a Port) -> Option<(&'a str, &'a str)> {
+    match (&bp.contract, &hp.contract) {
+        (Some(b), Some(h)) if b.version != h.version => Some((b.version.as_str(), h.version.as_str())),
+        _ => None,
+    }
+}
+
 fn port_meta(
     base: &Product,
     head: &Product,

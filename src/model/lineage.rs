@@ -1,8 +1,9 @@
 //! Lineage by the contract rule: product B feeds product A when an output port of B and an
-//! input port of A carry the same `contractId` (the same version when both name one). An input
-//! whose contract no product outputs comes from an external source. An input port without a
-//! contract that names a source system (`sourceSystemId`, from the Data Product Specification)
-//! comes from the product or output port of that id, else from an external source of that name.
+//! input port of A carry the same `contractId`, preferring the producers whose port binds to
+//! the same contract version (`Mesh::find_contract`). An input whose contract no product
+//! outputs comes from an external source. An input port without a contract that names a source
+//! system (`sourceSystemId`, from the Data Product Specification) comes from the product or
+//! output port of that id, else from an external source of that name.
 
 use super::Mesh;
 use serde::Serialize;
@@ -22,6 +23,8 @@ pub struct Edge {
     /// The consuming product.
     pub to: String,
     pub contract_id: String,
+    /// The version of the contract the input port binds to; the port's own version when the
+    /// mesh has no such contract.
     pub version: Option<String>,
 }
 
@@ -46,18 +49,24 @@ pub fn edges(mesh: &Mesh) -> Vec<Edge> {
             let matching: Vec<&str> = producers
                 .iter()
                 .copied()
-                .filter(|p| *p != consumer.id && produces_version(mesh, p, cid, input.version.as_deref()))
+                .filter(|p| *p != consumer.id && produces_bound(mesh, p, cid, input.contract.as_ref()))
                 .collect();
             let chosen = if matching.is_empty() {
                 producers.into_iter().filter(|p| *p != consumer.id).collect()
             } else {
                 matching
             };
+            // Without a contract file the port's own version is all there is to label the edge with.
+            let version = input
+                .contract
+                .as_ref()
+                .map(|k| k.version.clone())
+                .or_else(|| input.version.clone());
             if chosen.is_empty() {
-                out.push(edge(NodeRef::External(cid.clone()), consumer, cid, &input.version));
+                out.push(edge(NodeRef::External(cid.clone()), consumer, cid, &version));
             }
             for p in chosen {
-                out.push(edge(NodeRef::Product(p.to_string()), consumer, cid, &input.version));
+                out.push(edge(NodeRef::Product(p.to_string()), consumer, cid, &version));
             }
         }
     }
@@ -112,11 +121,12 @@ fn edge(from: NodeRef, consumer: &super::Product, cid: &str, version: &Option<St
     }
 }
 
-/// Whether product `p` outputs contract `cid` at `version` (any version when unspecified).
-fn produces_version(mesh: &Mesh, p: &str, cid: &str, version: Option<&str>) -> bool {
+/// Whether product `p` outputs contract `cid` bound to the same version as `bound` (any
+/// version when either side binds to none).
+fn produces_bound(mesh: &Mesh, p: &str, cid: &str, bound: Option<&super::ContractKey>) -> bool {
     mesh.products[p].outputs.iter().any(|o| {
         o.contract_id.as_deref() == Some(cid)
-            && (version.is_none() || o.version.is_none() || o.version.as_deref() == version)
+            && (bound.is_none() || o.contract.is_none() || o.contract.as_ref() == bound)
     })
 }
 

@@ -58,7 +58,8 @@ pub struct Port {
     pub name: String,
     pub contract_id: Option<String>,
     pub version: Option<String>,
-    /// The contract file this port resolves to, if there is one.
+    /// The contract this port binds to (see [`Mesh::find_contract`]), when the mesh has a
+    /// contract with its `contractId`.
     pub contract: Option<ContractKey>,
     /// An input port's source system (the `sourceSystemId` custom property, as a Data Product
     /// Specification port names it): lineage draws it when the port names no contract.
@@ -204,33 +205,51 @@ impl Mesh {
 
     /// A descriptor's content as a JSON value (a file in an older format as its ODCS/ODPS
     /// translation): its parsed document while the mesh still holds it, else its text read
-    /// again (`Null` if that text is gone, which a loaded mesh never allows).
-    pub fn descriptor_value(&self, origin: &Origin) -> serde_json::Value {
+    /// again, taking the document with this `id` (and `version`) when the file holds several
+    /// (`Null` if the text is gone, which a loaded mesh never allows).
+    pub fn descriptor_value(&self, origin: &Origin, id: &str, version: Option<&str>) -> serde_json::Value {
         use crate::source::Document;
         if !origin.doc.value.is_null() {
             return origin.doc.value.clone();
         }
-        let reread = self
-            .texts
-            .get(&origin.file)
-            .map(|text| crate::source::read_descriptor(&origin.file, text));
-        match reread {
-            Some(Ok(file)) => match file.doc {
-                Document::Product(doc) | Document::Contract(doc) => doc.value,
-                _ => serde_json::Value::Null,
-            },
-            _ => serde_json::Value::Null,
+        let Some(text) = self.texts.get(&origin.file) else {
+            return serde_json::Value::Null;
+        };
+        let text_of = |v: Option<&serde_json::Value>| match v {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(other) if !other.is_null() => Some(other.to_string()),
+            _ => None,
+        };
+        let values = crate::source::read_descriptors(&origin.file, text)
+            .0
+            .into_iter()
+            .filter_map(|f| match f.doc {
+                Document::Product(doc) | Document::Contract(doc) => Some(doc.value),
+                _ => None,
+            });
+        let mut first = None;
+        for value in values {
+            let same_id = text_of(value.get("id")).as_deref() == Some(id);
+            if same_id && version.is_none_or(|v| text_of(value.get("version")).as_deref() == Some(v)) {
+                return value;
+            }
+            first.get_or_insert(value);
         }
+        first.unwrap_or_default()
     }
 
-    /// The contract a reference points at: the exact version when given and present,
-    /// otherwise the newest version of that id.
+    /// The contract version a reference binds to: THE binding rule of the mesh, used by port
+    /// resolution (and so lineage, checks, `diff`, search and pages) and every link to a
+    /// contract by id. ODPS gives a port a `version` of its own and no field for the contract's
+    /// version, so the port's version picks a contract version only when one is equal to it;
+    /// otherwise the reference binds to the newest active version, else the newest.
     pub fn find_contract(&self, id: &str, version: Option<&str>) -> Option<&ContractKey> {
         let versions = self.index.contract_versions.get(id)?;
-        match version {
-            Some(v) => versions.iter().find(|k| k.version == v),
-            None => versions.last(),
+        if let Some(same) = version.and_then(|v| versions.iter().find(|k| k.version == v)) {
+            return Some(same);
         }
+        let active = |k: &&ContractKey| self.contracts.get(*k).is_some_and(|c| c.status == "active");
+        versions.iter().rev().find(active).or(versions.last())
     }
 }
 

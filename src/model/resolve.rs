@@ -4,15 +4,14 @@
 
 use super::{lineage, raw, Contact, Contract, ContractKey, Domain, Mesh, Origin, Page, Port, Product, Team, WrittenIn};
 use crate::check::rules::RuleId;
+use crate::check::schema::DocKind;
+use crate::check::versions::{self, Declared};
 use crate::config::Config;
 use crate::diag::{Diagnostics, Related, Span};
 use crate::source::{Document, Section, SourceFile, SourceSet, YamlDoc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-const ODPS_VERSIONS: &[&str] = &["v0.9.0", "v1.0.0", "v1.1.0"];
-const ODCS_VERSION_PREFIXES: &[&str] = &["v3.0.", "v3.1.", "v3.2."];
 
 /// Builds the mesh from everything read; problems become findings in `diags`.
 pub fn resolve(config: Config, sources: SourceSet, diags: &mut Diagnostics) -> Mesh {
@@ -21,9 +20,11 @@ pub fn resolve(config: Config, sources: SourceSet, diags: &mut Diagnostics) -> M
         texts: sources.texts,
         ..Default::default()
     };
+    let mut duplicates = Duplicates::default();
     for file in sources.files {
-        add_file(&mut mesh, file, diags);
+        add_file(&mut mesh, file, &mut duplicates, diags);
     }
+    duplicates.report(diags);
     mesh.guides.sort_by_cached_key(page_order);
     mesh.governance.sort_by_cached_key(page_order);
     link_teams_and_domains(&mut mesh);
@@ -42,17 +43,17 @@ fn page_order(p: &Page) -> (i64, String, String) {
     )
 }
 
-fn add_file(mesh: &mut Mesh, file: SourceFile, diags: &mut Diagnostics) {
+fn add_file(mesh: &mut Mesh, file: SourceFile, duplicates: &mut Duplicates, diags: &mut Diagnostics) {
     let rel = file.rel;
     match file.doc {
         Document::Product(doc) => {
             if let Some(p) = product(&rel, doc, written_in(&file.legacy), diags) {
-                insert_unique_product(mesh, p, diags);
+                insert_unique_product(mesh, p, duplicates);
             }
         }
         Document::Contract(doc) => {
             if let Some(c) = contract(&rel, doc, written_in(&file.legacy), diags) {
-                insert_unique_contract(mesh, c, diags);
+                insert_unique_contract(mesh, c, duplicates);
             }
         }
         Document::Policies(doc) => {
@@ -132,63 +133,98 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-fn required(rel: &str, doc: &YamlDoc, value: &Option<String>, key: &str, what: &str, diags: &mut Diagnostics) -> bool {
-    let ok = value.as_deref().is_some_and(|v| !v.trim().is_empty());
-    if !ok {
-        diags.push(
-            RuleId::DescriptorRequired
-                .at(rel, doc.span(&format!("/{key}")), format!("`{key}` is required"))
-                .with_hint(format!("add `{key}:` with {what}")),
-        );
+/// The identity keys of a descriptor, read from the document itself rather than its typed
+/// view: they are checked even when another part of the file (`schema`, `servers`) has a shape
+/// the typed view cannot read.
+fn identity(doc: &YamlDoc, key: &str) -> Option<String> {
+    match doc.value.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
-    ok
 }
 
-fn check_api_version(
-    rel: &str,
-    doc: &YamlDoc,
-    v: &Option<String>,
-    ok: impl Fn(&str) -> bool,
-    allowed: &str,
-    diags: &mut Diagnostics,
-) {
-    if let Some(v) = v {
-        if !ok(v) {
+/// Reports a missing or empty identity key; true when it has a value.
+fn required(rel: &str, doc: &YamlDoc, key: &str, what: &str, diags: &mut Diagnostics) -> bool {
+    let value = identity(doc, key);
+    if value.as_deref().is_some_and(|v| !v.trim().is_empty()) {
+        return true;
+    }
+    let message = match (&value, doc.value.get(key)) {
+        (Some(_), _) => format!("`{key}` is empty"),
+        (None, Some(v)) if !v.is_null() => return true, // a wrong type: the schema check reports it
+        _ => format!("`{key}` is required"),
+    };
+    let hint = match value {
+        Some(_) => format!("write {what} after `{key}:`"),
+        None => format!("add `{key}:` with {what}"),
+    };
+    diags.push(
+        RuleId::DescriptorRequired
+            .at(rel, doc.span(&format!("/{key}")), message)
+            .with_hint(hint),
+    );
+    false
+}
+
+/// Checks `apiVersion`; false when the file declares a version older than any meshport reads,
+/// which gets this one finding and nothing else (its structure is another standard's).
+fn check_api_version(rel: &str, doc: &YamlDoc, kind: DocKind, diags: &mut Diagnostics) -> bool {
+    let Some(v) = versions::api_version_of(&doc.value) else {
+        return true;
+    };
+    let (standard, upgrade) = match kind {
+        DocKind::Product => ("ODPS", "rewrite it in ODPS v1.0.0 or later (see the ODPS changelog)"),
+        DocKind::Contract => (
+            "ODCS",
+            "upgrade it to ODCS v3 (`dataset` became `schema`, columns became `properties`; \
+             datacontract-cli `datacontract import --format odcs` converts v2 files)",
+        ),
+    };
+    let allowed = versions::supported_list(kind);
+    match versions::declared(kind, &v) {
+        Declared::Supported => true,
+        Declared::Older => {
+            diags.push(
+                RuleId::DescriptorApiVersion
+                    .at(
+                        rel,
+                        doc.span("/apiVersion"),
+                        format!(
+                            "{standard} `{v}` is older than {}, the oldest version meshport reads; the file was not checked further nor rendered",
+                            versions::oldest(kind)
+                        ),
+                    )
+                    .with_hint(format!("{upgrade}; meshport reads {allowed}")),
+            );
+            false
+        }
+        Declared::Unknown => {
             diags.push(
                 RuleId::DescriptorApiVersion
                     .at(rel, doc.span("/apiVersion"), format!("unsupported apiVersion `{v}`"))
                     .with_hint(format!("use one of {allowed}")),
             );
+            true
         }
     }
 }
 
 fn product(rel: &str, doc: YamlDoc, written_in: Option<WrittenIn>, diags: &mut Diagnostics) -> Option<Product> {
-    let raw: raw::Product = typed(rel, &doc, diags)?;
-    // A file in an older format has its required keys checked as written (check::schema).
+    // A file in an older format has its identity keys checked as written (check::schema).
     let mut translated_only = Diagnostics::new();
-    let diags = if written_in.is_some() {
+    let identity = if written_in.is_some() {
         &mut translated_only
     } else {
-        diags
+        &mut *diags
     };
-    let has_id = required(rel, &doc, &raw.id, "id", "a unique id for the product", diags);
-    required(
-        rel,
-        &doc,
-        &raw.api_version,
-        "apiVersion",
-        "the ODPS version, e.g. v1.0.0",
-        diags,
-    );
-    check_api_version(
-        rel,
-        &doc,
-        &raw.api_version,
-        |v| ODPS_VERSIONS.contains(&v),
-        "v0.9.0, v1.0.0, v1.1.0",
-        diags,
-    );
+    if !check_api_version(rel, &doc, DocKind::Product, identity) {
+        return None;
+    }
+    let has_id = required(rel, &doc, "id", "a unique id for the product", identity);
+    required(rel, &doc, "apiVersion", "the ODPS version, e.g. v1.0.0", identity);
+    let raw: raw::Product = typed(rel, &doc, diags)?;
     if !has_id {
         return None;
     }
@@ -264,46 +300,20 @@ fn team_ref(block: &raw::TeamBlock) -> Option<String> {
 }
 
 fn contract(rel: &str, doc: YamlDoc, written_in: Option<WrittenIn>, diags: &mut Diagnostics) -> Option<Contract> {
-    let raw: raw::Contract = typed(rel, &doc, diags)?;
     let mut translated_only = Diagnostics::new();
-    let diags = if written_in.is_some() {
+    let identity = if written_in.is_some() {
         &mut translated_only
     } else {
-        diags
+        &mut *diags
     };
-    let has_id = required(rel, &doc, &raw.id, "id", "the contract id that ports reference", diags);
-    let has_version = required(
-        rel,
-        &doc,
-        &raw.version,
-        "version",
-        "the contract version, e.g. 1.0.0",
-        diags,
-    );
-    required(
-        rel,
-        &doc,
-        &raw.api_version,
-        "apiVersion",
-        "the ODCS version, e.g. v3.1.0",
-        diags,
-    );
-    required(
-        rel,
-        &doc,
-        &raw.status,
-        "status",
-        "e.g. active, draft, deprecated",
-        diags,
-    );
-    check_api_version(
-        rel,
-        &doc,
-        &raw.api_version,
-        |v| ODCS_VERSION_PREFIXES.iter().any(|p| v.starts_with(p)),
-        "v3.0.x, v3.1.x, v3.2.x",
-        diags,
-    );
+    if !check_api_version(rel, &doc, DocKind::Contract, identity) {
+        return None;
+    }
+    let has_id = required(rel, &doc, "id", "the contract id that ports reference", identity);
+    let has_version = required(rel, &doc, "version", "the contract version, e.g. 1.0.0", identity);
+    required(rel, &doc, "apiVersion", "the ODCS version, e.g. v3.1.0", identity);
+    required(rel, &doc, "status", "e.g. active, draft, deprecated", identity);
+    let raw: raw::Contract = typed(rel, &doc, diags)?;
     if !(has_id && has_version) {
         return None;
     }
@@ -365,42 +375,60 @@ pub fn contact(s: &raw::SupportChannel) -> Option<Contact> {
     })
 }
 
-fn insert_unique_product(mesh: &mut Mesh, p: Product, diags: &mut Diagnostics) {
+fn insert_unique_product(mesh: &mut Mesh, p: Product, duplicates: &mut Duplicates) {
     if let Some(first) = mesh.products.get(&p.id) {
-        duplicate(diags, "product", &p.id, &first.origin, &p.origin);
+        duplicates.add("product", format!("`{}`", p.id), &first.origin, &p.origin);
         return;
     }
     mesh.products.insert(p.id.clone(), p);
 }
 
-fn insert_unique_contract(mesh: &mut Mesh, c: Contract, diags: &mut Diagnostics) {
+fn insert_unique_contract(mesh: &mut Mesh, c: Contract, duplicates: &mut Duplicates) {
     if let Some(first) = mesh.contracts.get(&c.key) {
-        let label = format!("{} version {}", c.key.id, c.key.version);
-        duplicate(diags, "contract", &label, &first.origin, &c.origin);
+        let label = format!("`{}` version {}", c.key.id, c.key.version);
+        duplicates.add("contract", label, &first.origin, &c.origin);
         return;
     }
     mesh.contracts.insert(c.key.clone(), c);
 }
 
-/// Reports a duplicate id at both places, each pointing at the other.
-fn duplicate(diags: &mut Diagnostics, what: &str, id: &str, first: &Origin, second: &Origin) {
-    let (p1, p2) = (first.doc.span("/id"), second.doc.span("/id"));
-    let finding = |this: &Origin, at: Span, other: &Origin, other_at: Span| {
-        let message = format!(
-            "duplicate {what} id `{id}`: also defined at {}:{}:{}",
-            other.file, other_at.start.line, other_at.start.column
-        );
-        RuleId::IdDuplicate
-            .at(&this.file, at, message)
-            .with_hint("ids must be unique across the mesh: rename one, or bump the version of a contract")
-            .with_related(Related::new(
-                &other.file,
-                other_at,
-                format!("{what} `{id}` also defined here"),
-            ))
-    };
-    diags.push(finding(first, p1, second, p2));
-    diags.push(finding(second, p2, first, p1));
+/// Every place each duplicated id is defined, the kept (first) one first: a group of n
+/// definitions is one finding naming all n places, not a finding per pair.
+#[derive(Default)]
+struct Duplicates(BTreeMap<(&'static str, String), Vec<(String, Span)>>);
+
+impl Duplicates {
+    fn add(&mut self, what: &'static str, label: String, first: &Origin, again: &Origin) {
+        let place = |o: &Origin| (o.file.clone(), o.doc.span("/id"));
+        self.0
+            .entry((what, label))
+            .or_insert_with(|| vec![place(first)])
+            .push(place(again));
+    }
+
+    fn report(self, diags: &mut Diagnostics) {
+        for ((what, label), places) in self.0 {
+            let Some(((file, at), others)) = places.split_first() else {
+                continue;
+            };
+            let listed: Vec<String> = others
+                .iter()
+                .map(|(f, s)| format!("{f}:{}:{}", s.start.line, s.start.column))
+                .collect();
+            let message = format!(
+                "{what} id {label} is defined {} times: here and at {}",
+                places.len(),
+                listed.join(", ")
+            );
+            let mut finding = RuleId::IdDuplicate
+                .at(file, *at, message)
+                .with_hint("ids must be unique across the mesh: rename all but one, or bump the version of a contract; the portal shows the one defined here");
+            for (f, s) in others {
+                finding = finding.with_related(Related::new(f, *s, format!("{what} {label} also defined here")));
+            }
+            diags.push(finding);
+        }
+    }
 }
 
 fn page(rel: &str, front_doc: YamlDoc, body: String, body_line: u32, diags: &mut Diagnostics) -> Option<Page> {

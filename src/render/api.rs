@@ -69,7 +69,7 @@ fn product_files(ctx: &Ctx, p: &Product, site: &dyn Sink) -> Value {
     });
     let mut full = summary.clone();
     full["file"] = json!(p.origin.file);
-    full["descriptor"] = mesh.descriptor_value(&p.origin);
+    full["descriptor"] = mesh.descriptor_value(&p.origin, &p.id, None);
     site.add(Urls::api_for(url), to_bytes(&full));
     summary
 }
@@ -85,7 +85,7 @@ fn contract_files(ctx: &Ctx, c: &Contract, site: &dyn Sink) -> Value {
     });
     let mut full = summary.clone();
     full["file"] = json!(c.origin.file);
-    full["descriptor"] = mesh.descriptor_value(&c.origin);
+    full["descriptor"] = mesh.descriptor_value(&c.origin, &c.key.id, Some(&c.key.version));
     site.add(Urls::api_for(url), to_bytes(&full));
     summary
 }

@@ -10,6 +10,7 @@ use crate::model::Mesh;
 use crate::output::Sink;
 use crate::render::{Derived, Renderer, Templates};
 use crate::source::{ReadCache, SourceTree};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -131,6 +132,59 @@ fn load_tree_from(
     let mut diags = policies.apply(&mesh, diags);
     diags.finish();
     Ok(Loaded { mesh, diags })
+}
+
+impl Loaded {
+    /// Files under content/ with findings that gave nothing to render (a page, a product, a
+    /// contract or the policies), counted by the rule of each file's gravest finding: what the
+    /// build summary says was left out, and why. Rego policies are evaluated, never rendered,
+    /// and are not counted.
+    pub fn not_rendered(&self) -> BTreeMap<&str, usize> {
+        let m = &self.mesh;
+        let pages = m.home.iter().chain(&m.guides).chain(&m.governance);
+        let pages = pages
+            .chain(m.domains.values().filter_map(|d| d.page.as_ref()))
+            .chain(m.teams.values().filter_map(|t| t.page.as_ref()));
+        let rendered: BTreeSet<&str> = pages
+            .map(|p| p.file.as_str())
+            .chain(m.products.values().map(|p| p.origin.file.as_str()))
+            .chain(m.contracts.values().map(|c| c.origin.file.as_str()))
+            .chain(m.policies.iter().map(|o| o.file.as_str()))
+            .collect();
+        let mut gravest: BTreeMap<&str, &Diagnostic> = BTreeMap::new();
+        for d in self.diags.iter() {
+            let file = d.file.as_str();
+            if !file.starts_with("content/") || file.ends_with(".rego") || rendered.contains(file) {
+                continue;
+            }
+            let entry = gravest.entry(file).or_insert(d);
+            if d.severity < entry.severity {
+                *entry = d;
+            }
+        }
+        let mut counts = BTreeMap::new();
+        for d in gravest.values() {
+            *counts.entry(d.rule.as_str()).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+/// "2 files were not rendered (1 source.unrecognised, 1 yaml.syntax): see the findings
+/// above", or nothing when every file was.
+pub fn not_rendered_summary(counts: &BTreeMap<&str, usize>) -> Option<String> {
+    let total: usize = counts.values().sum();
+    if total == 0 {
+        return None;
+    }
+    let mut by_count: Vec<(&&str, &usize)> = counts.iter().collect();
+    by_count.sort_by_key(|(rule, n)| (std::cmp::Reverse(**n), **rule));
+    let why: Vec<String> = by_count.iter().map(|(rule, n)| format!("{n} {rule}")).collect();
+    let files = if total == 1 { "file was" } else { "files were" };
+    Some(format!(
+        "{total} {files} not rendered ({}): see the findings above",
+        why.join(", ")
+    ))
 }
 
 /// Git facts for the pages of `build` and `serve`; what git could not tell becomes one info

@@ -69,7 +69,9 @@ pub struct SourceSet {
 
 #[derive(Clone)]
 enum Outcome {
-    File(SourceFile, String),
+    /// The documents read from one file (one for a page; one per YAML document of a
+    /// descriptor file), the findings of those that could not be read, and the file's text.
+    Files(Vec<SourceFile>, Vec<Diagnostic>, String),
     Finding(Diagnostic, Option<String>),
     /// A file kept as text only: Rego policies, compiled later by `check::rego`.
     Text(String),
@@ -280,9 +282,10 @@ fn read_reusing(tree: &dyn SourceTree, rel: &str, previous: Option<&Kept>, cachi
 
 fn add_outcome(set: &mut SourceSet, rel: String, outcome: Outcome) {
     match outcome {
-        Outcome::File(file, text) => {
+        Outcome::Files(files, diags, text) => {
             set.texts.insert(rel, text);
-            set.files.push(file);
+            set.files.extend(files);
+            set.diags.extend(diags);
         }
         Outcome::Finding(d, text) => {
             if let Some(t) = text {
@@ -310,18 +313,25 @@ fn parse_text(rel: &str, ext: &str, text: String) -> Outcome {
     if ext == "rego" {
         return Outcome::Text(text);
     }
-    let result = if ext == "md" {
-        frontmatter::read_page(rel, &text).map(|doc| SourceFile {
-            rel: rel.to_string(),
-            doc,
-            legacy: None,
-        })
+    let (files, diags) = if ext == "md" {
+        match frontmatter::read_page(rel, &text) {
+            Ok(doc) => (
+                vec![SourceFile {
+                    rel: rel.to_string(),
+                    doc,
+                    legacy: None,
+                }],
+                Vec::new(),
+            ),
+            Err(d) => (Vec::new(), vec![d]),
+        }
     } else {
-        read_descriptor(rel, &text)
+        read_descriptors(rel, &text)
     };
-    match result {
-        Ok(file) => Outcome::File(file, text),
-        Err(d) => Outcome::Finding(d, Some(text)),
+    match (files.is_empty(), <[Diagnostic; 1]>::try_from(diags)) {
+        (true, Ok([d])) => Outcome::Finding(d, Some(text)),
+        (_, Ok(one)) => Outcome::Files(files, one.into(), text),
+        (_, Err(many)) => Outcome::Files(files, many, text),
     }
 }
 
@@ -375,9 +385,37 @@ fn read_text(tree: &dyn SourceTree, rel: &str) -> Result<String, Diagnostic> {
     })
 }
 
-/// Parses one descriptor's text and recognises its kind (also the fuzzing entry point).
+/// Parses a descriptor file's text and recognises the kind of each YAML document in it (a file
+/// may hold several, separated by `---`: each is a product, contract … of its own). Documents
+/// that cannot be read are findings; the others are read.
+pub fn read_descriptors(rel: &str, text: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let docs = match yaml::parse_documents(text) {
+        Ok(docs) => docs,
+        Err(e) => return (Vec::new(), vec![RuleId::YamlSyntax.at(rel, e.pos, e.message)]),
+    };
+    let (mut files, mut diags) = (Vec::new(), Vec::new());
+    for doc in docs {
+        match recognise(rel, doc) {
+            Ok(file) => files.push(file),
+            Err(d) => diags.push(d),
+        }
+    }
+    (files, diags)
+}
+
+/// Parses one descriptor's text and recognises its kind (also the fuzzing entry point): the
+/// first document of the file, or its first finding.
 pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> {
-    let doc = yaml::parse(text).map_err(|e| RuleId::YamlSyntax.at(rel, e.pos, e.message))?;
+    let (files, diags) = read_descriptors(rel, text);
+    match (files.into_iter().next(), diags.into_iter().next()) {
+        (_, Some(d)) => Err(d),
+        (Some(f), None) => Ok(f),
+        (None, None) => unreachable!("every document is a file or a finding"),
+    }
+}
+
+/// What one YAML document of a descriptor file is.
+fn recognise(rel: &str, doc: YamlDoc) -> Result<SourceFile, Diagnostic> {
     let file = |doc| {
         Ok(SourceFile {
             rel: rel.to_string(),
@@ -419,7 +457,7 @@ pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> 
         "" => Err(RuleId::SourceUnrecognised
             .at(
                 rel,
-                Pos::new(1, 1),
+                doc.span(""),
                 "YAML file without `kind` is not a descriptor and was not rendered",
             )
             .with_hint(

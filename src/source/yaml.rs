@@ -157,10 +157,45 @@ pub fn escape_token(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// Parses the first YAML document of `src`. An empty or comment-only source yields `Null`.
+/// Parses a source holding one YAML document (front matter, policies, schemas). An empty or
+/// comment-only source yields `Null`; several documents are an error.
 pub fn parse(src: &str) -> Result<YamlDoc, YamlError> {
+    let mut docs = load(src)?;
+    if docs.len() > 1 {
+        let second = &docs[1].span.start;
+        return Err(YamlError {
+            pos: Pos::new(second.line() as u32, second.col() as u32 + 1),
+            message: "the file holds more than one YAML document (`---`); this file takes one".to_string(),
+        });
+    }
+    match docs.pop() {
+        Some(root) => document(&root),
+        None => Ok(YamlDoc::default()),
+    }
+}
+
+/// Parses every document of a YAML stream (documents separated by `---`), each with its own
+/// positions; lines and columns count from the start of the file, so a finding's
+/// `file:line:column` names the document it is in. Empty documents between separators (a
+/// leading or trailing `---`) are left out; an empty source yields one `Null` document.
+pub fn parse_documents(src: &str) -> Result<Vec<YamlDoc>, YamlError> {
+    let docs = load(src)?;
+    let mut out = Vec::with_capacity(docs.len());
+    for root in &docs {
+        let doc = document(root)?;
+        if !(doc.value.is_null() && docs.len() > 1) {
+            out.push(doc);
+        }
+    }
+    if out.is_empty() {
+        out.push(YamlDoc::default());
+    }
+    Ok(out)
+}
+
+fn load(src: &str) -> Result<Vec<MarkedYaml<'_>>, YamlError> {
     check_depth(src)?;
-    let docs = MarkedYaml::load_from_str(src).map_err(|e| {
+    MarkedYaml::load_from_str(src).map_err(|e| {
         let mut pos = Pos::new(e.marker().line() as u32, e.marker().col() as u32 + 1);
         if e.info().contains("tab") {
             pos = first_tab(src, pos);
@@ -169,22 +204,14 @@ pub fn parse(src: &str) -> Result<YamlDoc, YamlError> {
             pos,
             message: e.info().to_string(),
         }
-    })?;
+    })
+}
+
+fn document(root: &MarkedYaml) -> Result<YamlDoc, YamlError> {
     let mut doc = YamlDoc::default();
-    if docs.len() > 1 {
-        let second = &docs[1].span.start;
-        return Err(YamlError {
-            pos: Pos::new(second.line() as u32, second.col() as u32 + 1),
-            message: "the file holds more than one YAML document; put one descriptor per file".to_string(),
-        });
-    }
-    if let Some(root) = docs.first() {
-        doc.value = convert(root, "", &mut doc)?;
-        doc.values.finish();
-        doc.keys.finish();
-    } else {
-        doc.value = Value::Null;
-    }
+    doc.value = convert(root, "", &mut doc)?;
+    doc.values.finish();
+    doc.keys.finish();
     Ok(doc)
 }
 
@@ -412,6 +439,29 @@ mod tests {
     fn bare_tag_has_a_real_line() {
         let doc = parse("!x").unwrap();
         assert_eq!(doc.pos(""), Pos::new(1, 1));
+    }
+
+    #[test]
+    fn each_document_of_a_stream_has_its_own_positions() {
+        let src = "---\nkind: DataProduct\nid: a\n---\n# second\nkind: DataContract\nid: b\n---\n";
+        let docs = parse_documents(src).unwrap();
+        assert_eq!(docs.len(), 2, "the empty trailing document is left out");
+        assert_eq!(docs[0].value["id"], "a");
+        assert_eq!(docs[0].pos("/id"), Pos::new(3, 5));
+        assert_eq!(docs[1].value["id"], "b");
+        assert_eq!(
+            docs[1].pos("/id"),
+            Pos::new(7, 5),
+            "lines count from the start of the file"
+        );
+        assert_eq!(docs[1].pos(""), Pos::new(6, 1));
+        let err = parse(src).unwrap_err();
+        assert_eq!(
+            err.pos.line, 6,
+            "a single-document file names where the second starts: {err:?}"
+        );
+        assert_eq!(parse_documents("# nothing\n").unwrap().len(), 1);
+        assert!(parse_documents("a: 1\n---\nb: [\n").is_err());
     }
 
     #[test]

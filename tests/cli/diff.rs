@@ -269,12 +269,37 @@ fn output_port_removed() {
 #[test]
 fn output_port_version_downgraded() {
     let repo = Repo::new(".");
+    // The port binds to the contract version equal to its own: 0.9.0 must exist to move to it.
+    let older =
+        std::fs::read_to_string(repo.root().join(ORDERS))
+            .unwrap()
+            .replacen("version: 1.0.0", "version: 0.9.0", 1);
+    std::fs::write(repo.root().join("content/contracts/orders-0.9.0.odcs.yaml"), older).unwrap();
     repo.edit(
         PRODUCER,
         "    version: 1.0.0\n    contractId: orders-contract",
         "    version: 0.9.0\n    contractId: orders-contract",
     );
     assert_breaking(&repo, "port.version-downgraded", PRODUCER, 10, "head");
+}
+
+/// A port version no contract version equals binds to the same contract as before: a port
+/// edit, not a contract downgrade.
+#[test]
+fn a_port_version_alone_does_not_move_the_contract() {
+    let repo = Repo::new(".");
+    repo.edit(
+        PRODUCER,
+        "    version: 1.0.0\n    contractId: orders-contract",
+        "    version: 0.9.0\n    contractId: orders-contract",
+    );
+    let report = repo.json();
+    assert!(
+        !kinds(&report).contains(&"port.version-downgraded".to_string()),
+        "{report:#}"
+    );
+    let c = change(&report, "port.output-changed");
+    assert_eq!(c["breaking"], false, "{report:#}");
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod names;
 mod output;
 mod policy;
 mod readable;
+mod real_files;
 mod rego;
 mod rego_limits;
 mod rules;
@@ -25,6 +26,7 @@ mod sizes;
 mod snapshots;
 mod standards;
 mod theme;
+mod versions;
 
 use common::*;
 use serde_json::Value;
@@ -685,57 +687,80 @@ fn unsupported_api_version() {
     );
 }
 
+/// Three files with one id: one finding, at the first file (the one the portal keeps), naming
+/// the other two, each as a related place with the whole id's range.
 #[test]
-fn duplicate_product_id_reported_at_both_files() {
+fn duplicate_product_ids_are_one_finding_naming_every_place() {
     let report = assert_errors(
         "invalid-duplicate-id",
-        &[
-            finding("id.duplicate", "error", "content/products/first.odps.yaml", 3, 5),
-            finding("id.duplicate", "error", "content/products/second.odps.yaml", 5, 5),
-        ],
+        &[finding(
+            "id.duplicate",
+            "error",
+            "content/products/first.odps.yaml",
+            3,
+            5,
+        )],
     );
     let msgs = messages(&report, "id.duplicate");
-    assert!(
-        msgs.iter().any(|m| m.contains("content/products/second.odps.yaml:5:5")),
-        "{msgs:?}"
+    assert_eq!(
+        msgs,
+        ["product id `same-id` is defined 3 times: here and at content/products/second.odps.yaml:5:5, content/products/third.odps.yaml:4:5"]
     );
-    assert!(
-        msgs.iter().any(|m| m.contains("content/products/first.odps.yaml:3:5")),
-        "{msgs:?}"
+    let d = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "id.duplicate")
+        .unwrap();
+    let related: Vec<String> = d["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}:{}:{}-{}",
+                r["file"].as_str().unwrap(),
+                r["line"],
+                r["column"],
+                r["end_column"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            "content/products/second.odps.yaml:5:5-12",
+            "content/products/third.odps.yaml:4:5-12"
+        ],
+        "{report:#}"
     );
-    // Each finding names the other file as a related place, with the whole id's range.
-    let places: Vec<(String, String)> = report["diagnostics"]
+}
+
+/// Two contract files with one id and version, and a third with another version: one finding
+/// for the pair, none for the other version.
+#[test]
+fn duplicate_contract_versions_are_one_finding() {
+    let mesh = copy_fixture("valid-basic");
+    let root = mesh.path();
+    let contract = |version: &str| {
+        format!("apiVersion: v3.0.2\nkind: DataContract\nid: twin\nversion: {version}\nstatus: active\n")
+    };
+    for (file, version) in [("a", "1.0.0"), ("b", "1.0.0"), ("c", "2.0.0")] {
+        let path = root.join(format!("content/contracts/{file}-twin.odcs.yaml"));
+        std::fs::write(path, contract(version)).unwrap();
+    }
+    let (_, report) = check_json(root);
+    let dups: Vec<&Value> = report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|d| d["rule"] == "id.duplicate")
-        .map(|d| {
-            let r = &d["related"][0];
-            let at = |v: &serde_json::Value| {
-                format!(
-                    "{}:{}:{}-{}",
-                    v["file"].as_str().unwrap(),
-                    v["line"],
-                    v["column"],
-                    v["end_column"]
-                )
-            };
-            (at(d), at(r))
-        })
         .collect();
+    assert_eq!(dups.len(), 1, "{dups:#?}");
+    assert_eq!(dups[0]["file"], "content/contracts/a-twin.odcs.yaml");
     assert_eq!(
-        places,
-        [
-            (
-                "content/products/first.odps.yaml:3:5-12".to_string(),
-                "content/products/second.odps.yaml:5:5-12".to_string()
-            ),
-            (
-                "content/products/second.odps.yaml:5:5-12".to_string(),
-                "content/products/first.odps.yaml:3:5-12".to_string()
-            ),
-        ],
-        "{report:#}"
+        dups[0]["message"],
+        "contract id `twin` version 1.0.0 is defined 2 times: here and at content/contracts/b-twin.odcs.yaml:3:5"
     );
 }
 

@@ -11,6 +11,10 @@ fn chain(a: &str) -> Vec<(String, String)> {
             contract("1.0.0", FIELDS, "  - property: latency\n    value: 1\n    unit: h\n"),
         ),
         (
+            "contracts/orders-0.9.odcs.yaml".into(),
+            contract("0.9.0", FIELDS, "  - property: latency\n    value: 1\n    unit: h\n"),
+        ),
+        (
             "contracts/totals.odcs.yaml".into(),
             contract("1.0.0", FIELDS, "  - property: latency\n    value: 1\n    unit: h\n")
                 .replace("id: orders", "id: totals"),
@@ -97,9 +101,24 @@ fn output_ports_removed_added_and_version_moves() {
     assert_eq!(c[0].affected, chain_below_a());
     let up = product("a", "team-a", None, Some("orders")).replace("version: 1.0.0", "version: 1.1.0");
     let c = run(Some(&up));
-    assert_eq!((c[0].kind.id, c[0].breaking), ("port.output-changed", false));
+    // No contract version 1.1.0: the port still binds to orders 1.0.0, the newest active.
+    assert_eq!(
+        (c[0].kind.id, c[0].breaking, c[0].message.as_str()),
+        (
+            "port.output-changed",
+            false,
+            "output port `out`: port version 1.0.0 → 1.1.0 (the contract version it binds to is unchanged)"
+        )
+    );
     let down = product("a", "team-a", None, Some("orders")).replace("version: 1.0.0", "version: 0.9.0");
-    assert_eq!(run(Some(&down))[0].kind.id, "port.version-downgraded");
+    let c = run(Some(&down));
+    assert_eq!(
+        (c[0].kind.id, c[0].message.as_str()),
+        (
+            "port.version-downgraded",
+            "output port `out`: contract `orders` version 1.0.0 → 0.9.0"
+        )
+    );
     let more = format!(
         "{}  - name: extra\n    version: 1.0.0\n    contractId: totals\n",
         product("a", "team-a", None, Some("orders"))

@@ -1,0 +1,452 @@
+//! Each file against the version it declares. The bundled schemas (`schemas/*.schema.json`)
+//! accept every version of a standard at once, so a file declaring ODCS v3.0.2 that uses a key
+//! from v3.1.0 would pass them. Two tables close the gap, both read off the official schemas of
+//! each version (shared/standards/bitol-odcs/schema, bitol-odps/schema):
+//!
+//! - [`FEATURES`]: where a later feature sits (a pointer pattern and a condition on the value)
+//!   and the version that introduced it; a file declaring an older version gets
+//!   `descriptor.version-feature` at that place.
+//! - [`SERVER_KEYS`]: the keys each server type defines (the official schemas pick a server's
+//!   schema by its `type`); a key only other types define is a `descriptor.schema` error.
+
+use super::rules::RuleId;
+use super::schema::DocKind;
+use crate::diag::Diagnostic;
+use crate::model::compare_versions;
+use crate::source::yaml::escape_token;
+use crate::source::YamlDoc;
+use serde_json::Value;
+use std::cmp::Ordering;
+
+/// A feature a version of a standard introduced.
+struct Feature {
+    kind: DocKind,
+    /// JSON Pointer pattern: `*` is one token (a list index or a key), `**` any number of them.
+    at: &'static str,
+    /// Whether the value found there uses the feature.
+    uses: fn(&Value) -> bool,
+    /// The first version with the feature, as files write it.
+    since: &'static str,
+    /// The feature in words; `{}` is replaced by the value (for values from a list).
+    what: &'static str,
+}
+
+fn present(_: &Value) -> bool {
+    true
+}
+fn time_types(v: &Value) -> bool {
+    matches!(v.as_str(), Some("timestamp" | "time"))
+}
+fn map_type(v: &Value) -> bool {
+    v.as_str() == Some("map")
+}
+fn object(v: &Value) -> bool {
+    v.is_object()
+}
+fn number(v: &Value) -> bool {
+    v.is_number()
+}
+fn later_server_type(v: &Value) -> bool {
+    matches!(v.as_str(), Some("hive" | "impala" | "zen"))
+}
+/// ODCS v3.0.x: a quality entry of type `library` (the default when `type` is absent) requires
+/// `rule`; v3.1.0 made `metric` the key (and `rule` its deprecated alias).
+fn library_check_without_rule(v: &Value) -> bool {
+    let library = v.get("type").is_none_or(|t| t == "library");
+    v.is_object() && library && v.get("rule").is_none()
+}
+
+const FEATURES: &[Feature] = &[
+    Feature {
+        kind: DocKind::Contract,
+        at: "/schema/**/logicalType",
+        uses: time_types,
+        since: "v3.1.0",
+        what: "logicalType `{}`",
+    },
+    Feature {
+        kind: DocKind::Contract,
+        at: "/schema/**/logicalType",
+        uses: map_type,
+        since: "v3.2.0",
+        what: "logicalType `{}`",
+    },
+    Feature {
+        kind: DocKind::Contract,
+        at: "/team",
+        uses: object,
+        since: "v3.1.0",
+        what: "`team` as an object (with `members`)",
+    },
+    Feature {
+        kind: DocKind::Contract,
+        at: "/schema/*/properties/**/physicalName",
+        uses: present,
+        since: "v3.0.2",
+        what: "`physicalName` on a property",
+    },
+    Feature {
+        kind: DocKind::Contract,
+        at: "/schema/**/logicalTypeOptions/exclusiveMinimum",
+        uses: number,
+        since: "v3.1.0",
+        what: "a numeric `exclusiveMinimum` (a bound, where earlier versions have true/false)",
+    },
+    Feature {
+        kind: DocKind::Contract,
+        at: "/schema/**/logicalTypeOptions/exclusiveMaximum",
+        uses: number,
+        since: "v3.1.0",
+        what: "a numeric `exclusiveMaximum` (a bound, where earlier versions have true/false)",
+    },
+    Feature {
+        kind: DocKind::Contract,
+        at: "/schema/**/quality/*",
+        uses: library_check_without_rule,
+        since: "v3.1.0",
+        what: "a quality check without `rule` (v3.1.0 names it `metric`)",
+    },
+    Feature {
+        kind: DocKind::Contract,
+        at: "/servers/*/type",
+        uses: later_server_type,
+        since: "v3.1.0",
+        what: "server type `{}`",
+    },
+    Feature {
+        kind: DocKind::Contract,
+        at: "/servers/*/id",
+        uses: present,
+        since: "v3.1.0",
+        what: "a server `id`",
+    },
+    Feature {
+        kind: DocKind::Contract,
+        at: "/schema/**/relationships",
+        uses: present,
+        since: "v3.1.0",
+        what: "`relationships`",
+    },
+    Feature {
+        kind: DocKind::Contract,
+        at: "/schema/*/properties/**/semanticType",
+        uses: present,
+        since: "v3.2.0",
+        what: "`semanticType` on a property",
+    },
+    Feature {
+        kind: DocKind::Product,
+        at: "/context",
+        uses: present,
+        since: "v1.1.0",
+        what: "`context`",
+    },
+    Feature {
+        kind: DocKind::Product,
+        at: "/deprecated",
+        uses: present,
+        since: "v1.1.0",
+        what: "`deprecated`",
+    },
+    Feature {
+        kind: DocKind::Product,
+        at: "/inputPorts/*/id",
+        uses: present,
+        since: "v1.1.0",
+        what: "a port `id`",
+    },
+    Feature {
+        kind: DocKind::Product,
+        at: "/outputPorts/*/id",
+        uses: present,
+        since: "v1.1.0",
+        what: "a port `id`",
+    },
+    Feature {
+        kind: DocKind::Product,
+        at: "/managementPorts/*/id",
+        uses: present,
+        since: "v1.1.0",
+        what: "a port `id`",
+    },
+    Feature {
+        kind: DocKind::Product,
+        at: "/inputPorts/*/deprecated",
+        uses: present,
+        since: "v1.1.0",
+        what: "`deprecated` on a port",
+    },
+    Feature {
+        kind: DocKind::Product,
+        at: "/outputPorts/*/deprecated",
+        uses: present,
+        since: "v1.1.0",
+        what: "`deprecated` on a port",
+    },
+    Feature {
+        kind: DocKind::Product,
+        at: "/outputPorts/*/context",
+        uses: present,
+        since: "v1.1.0",
+        what: "`context` on an output port",
+    },
+];
+
+/// `descriptor.version-feature` findings for a file declaring a supported version older than
+/// a feature it uses.
+pub fn version_findings(kind: DocKind, rel: &str, doc: &YamlDoc) -> Vec<Diagnostic> {
+    let Some(declared) = super::versions::api_version_of(&doc.value) else {
+        return Vec::new();
+    };
+    if super::versions::declared(kind, &declared) != super::versions::Declared::Supported {
+        return Vec::new();
+    }
+    let wanted: Vec<&Feature> = FEATURES
+        .iter()
+        .filter(|f| f.kind == kind && compare_versions(&declared, f.since) == Ordering::Less)
+        .collect();
+    let mut out = Vec::new();
+    if wanted.is_empty() {
+        return out;
+    }
+    let patterns: Vec<Vec<&str>> = wanted.iter().map(|f| f.at.split('/').skip(1).collect()).collect();
+    walk(&doc.value, &mut Vec::new(), &mut |tokens, value| {
+        let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        for (f, pattern) in wanted.iter().zip(&patterns) {
+            if matches(pattern, &tokens) && (f.uses)(value) {
+                out.push(finding(f, rel, doc, &tokens, value, &declared));
+            }
+        }
+    });
+    out
+}
+
+fn finding(f: &Feature, rel: &str, doc: &YamlDoc, tokens: &[&str], value: &Value, declared: &str) -> Diagnostic {
+    let pointer: String = tokens.iter().map(|t| format!("/{}", escape_token(t))).collect();
+    let what = f.what.replace("{}", value.as_str().unwrap_or(""));
+    let at = if value.is_object() || value.is_array() {
+        doc.key_span(&pointer)
+    } else {
+        doc.span(&pointer)
+    };
+    RuleId::DescriptorVersionFeature
+        .at(
+            rel,
+            at,
+            format!(
+                "{what} was introduced in {}, but the file declares apiVersion {declared}",
+                f.since
+            ),
+        )
+        .with_hint(format!(
+            "set `apiVersion: {}` (or later) if the file follows that version, or write it the {declared} way",
+            f.since
+        ))
+}
+
+/// Calls `visit` with the tokens and value of every node below the root.
+fn walk(value: &Value, tokens: &mut Vec<String>, visit: &mut dyn FnMut(&[String], &Value)) {
+    let children: Vec<(String, &Value)> = match value {
+        Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        Value::Array(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+        _ => return,
+    };
+    for (token, child) in children {
+        tokens.push(token);
+        visit(tokens, child);
+        walk(child, tokens, visit);
+        tokens.pop();
+    }
+}
+
+/// Whether `tokens` match `pattern` (`*`: one token, `**`: any number, including none).
+fn matches(pattern: &[&str], tokens: &[&str]) -> bool {
+    match (pattern.split_first(), tokens.split_first()) {
+        (None, None) => true,
+        (Some((&"**", rest)), _) => {
+            matches(rest, tokens) || tokens.split_first().is_some_and(|(_, more)| matches(pattern, more))
+        }
+        (Some((p, rest)), Some((t, more))) => (*p == "*" || p == t) && matches(rest, more),
+        _ => false,
+    }
+}
+
+/// Keys every server has, whatever its type.
+const SERVER_COMMON: &[&str] = &[
+    "id",
+    "server",
+    "type",
+    "description",
+    "environment",
+    "roles",
+    "customProperties",
+];
+
+/// The keys each server type defines, the union over ODCS v3.0.0 to v3.2.0 (the official
+/// schemas pick a server's schema by `type`, and each forbids the keys of the others). Types
+/// not listed (added after v3.2.0) are not checked here.
+const SERVER_KEYS: &[(&str, &[&str])] = &[
+    ("api", &["location"]),
+    (
+        "athena",
+        &["catalog", "regionName", "schema", "stagingDir", "workgroup"],
+    ),
+    ("azure", &["delimiter", "format", "location"]),
+    ("bigquery", &["dataset", "project"]),
+    ("clickhouse", &["database", "host", "port"]),
+    ("cloudsql", &["database", "host", "port", "schema"]),
+    (
+        "custom",
+        &[
+            "account",
+            "catalog",
+            "database",
+            "dataset",
+            "delimiter",
+            "endpointUrl",
+            "format",
+            "host",
+            "location",
+            "path",
+            "port",
+            "project",
+            "region",
+            "regionName",
+            "schema",
+            "serviceName",
+            "stagingDir",
+            "stream",
+            "warehouse",
+        ],
+    ),
+    ("databricks", &["catalog", "host", "schema"]),
+    ("db2", &["database", "host", "port", "schema"]),
+    ("denodo", &["database", "host", "port"]),
+    ("dremio", &["host", "port", "schema"]),
+    ("duckdb", &["database", "schema"]),
+    ("glue", &["account", "database", "format", "location"]),
+    ("hive", &["database", "host", "port"]),
+    ("impala", &["database", "host", "port"]),
+    ("informix", &["database", "host", "port"]),
+    ("kafka", &["format", "host"]),
+    ("kinesis", &["format", "region"]),
+    ("local", &["format", "path"]),
+    ("mysql", &["database", "host", "port"]),
+    ("oracle", &["host", "port", "serviceName"]),
+    ("postgres", &["database", "host", "port", "schema"]),
+    ("postgresql", &["database", "host", "port", "schema"]),
+    ("presto", &["catalog", "host", "schema"]),
+    ("pubsub", &["project"]),
+    ("redshift", &["account", "database", "host", "region", "schema"]),
+    ("s3", &["delimiter", "endpointUrl", "format", "location"]),
+    ("sftp", &["delimiter", "format", "location"]),
+    (
+        "snowflake",
+        &["account", "database", "host", "port", "schema", "warehouse"],
+    ),
+    ("sqlserver", &["database", "host", "port", "schema"]),
+    ("synapse", &["database", "host", "port"]),
+    ("trino", &["catalog", "host", "port", "schema"]),
+    ("vertica", &["database", "host", "port", "schema"]),
+    ("zen", &["database", "host", "port"]),
+];
+
+/// A `descriptor.schema` error for each server key that only other server types define
+/// (`stagingDir` on a postgres server), and a `descriptor.unknown-key` warning for a key no
+/// type defines (`staging_dir`) nor the bundled schema knows, as for unknown keys elsewhere.
+/// `also_known`: server keys the bundled schema accepts beyond the official ones (left alone).
+pub fn server_findings(rel: &str, doc: &YamlDoc, also_known: &[&str]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(servers) = doc.value.get("servers").and_then(Value::as_array) else {
+        return out;
+    };
+    for (i, server) in servers.iter().enumerate() {
+        let Some(map) = server.as_object() else { continue };
+        let Some(ty) = map.get("type").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some((_, own)) = SERVER_KEYS.iter().find(|(t, _)| *t == ty) else {
+            continue;
+        };
+        for key in map
+            .keys()
+            .filter(|k| !SERVER_COMMON.contains(&k.as_str()) && !own.contains(&k.as_str()))
+        {
+            let others: Vec<&str> = SERVER_KEYS
+                .iter()
+                .filter(|(_, keys)| keys.contains(&key.as_str()))
+                .map(|(t, _)| *t)
+                .collect();
+            let pointer = format!("/servers/{i}/{}", escape_token(key));
+            if others.is_empty() {
+                if !also_known.contains(&key.as_str()) {
+                    out.push(unknown_server_key(rel, doc, &pointer, key, ty, own));
+                }
+                continue;
+            }
+            out.push(
+                RuleId::DescriptorSchema
+                    .at(
+                        rel,
+                        doc.key_span(&pointer),
+                        format!("`{key}` is not a key of `{ty}` servers (only of {})", others.join(", ")),
+                    )
+                    .with_hint(format!(
+                        "`{ty}` servers take {}: remove `{key}`, or move it under customProperties",
+                        own.join(", ")
+                    )),
+            );
+        }
+    }
+    out
+}
+
+fn unknown_server_key(rel: &str, doc: &YamlDoc, pointer: &str, key: &str, ty: &str, own: &[&str]) -> Diagnostic {
+    let plain = |k: &str| k.replace(['_', '-'], "").to_lowercase();
+    let near = own.iter().find(|k| plain(k) == plain(key));
+    let hint = match near {
+        Some(near) => format!("did you mean `{near}`? Keys outside the standard go under customProperties"),
+        None => format!(
+            "`{ty}` servers take {}; move other keys under customProperties",
+            own.join(", ")
+        ),
+    };
+    RuleId::DescriptorUnknownKey
+        .at(
+            rel,
+            doc.key_span(pointer),
+            format!("unknown key `{key}` in a `{ty}` server"),
+        )
+        .with_hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_one_or_any_number_of_tokens() {
+        let p = |s: &'static str| s.split('/').skip(1).collect::<Vec<_>>();
+        let t = |s: &'static str| s.split('/').skip(1).collect::<Vec<_>>();
+        assert!(matches(
+            &p("/schema/**/logicalType"),
+            &t("/schema/0/properties/2/logicalType")
+        ));
+        assert!(matches(&p("/schema/**/logicalType"), &t("/schema/logicalType")));
+        assert!(!matches(&p("/schema/**/logicalType"), &t("/servers/0/logicalType")));
+        assert!(matches(&p("/servers/*/type"), &t("/servers/3/type")));
+        assert!(!matches(&p("/servers/*/type"), &t("/servers/3/x/type")));
+        assert!(!matches(&p("/team"), &t("/team/name")));
+    }
+
+    /// Every feature's version is one the standard has, later than the oldest meshport reads
+    /// (else no file could be older than it).
+    #[test]
+    fn features_name_versions_meshport_reads() {
+        use crate::check::versions::{declared, oldest, Declared};
+        for f in FEATURES {
+            assert_eq!(declared(f.kind, f.since), Declared::Supported, "{}", f.since);
+            assert_eq!(compare_versions(oldest(f.kind), f.since), Ordering::Less, "{}", f.what);
+        }
+    }
+}
