@@ -378,6 +378,12 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
         lineage_note,
         field_lineage,
         field_lineage_total,
+        observed: ctx
+            .mesh
+            .observed
+            .contracts
+            .get(&c.key)
+            .and_then(|r| super::observed::view(ctx, r, false)),
         extra_html: contract_extra(c),
         source: ctx.source_view(&c.origin.file, url),
         url: url.to_string(),

@@ -82,6 +82,8 @@ pub struct ProductRow {
     pub output_ports: Vec<String>,
     pub output_ports_more: usize,
     pub purpose: String,
+    /// `failing or stale`, `passing`, or empty without observations (the catalogue's filter).
+    pub observed: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -365,6 +367,8 @@ pub struct ProductView {
     pub impact_hops: Vec<HopCount>,
     /// Every other key of the descriptor (custom properties, management ports, …).
     pub extra_html: String,
+    /// What CI artifacts observed for it and its output contracts (`partials/observed.html`).
+    pub observed: Option<super::observed::ObservedView>,
     pub scorecard: ScoreView,
     pub source: SourceView,
     /// Recent commits touching the descriptor or its output ports' contracts, newest first.
@@ -410,6 +414,8 @@ pub struct ContractView {
     pub field_lineage_total: usize,
     pub extra_html: String,
     pub source: SourceView,
+    /// What CI artifacts observed for this version (`partials/observed.html`).
+    pub observed: Option<super::observed::ObservedView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -623,6 +629,8 @@ pub struct ScoreView {
     pub failed: Vec<FailedRuleView>,
     pub errors: usize,
     pub warnings: usize,
+    /// Observed quality and freshness, apart from the score (`partials/observed.html`).
+    pub observed: crate::check::score::ObservedScore,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -633,6 +641,7 @@ pub struct DomainScoreView {
     pub products: usize,
     pub errors: usize,
     pub warnings: usize,
+    pub observed: crate::check::score::ObservedScore,
 }
 
 /// One open finding on the governance page.
@@ -661,6 +670,8 @@ pub struct PolicyRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct GovernanceView {
     pub score: u32,
+    /// Observed quality and freshness of all products, apart from the score.
+    pub observed: crate::check::score::ObservedScore,
     pub policies: Vec<PolicyRow>,
     /// `domain: tag, tag` for every required tag setting (`*` for global).
     pub required_tags: Vec<String>,

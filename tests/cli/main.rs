@@ -10,6 +10,7 @@ mod governance;
 mod init;
 mod lineage;
 mod names;
+mod observations;
 mod output;
 mod policy;
 mod readable;
