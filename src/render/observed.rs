@@ -66,6 +66,31 @@ pub struct FreshnessView {
     pub file: String,
 }
 
+/// Observed quality and freshness on a scorecard, apart from the governance score.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ObservedScoreView {
+    /// Products with any observation.
+    pub products: usize,
+    /// Checks that passed, of those that ran, over the newest results.
+    pub checks_passed: usize,
+    pub checks_run: usize,
+    /// Tables within their freshness promise, of those observed.
+    pub fresh: usize,
+    pub freshness_observed: usize,
+}
+
+impl From<crate::check::score::ObservedScore> for ObservedScoreView {
+    fn from(o: crate::check::score::ObservedScore) -> Self {
+        ObservedScoreView {
+            products: o.products,
+            checks_passed: o.checks_passed,
+            checks_run: o.checks_run,
+            fresh: o.fresh,
+            freshness_observed: o.freshness_observed,
+        }
+    }
+}
+
 /// The view of a record; `None` when nothing was observed.
 pub fn view(ctx: &Ctx, record: &Record, show_contract: bool) -> Option<ObservedView> {
     let last = record.last_run()?;

@@ -6,6 +6,7 @@
 //! page, e.g. `../`), `page_url` (this page's site-relative URL) and one page-specific value
 //! named after the template (`product`, `contract`, `domain`, …). See docs/templates.md.
 
+pub use super::observed::{ObservedScoreView, ObservedView};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -368,7 +369,7 @@ pub struct ProductView {
     /// Every other key of the descriptor (custom properties, management ports, …).
     pub extra_html: String,
     /// What CI artifacts observed for it and its output contracts (`partials/observed.html`).
-    pub observed: Option<super::observed::ObservedView>,
+    pub observed: Option<ObservedView>,
     pub scorecard: ScoreView,
     pub source: SourceView,
     /// Recent commits touching the descriptor or its output ports' contracts, newest first.
@@ -415,7 +416,7 @@ pub struct ContractView {
     pub extra_html: String,
     pub source: SourceView,
     /// What CI artifacts observed for this version (`partials/observed.html`).
-    pub observed: Option<super::observed::ObservedView>,
+    pub observed: Option<ObservedView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -630,7 +631,7 @@ pub struct ScoreView {
     pub errors: usize,
     pub warnings: usize,
     /// Observed quality and freshness, apart from the score (`partials/observed.html`).
-    pub observed: crate::check::score::ObservedScore,
+    pub observed: ObservedScoreView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -641,7 +642,7 @@ pub struct DomainScoreView {
     pub products: usize,
     pub errors: usize,
     pub warnings: usize,
-    pub observed: crate::check::score::ObservedScore,
+    pub observed: ObservedScoreView,
 }
 
 /// One open finding on the governance page.
@@ -671,7 +672,7 @@ pub struct PolicyRow {
 pub struct GovernanceView {
     pub score: u32,
     /// Observed quality and freshness of all products, apart from the score.
-    pub observed: crate::check::score::ObservedScore,
+    pub observed: ObservedScoreView,
     pub policies: Vec<PolicyRow>,
     /// `domain: tag, tag` for every required tag setting (`*` for global).
     pub required_tags: Vec<String>,
