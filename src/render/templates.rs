@@ -39,8 +39,8 @@ const STYLE_PARTIALS: [(&str, &str); 10] = style_partials!(
     "04-components.css",
     "05-product.css",
     "06-pages.css",
+    "07-observed.css",
     "07-search.css",
-    "10-observed.css",
     "08-responsive.css",
     "09-print.css",
 );
