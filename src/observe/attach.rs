@@ -17,6 +17,9 @@ pub enum Home {
     Product(String),
 }
 
+/// A home, with the contract and schema object index the observation names, when it names one.
+type Placed<'a> = (Home, Option<(&'a Contract, usize)>);
+
 pub struct Matcher<'a> {
     mesh: &'a Mesh,
     /// Contract ids with a schema object of this (lower-cased) physical name, or name.
@@ -109,7 +112,7 @@ impl<'a> Matcher<'a> {
 
     /// The homes of a target with the schema object it names (by index), or the name that
     /// matched nothing.
-    fn homes(&self, target: &Target) -> Result<Vec<(Home, Option<(&'a Contract, usize)>)>, String> {
+    fn homes(&self, target: &Target) -> Result<Vec<Placed<'a>>, String> {
         let contract_home = |c: &'a Contract, o: Option<usize>| (Home::Contract(c.key.clone()), o.map(|i| (c, i)));
         match target {
             Target::Product(id) if self.mesh.products.contains_key(id) => Ok(vec![(Home::Product(id.clone()), None)]),

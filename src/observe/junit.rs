@@ -171,8 +171,7 @@ fn add_message(state: &mut State, text: &str) {
 pub fn line_at(input: impl Read, offset: u64) -> u32 {
     let mut reader = BufReader::new(input.take(offset));
     let mut line = 1u32;
-    loop {
-        let Ok(chunk) = reader.fill_buf() else { break };
+    while let Ok(chunk) = reader.fill_buf() {
         if chunk.is_empty() {
             break;
         }
