@@ -20,6 +20,7 @@ pub struct Config {
     pub schemas: SchemaFiles,
     pub pages: PagesConfig,
     pub people: PeopleConfig,
+    pub observations: ObservationsConfig,
 }
 
 /// `[people]`: which team members product and contract pages name near the top, matched by
@@ -37,6 +38,32 @@ impl Default for PeopleConfig {
         PeopleConfig {
             owner_roles: list(&["owner", "data owner", "product owner", "data product owner"]),
             steward_roles: list(&["steward", "data steward"]),
+        }
+    }
+}
+
+/// `[observations]`: CI artifacts (dbt, JUnit, meshport JSON) shown against the contracts'
+/// promises (docs/observations.md).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ObservationsConfig {
+    /// Globs relative to the mesh root, e.g. `results/**/*`; never outside it.
+    pub paths: Vec<String>,
+    /// Largest artifact read, in MiB (a dbt manifest.json is often hundreds of MB); read
+    /// streaming, outside the 8 MiB limit of descriptors.
+    pub max_mib: u64,
+    /// Artifacts older than this many days (against `SOURCE_DATE_EPOCH`, else the newest
+    /// artifact) are outdated; unset, the `observations.missing` policy's `maxAgeDays` or 30.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_age_days: Option<u32>,
+}
+
+impl Default for ObservationsConfig {
+    fn default() -> Self {
+        ObservationsConfig {
+            paths: Vec::new(),
+            max_mib: 1024,
+            max_age_days: None,
         }
     }
 }
@@ -208,6 +235,7 @@ impl Default for Config {
             schemas: SchemaFiles::default(),
             pages: PagesConfig::default(),
             people: PeopleConfig::default(),
+            observations: ObservationsConfig::default(),
         }
     }
 }
@@ -279,7 +307,7 @@ impl Config {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let pos = e.span().map(|s| byte_pos(text, s.start)).unwrap_or(Pos::new(1, 1));
             RuleId::ConfigInvalid.at(FILE_NAME, pos, e.message().to_string())
-                .with_hint("keys: title, description, base_url, [repository] url + branch + edit_url, [lineage] depth + max_nodes, [schemas] product + contract, [pages] size, [people] owner_roles + steward_roles")
+                .with_hint("keys: title, description, base_url, [repository] url + branch + edit_url, [lineage] depth + max_nodes, [schemas] product + contract, [pages] size, [people] owner_roles + steward_roles, [observations] paths + max_mib + max_age_days")
         })?;
         cfg.set_base_url(&cfg.base_url.clone());
         if !PAGE_SIZES.contains(&cfg.pages.size) {

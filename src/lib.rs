@@ -18,6 +18,7 @@ pub mod highlight;
 pub mod lineage;
 pub mod markdown;
 pub mod model;
+pub mod observe;
 pub mod output;
 pub mod render;
 pub mod serve;

@@ -90,6 +90,15 @@ struct RawPolicies {
     /// Classifications that mean personal data (read by `model::personal`).
     #[allow(dead_code)]
     personal_classifications: Vec<String>,
+    observations: RawObservations,
+}
+
+/// `observations: { maxAgeDays: N }`: how recent an active product's observations must be
+/// (`observations.missing`), and the age beyond which artifacts are outdated.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct RawObservations {
+    max_age_days: Option<std::num::NonZeroU32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -119,6 +128,8 @@ pub struct Policies {
     pub domains: BTreeMap<String, PolicySet>,
     /// The step budget of all custom Rego rules in one build (`rego.steps`), when set.
     pub rego_steps: Option<u64>,
+    /// `observations.maxAgeDays`, when set.
+    pub observations_max_age_days: Option<u32>,
     /// `policies.yaml`, when the mesh has one (for finding positions).
     origin: Option<Origin>,
 }
@@ -160,6 +171,7 @@ impl Policies {
             global,
             domains,
             rego_steps,
+            observations_max_age_days: raw.observations.max_age_days.map(|n| n.get()),
             origin: Some(origin),
         };
         policies.report_loosening(diags);

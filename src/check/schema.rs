@@ -656,7 +656,7 @@ fn load_org_schemas(
 /// The path as the tree names it (`/`-separated, relative to the root), or why it is refused:
 /// absolute or climbing out with `..` (checked on the text, before touching any file), or a
 /// symbolic link that leads outside.
-fn inside_root(tree: &dyn SourceTree, path: &str) -> Result<String, &'static str> {
+pub(crate) fn inside_root(tree: &dyn SourceTree, path: &str) -> Result<String, &'static str> {
     let p = Path::new(path);
     if path.trim().is_empty() {
         return Err("is empty");

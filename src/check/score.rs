@@ -24,6 +24,48 @@ pub struct ProductScore {
     pub failed: Vec<FailedRule>,
     pub errors: usize,
     pub warnings: usize,
+    /// What CI artifacts observed, counted apart from the descriptor's rules.
+    pub observed: ObservedScore,
+}
+
+/// Observed quality and freshness, counted apart from descriptor completeness: checks passed of
+/// those run, and tables fresh of those observed, over the newest results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ObservedScore {
+    /// Products with any observation (1 or 0 for one product).
+    pub products: usize,
+    pub checks_passed: usize,
+    pub checks_run: usize,
+    pub fresh: usize,
+    pub freshness_observed: usize,
+}
+
+impl ObservedScore {
+    fn of(mesh: &Mesh, id: &str) -> ObservedScore {
+        let r = mesh.observed.of_product(mesh, id);
+        let run = r
+            .checks
+            .iter()
+            .filter(|c| c.status != crate::observe::Status::Skip)
+            .count();
+        ObservedScore {
+            products: usize::from(!r.is_empty()),
+            checks_passed: r.passed(),
+            checks_run: run,
+            fresh: r.freshness.iter().filter(|f| !f.stale).count(),
+            freshness_observed: r.freshness.len(),
+        }
+    }
+
+    fn sum<'a>(all: impl Iterator<Item = &'a ObservedScore>) -> ObservedScore {
+        all.fold(ObservedScore::default(), |a, b| ObservedScore {
+            products: a.products + b.products,
+            checks_passed: a.checks_passed + b.checks_passed,
+            checks_run: a.checks_run + b.checks_run,
+            fresh: a.fresh + b.fresh,
+            freshness_observed: a.freshness_observed + b.freshness_observed,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -34,11 +76,13 @@ pub struct DomainScore {
     pub products: usize,
     pub errors: usize,
     pub warnings: usize,
+    pub observed: ObservedScore,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Scorecard {
     pub score: u32,
+    pub observed: ObservedScore,
     pub products: BTreeMap<String, ProductScore>,
     /// Ranked: best score first, then by name.
     pub domains: Vec<DomainScore>,
@@ -81,6 +125,7 @@ fn product_score(mesh: &Mesh, id: &str, by_file: &BTreeMap<&str, Vec<(&str, Seve
         passed,
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
+        observed: ObservedScore::of(mesh, id),
         failed: failed
             .into_iter()
             .map(|(rule, (severity, findings))| FailedRule {
@@ -116,6 +161,7 @@ pub fn compute(mesh: &Mesh, diags: &Diagnostics) -> Scorecard {
     let score = mean(products.values().map(|p| p.score));
     Scorecard {
         score,
+        observed: ObservedScore::sum(products.values().map(|p| &p.observed)),
         products,
         domains,
     }
@@ -130,6 +176,7 @@ fn domain_score(mesh: &Mesh, domain: &str, products: &BTreeMap<String, ProductSc
         products: scores.len(),
         errors: scores.iter().map(|p| p.errors).sum(),
         warnings: scores.iter().map(|p| p.warnings).sum(),
+        observed: ObservedScore::sum(scores.iter().map(|p| &p.observed)),
     }
 }
 

@@ -189,6 +189,8 @@ pub struct Mesh {
     pub index: Indexes,
     /// Source text of every file, by relative path.
     pub texts: BTreeMap<String, String>,
+    /// What the CI artifacts of `[observations]` say the data did.
+    pub observed: crate::observe::Observed,
 }
 
 impl Mesh {

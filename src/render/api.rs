@@ -35,6 +35,7 @@ pub fn add(ctx: &Ctx, site: &dyn Sink) {
         to_bytes(&json!({"version": 1, "contracts": summaries})),
     );
     super::lineage::api(ctx, site);
+    super::observed::api(ctx, site);
     site.add("api/access.json".into(), to_bytes(&access(mesh)));
 }
 

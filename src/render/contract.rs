@@ -387,6 +387,12 @@ fn view(ctx: &Ctx, c: &Contract, url: &str, objects: Vec<SchemaObjectView>, sche
         lineage_note,
         field_lineage,
         field_lineage_total,
+        observed: ctx
+            .mesh
+            .observed
+            .contracts
+            .get(&c.key)
+            .and_then(|r| super::observed::view(ctx, r, false)),
         extra_html: contract_extra(c),
         source: ctx.descriptor_source(&c.origin, url),
         url: url.to_string(),

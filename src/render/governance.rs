@@ -54,6 +54,7 @@ pub fn product_score(s: Option<&ProductScore>) -> ScoreView {
             failed: Vec::new(),
             errors: 0,
             warnings: 0,
+            observed: ObservedScoreView::default(),
         };
     };
     ScoreView {
@@ -75,6 +76,7 @@ pub fn product_score(s: Option<&ProductScore>) -> ScoreView {
             .collect(),
         errors: s.errors,
         warnings: s.warnings,
+        observed: s.observed.into(),
     }
 }
 
@@ -86,6 +88,7 @@ fn domain_score(ctx: &Ctx, d: &DomainScore, rank: usize) -> DomainScoreView {
         products: d.products,
         errors: d.errors,
         warnings: d.warnings,
+        observed: d.observed.into(),
     }
 }
 
@@ -198,6 +201,7 @@ fn scorecard_jobs(ctx: &Ctx) -> Vec<PageJob<'static>> {
     let (policies, required_tags) = policy_rows(ctx);
     let view = GovernanceView {
         score: sc.score,
+        observed: sc.observed.into(),
         policies,
         required_tags,
         domains: sc

@@ -33,6 +33,7 @@ pub fn product_row(ctx: &Ctx, p: &Product) -> ProductRow {
         output_ports_more: p.outputs.len().saturating_sub(ROW_ITEMS),
         purpose,
         personal_data: !crate::model::personal::of_product(ctx.mesh, p).is_empty(),
+        observed: super::observed::catalogue_state(ctx, &p.id).to_string(),
     }
 }
 
@@ -96,6 +97,7 @@ pub fn product_pages(paging: &Paging, rows: Vec<ProductRow>, list: &ListContext,
     let statuses = distinct(&rows, |r| Some(r.status.clone()));
     let domains = distinct(&rows, |r| r.domain.as_ref().map(|d| d.title.clone()));
     let types = distinct(&rows, |r| Some(r.product_type.clone()));
+    let observed = distinct(&rows, |r| Some(r.observed.clone()));
     let pages = paging.split(rows).into_iter().filter(|p| first || p.pager.page > 1);
     pages
         .map(|page| {
@@ -107,6 +109,7 @@ pub fn product_pages(paging: &Paging, rows: Vec<ProductRow>, list: &ListContext,
                 .with("statuses", &statuses)
                 .with("domains", &domains)
                 .with("product_types", &types)
+                .with("observed_states", &observed)
                 .with("products", page.rows)
         })
         .collect()

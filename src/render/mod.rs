@@ -10,6 +10,7 @@ mod git;
 pub mod governance;
 mod lineage;
 mod lists;
+mod observed;
 mod pages;
 pub mod paging;
 mod people;

@@ -131,6 +131,7 @@ pub fn view(ctx: &Ctx, p: &Product) -> ProductView {
         impact_teams: impact.teams,
         impact_hops: impact.hops,
         extra_html: product_extra(p),
+        observed: super::observed::product(ctx, &p.id),
         scorecard: super::governance::product_score(ctx.scorecard.products.get(&p.id)),
         source: ctx.descriptor_source(&p.origin, &url),
         history: ctx.product_history(p),

@@ -16,9 +16,10 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The files that define view structs, as the doc names them.
-const SOURCES: [(&str, &str); 4] = [
+const SOURCES: [(&str, &str); 5] = [
     ("src/render/views.rs", include_str!("views.rs")),
     ("src/render/views_access.rs", include_str!("views_access.rs")),
+    ("src/render/observed.rs", include_str!("observed.rs")),
     ("src/render/search/mod.rs", include_str!("search/mod.rs")),
     ("src/render/search/fields.rs", include_str!("search/fields.rs")),
 ];
@@ -80,8 +81,11 @@ macro_rules! catalogue {
     };
 }
 
-const CATALOGUE_PRODUCTS: [(&str, &str); 8] =
-    catalogue!(("product_types", "Vec<String>"), ("products", "Vec<ProductRow>"));
+const CATALOGUE_PRODUCTS: [(&str, &str); 9] = catalogue!(
+    ("product_types", "Vec<String>"),
+    ("observed_states", "Vec<String>"),
+    ("products", "Vec<ProductRow>")
+);
 
 const CATALOGUE_CONTRACTS: [(&str, &str); 7] = catalogue!(("contracts", "Vec<ContractRow>"));
 

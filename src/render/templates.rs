@@ -32,13 +32,14 @@ macro_rules! style_partials {
 /// because they adjust everything before them). Pages load the one joined `static/style.css`, so
 /// they need no `@import` (which file:// and sub-path hosting make fragile) and a mesh's own
 /// `static/style.css` still replaces the whole theme.
-const STYLE_PARTIALS: [(&str, &str); 9] = style_partials!(
+const STYLE_PARTIALS: [(&str, &str); 10] = style_partials!(
     "01-variables.css",
     "02-base.css",
     "03-layout.css",
     "04-components.css",
     "05-product.css",
     "06-pages.css",
+    "07-observed.css",
     "07-search.css",
     "08-responsive.css",
     "09-print.css",

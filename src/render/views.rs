@@ -6,6 +6,7 @@
 //! page, e.g. `../`), `page_url` (this page's site-relative URL) and one page-specific value
 //! named after the template (`product`, `contract`, `domain`, …). See docs/templates.md.
 
+pub use super::observed::{ObservedScoreView, ObservedView};
 use serde::Serialize;
 
 // The access panel's and the people's views have a file of their own.
@@ -87,6 +88,8 @@ pub struct ProductRow {
     pub purpose: String,
     /// Whether a contract the product outputs holds personal data (`model::personal`).
     pub personal_data: bool,
+    /// `failing or stale`, `passing`, or empty without observations (the catalogue's filter).
+    pub observed: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -396,6 +399,8 @@ pub struct ProductView {
     pub impact_hops: Vec<HopCount>,
     /// Every other key of the descriptor (custom properties, management ports, …).
     pub extra_html: String,
+    /// What CI artifacts observed for it and its output contracts (`partials/observed.html`).
+    pub observed: Option<ObservedView>,
     pub scorecard: ScoreView,
     pub source: SourceView,
     /// Recent commits touching the descriptor or its output ports' contracts, newest first.
@@ -445,6 +450,8 @@ pub struct ContractView {
     pub field_lineage_total: usize,
     pub extra_html: String,
     pub source: SourceView,
+    /// What CI artifacts observed for this version (`partials/observed.html`).
+    pub observed: Option<ObservedView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -658,6 +665,8 @@ pub struct ScoreView {
     pub failed: Vec<FailedRuleView>,
     pub errors: usize,
     pub warnings: usize,
+    /// Observed quality and freshness, apart from the score (`partials/observed.html`).
+    pub observed: ObservedScoreView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -668,6 +677,7 @@ pub struct DomainScoreView {
     pub products: usize,
     pub errors: usize,
     pub warnings: usize,
+    pub observed: ObservedScoreView,
 }
 
 /// One open finding on the governance page.
@@ -696,6 +706,8 @@ pub struct PolicyRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct GovernanceView {
     pub score: u32,
+    /// Observed quality and freshness of all products, apart from the score.
+    pub observed: ObservedScoreView,
     pub policies: Vec<PolicyRow>,
     /// `domain: tag, tag` for every required tag setting (`*` for global).
     pub required_tags: Vec<String>,

@@ -125,7 +125,9 @@ fn load_tree_from(
     let schema_report = crate::check::schema::check_sources(tree, &config, &mut sources, &mut diags);
     let mesh = crate::model::resolve(config, sources, &mut diags);
     schema_report.drop_shadowed_type_errors(&mut diags);
+    let mut mesh = mesh;
     let policies = crate::check::policy::Policies::load(&mesh, &mut diags);
+    mesh.observed = crate::observe::load(tree, &mesh, policies.observations_max_age_days, &mut diags);
     crate::check::run(&mesh, &policies, &mut diags);
     crate::check::rego::run(&mesh, &policies, &mut diags);
     // Last, so the mesh's policies re-level every finding, whichever stage reported it.

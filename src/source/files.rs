@@ -42,6 +42,19 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     read_opened(open_nonblocking(path)?, limit)
 }
 
+/// Opens the regular file at `path` for streaming, refusing one larger than `limit` bytes (the
+/// reader also stops after `limit` bytes, should the file grow while it is read).
+pub fn open_regular(path: &Path, limit: u64) -> Result<std::io::Take<File>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    check_regular(&meta.file_type())?;
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    let file = open_nonblocking(path)?;
+    check_regular(&file.metadata().map_err(io_error)?.file_type())?;
+    Ok(file.take(limit))
+}
+
 fn check_regular(file_type: &FileType) -> Result<(), ReadError> {
     if let Some(kind) = special_kind(file_type) {
         return Err(ReadError::Special(kind));

@@ -95,6 +95,16 @@ pub trait SourceTree: Sync {
     /// (`templates/`, `static/`, `root/`): links, FIFOs and devices, hidden files left
     /// unpublished, root files that would replace generated ones.
     fn site_folder_findings(&self, _diags: &mut Diagnostics) {}
+    /// Regular files under folder `dir` (relative to the root), sorted, for the `[observations]`
+    /// globs; hidden entries and links are left out. A tree read from git has none.
+    fn files_under(&self, _dir: &str) -> Vec<String> {
+        Vec::new()
+    }
+    /// A file to read as a stream, refused above `limit` bytes (CI artifacts, which may be far
+    /// larger than descriptors).
+    fn open_stream(&self, rel: &str, _limit: u64) -> Result<Box<dyn std::io::Read + '_>, ReadError> {
+        Ok(Box::new(std::io::Cursor::new(self.read(rel)?)))
+    }
 }
 
 /// Why a file of a `SourceTree` could not be read.
@@ -154,6 +164,24 @@ impl SourceTree for DirTree {
         }
     }
 
+    fn files_under(&self, dir: &str) -> Vec<String> {
+        let is_hidden = |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+        let mut out: Vec<String> = walkdir::WalkDir::new(self.root.join(dir))
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| !is_hidden(e))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| rel_path(&self.root, e.path()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn open_stream(&self, rel: &str, limit: u64) -> Result<Box<dyn std::io::Read + '_>, ReadError> {
+        Ok(Box::new(files::open_regular(&self.root.join(rel), limit)?))
+    }
+
     fn escapes_root(&self, rel: &str) -> bool {
         match (self.root.join(rel).canonicalize(), self.root.canonicalize()) {
             (Ok(real), Ok(real_root)) => !real.starts_with(&real_root),
@@ -186,6 +214,12 @@ impl SourceTree for MemTree {
             .collect();
         out.sort();
         out
+    }
+
+    fn files_under(&self, dir: &str) -> Vec<String> {
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        let under = |rel: &&String| dir.is_empty() || rel.starts_with(&prefix);
+        self.files.keys().filter(under).cloned().collect()
     }
 
     fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {

@@ -130,3 +130,37 @@ fn screenshots_of_the_access_panel_and_a_product_header_with_personal_data() {
         }
     });
 }
+
+#[test]
+#[ignore = "writes screenshots for the docs; run by hand"]
+fn screenshot_of_a_product_with_a_failing_check_and_stale_data() {
+    let site = example_site();
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    harness::run("screenshots", Options::default(), async |b: &Browser| {
+        let server = Server::start(site, PREFIX);
+        b.client.set_window_size(1100, 1000).await.expect("resize");
+        for scheme in ["light", "dark"] {
+            b.emulate_color_scheme(scheme).await;
+            b.goto(&server.url("products/logistics-shipments.html")).await;
+            // The example's results/ fail one dbt test and find the shipments table stale.
+            let found = b
+                .js(
+                    "var s = document.getElementById('observed'); if (!s) return false;\
+                     window.scrollTo(0, s.getBoundingClientRect().top + window.scrollY - 16);\
+                     return !!s.querySelector('.obs-status-stale') && !!s.querySelector('.obs-check.obs-fail');",
+                    vec![],
+                )
+                .await;
+            assert_eq!(found, json!(true), "a failing check and a stale badge");
+            let png = b.client.screenshot().await.expect("screenshot");
+            let name = if scheme == "light" {
+                "observed.png"
+            } else {
+                "observed-dark.png"
+            };
+            std::fs::write(out.join(name), png).unwrap();
+            eprintln!("wrote {}", out.join(name).display());
+        }
+    });
+}

@@ -12,6 +12,7 @@ mod init;
 mod legacy;
 mod lineage;
 mod names;
+mod observations;
 mod output;
 mod policy;
 mod readable;
