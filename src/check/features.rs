@@ -21,13 +21,16 @@ use std::cmp::Ordering;
 /// A feature a version of a standard introduced.
 struct Feature {
     kind: DocKind,
-    /// JSON Pointer pattern: `*` is one token (a list index or a key), `**` any number of them.
+    /// JSON Pointer pattern: `*` is one token (a list index or a key), `**` any number of them,
+    /// `a|b` either token, `@` any depth of nested DCS fields (`fields/<name>`, `items`, `keys`,
+    /// `values`, as the Data Contract Specification nests them).
     at: &'static str,
     /// Whether the value found there uses the feature.
     uses: fn(&Value) -> bool,
     /// The first version with the feature, as files write it.
     since: &'static str,
-    /// The feature in words; `{}` is replaced by the value (for values from a list).
+    /// The feature in words; `{}` is replaced by the value (for values from a list), `{key}` by
+    /// the key it sits at (for patterns with alternatives).
     what: &'static str,
 }
 
@@ -192,6 +195,95 @@ const FEATURES: &[Feature] = &[
     },
 ];
 
+/// A Data Contract Specification feature (a DCS file is a contract, checked as written).
+const fn dcs(at: &'static str, uses: fn(&Value) -> bool, since: &'static str, what: &'static str) -> Feature {
+    Feature {
+        kind: DocKind::Contract,
+        at,
+        uses,
+        since,
+        what,
+    }
+}
+fn dcs_server_types_0_9_2(v: &Value) -> bool {
+    matches!(v.as_str(), Some("local" | "postgres" | "pubsub"))
+}
+fn dcs_server_types_0_9_3(v: &Value) -> bool {
+    let types = [
+        "azure",
+        "dataframe",
+        "gcs",
+        "glue",
+        "kinesis",
+        "oracle",
+        "sftp",
+        "sqlserver",
+        "trino",
+    ];
+    v.as_str().is_some_and(|t| types.contains(&t))
+}
+fn dcs_clickhouse(v: &Value) -> bool {
+    v.as_str() == Some("clickhouse")
+}
+fn dcs_great_expectations(v: &Value) -> bool {
+    v.as_str() == Some("great-expectations")
+}
+fn dcs_types_1_2_0(v: &Value) -> bool {
+    matches!(v.as_str(), Some("json" | "time" | "variant"))
+}
+
+/// What each Data Contract Specification version added that a file may use, read off the
+/// official schemas of 0.9.0 to 1.2.1 (datacontract-spec/schema/versions). 0.9.3 declares a
+/// server's `description` and `environment` on the `servers` map itself, where no value can sit
+/// beside the servers; 1.1.0 moved them onto each server: they count from 0.9.3, as meant.
+const DCS_FEATURES: &[Feature] = &[
+    dcs("/models", present, "0.9.1", "`models`"),
+    dcs("/definitions", present, "0.9.2", "`definitions`"),
+    dcs(
+        "/models/*/fields/*/@/enum|example|exclusiveMaximum|exclusiveMinimum|format|maxLength|maximum|minLength|minimum|pattern|primary|required|unique",
+        present,
+        "0.9.2",
+        "`{key}` on a field",
+    ),
+    dcs("/servers/*/catalog|format|path|port", present, "0.9.2", "the server key `{key}`"),
+    dcs("/servers/*/type", dcs_server_types_0_9_2, "0.9.2", "server type `{}`"),
+    dcs("/info/status", present, "0.9.3", "`info.status`"),
+    dcs("/links|tags|servicelevels", present, "0.9.3", "`{key}`"),
+    dcs("/models/*/title|config", present, "0.9.3", "`{key}` on a model"),
+    dcs(
+        "/models/*/fields/*/@/config|fields|items|keys|values|links|precision|references|scale|title",
+        present,
+        "0.9.3",
+        "`{key}` on a field",
+    ),
+    dcs("/models/*/fields/*/@/type", map_type, "0.9.3", "field type `{}`"),
+    dcs(
+        "/definitions/*/exclusiveMaximum|exclusiveMinimum|maximum|minimum|precision|scale|links|fields|items|keys|values",
+        present,
+        "0.9.3",
+        "`{key}` on a definition",
+    ),
+    dcs(
+        "/servers/*/clusterIdentifier|delimiter|endpoint|endpointUrl|region|serviceName|stream|description|environment",
+        present,
+        "0.9.3",
+        "the server key `{key}`",
+    ),
+    dcs("/servers/*/type", dcs_server_types_0_9_3, "0.9.3", "server type `{}`"),
+    dcs("/quality/type", dcs_great_expectations, "0.9.3", "quality type `{}`"),
+    dcs("/models/*/examples|primaryKey|quality", present, "1.1.0", "`{key}` on a model"),
+    dcs("/models/*/fields/*/@/examples|lineage|primaryKey|quality", present, "1.1.0", "`{key}` on a field"),
+    dcs("/definitions/*/examples", present, "1.1.0", "`examples` on a definition"),
+    dcs("/terms/policies", present, "1.1.0", "`terms.policies`"),
+    dcs("/servers/*/roles", present, "1.1.0", "server `roles`"),
+    dcs("/models/*/additionalFields", present, "1.2.0", "`additionalFields` on a model"),
+    dcs("/models/*/fields/*/@/type", dcs_types_1_2_0, "1.2.0", "field type `{}`"),
+    dcs("/definitions/*/@/type", dcs_types_1_2_0, "1.2.0", "field type `{}`"),
+    dcs("/servers/*/type", dcs_clickhouse, "1.2.0", "server type `{}`"),
+    dcs("/models/*/quality/*/metric|arguments", present, "1.2.1", "`{key}` in a quality check"),
+    dcs("/models/*/fields/*/@/quality/*/metric|arguments", present, "1.2.1", "`{key}` in a quality check"),
+];
+
 /// `descriptor.version-feature` findings for a file declaring a supported version older than
 /// a feature it uses.
 pub fn version_findings(kind: DocKind, rel: &str, doc: &YamlDoc) -> Vec<Diagnostic> {
@@ -201,45 +293,77 @@ pub fn version_findings(kind: DocKind, rel: &str, doc: &YamlDoc) -> Vec<Diagnost
     if super::versions::declared(kind, &declared) != super::versions::Declared::Supported {
         return Vec::new();
     }
-    let wanted: Vec<&Feature> = FEATURES
-        .iter()
-        .filter(|f| f.kind == kind && compare_versions(&declared, f.since) == Ordering::Less)
+    let table = FEATURES.iter().filter(|f| f.kind == kind);
+    findings_in(table, "apiVersion", &declared, rel, doc)
+}
+
+/// The same for a Data Contract Specification file as written, which declares its version as
+/// `dataContractSpecification` (a version meshport does not know gets `descriptor.api-version`
+/// instead, see `versions::dcs_version_finding`).
+pub fn dcs_version_findings(rel: &str, doc: &YamlDoc, declared: &str) -> Vec<Diagnostic> {
+    if !super::versions::DCS_VERSIONS.contains(&declared) {
+        return Vec::new();
+    }
+    findings_in(DCS_FEATURES.iter(), "dataContractSpecification", declared, rel, doc)
+}
+
+fn findings_in<'a>(
+    table: impl Iterator<Item = &'a Feature>,
+    version_key: &str,
+    declared: &str,
+    rel: &str,
+    doc: &YamlDoc,
+) -> Vec<Diagnostic> {
+    let wanted: Vec<&Feature> = table
+        .filter(|f| compare_versions(declared, f.since) == Ordering::Less)
         .collect();
     let mut out = Vec::new();
     if wanted.is_empty() {
         return out;
     }
     let patterns: Vec<Vec<&str>> = wanted.iter().map(|f| f.at.split('/').skip(1).collect()).collect();
+    let declares = Declares {
+        key: version_key,
+        version: declared,
+    };
     walk(&doc.value, &mut Vec::new(), &mut |tokens, value| {
         let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
         for (f, pattern) in wanted.iter().zip(&patterns) {
             if matches(pattern, &tokens) && (f.uses)(value) {
-                out.push(finding(f, rel, doc, &tokens, value, &declared));
+                out.push(finding(f, rel, doc, &tokens, value, &declares));
             }
         }
     });
     out
 }
 
-fn finding(f: &Feature, rel: &str, doc: &YamlDoc, tokens: &[&str], value: &Value, declared: &str) -> Diagnostic {
+/// The version a file declares, and the key it declares it with.
+struct Declares<'a> {
+    key: &'a str,
+    version: &'a str,
+}
+
+fn finding(f: &Feature, rel: &str, doc: &YamlDoc, tokens: &[&str], value: &Value, declares: &Declares) -> Diagnostic {
     let pointer: String = tokens.iter().map(|t| format!("/{}", escape_token(t))).collect();
-    let what = f.what.replace("{}", value.as_str().unwrap_or(""));
+    let key = tokens.last().copied().unwrap_or_default();
+    let what = f.what.replace("{key}", key).replace("{}", value.as_str().unwrap_or(""));
     let at = if value.is_object() || value.is_array() {
         doc.key_span(&pointer)
     } else {
         doc.span(&pointer)
     };
+    let Declares { key, version } = declares;
     RuleId::DescriptorVersionFeature
         .at(
             rel,
             at,
             format!(
-                "{what} was introduced in {}, but the file declares apiVersion {declared}",
+                "{what} was introduced in {}, but the file declares {key} {version}",
                 f.since
             ),
         )
         .with_hint(format!(
-            "set `apiVersion: {}` (or later) if the file follows that version, or write it the {declared} way",
+            "set `{key}: {}` (or later) if the file follows that version, or write it the {version} way",
             f.since
         ))
 }
@@ -266,8 +390,20 @@ fn matches(pattern: &[&str], tokens: &[&str]) -> bool {
         (Some((&"**", rest)), _) => {
             matches(rest, tokens) || tokens.split_first().is_some_and(|(_, more)| matches(pattern, more))
         }
-        (Some((p, rest)), Some((t, more))) => (*p == "*" || p == t) && matches(rest, more),
+        (Some((&"@", rest)), _) => {
+            matches(rest, tokens) || nested_field(tokens).is_some_and(|more| matches(pattern, more))
+        }
+        (Some((p, rest)), Some((t, more))) => (*p == "*" || p.split('|').any(|a| a == *t)) && matches(rest, more),
         _ => false,
+    }
+}
+
+/// The tokens after one step into a nested DCS field (`fields/<name>`, `items`, `keys`, `values`).
+fn nested_field<'a, 'b>(tokens: &'a [&'b str]) -> Option<&'a [&'b str]> {
+    match tokens {
+        ["fields", _, more @ ..] => Some(more),
+        ["items" | "keys" | "values", more @ ..] => Some(more),
+        _ => None,
     }
 }
 
@@ -437,6 +573,22 @@ mod tests {
         assert!(matches(&p("/servers/*/type"), &t("/servers/3/type")));
         assert!(!matches(&p("/servers/*/type"), &t("/servers/3/x/type")));
         assert!(!matches(&p("/team"), &t("/team/name")));
+        assert!(matches(&p("/links|tags"), &t("/tags")));
+        assert!(!matches(&p("/links|tags"), &t("/models")));
+    }
+
+    /// `@` steps into nested DCS fields only: a field *named* `required` is not the key.
+    #[test]
+    fn at_matches_nested_dcs_fields() {
+        let p = |s: &'static str| s.split('/').skip(1).collect::<Vec<_>>();
+        let t = |s: &'static str| s.split('/').skip(1).collect::<Vec<_>>();
+        let required = p("/models/*/fields/*/@/required");
+        assert!(matches(&required, &t("/models/m/fields/a/required")));
+        assert!(matches(&required, &t("/models/m/fields/a/fields/b/items/required")));
+        assert!(matches(&required, &t("/models/m/fields/a/keys/required")));
+        assert!(!matches(&required, &t("/models/m/fields/required")));
+        assert!(!matches(&required, &t("/models/m/fields/a/fields/required")));
+        assert!(!matches(&required, &t("/models/m/fields/a/config/required")));
     }
 
     /// Every feature's version is one the standard has, later than the oldest meshport reads
@@ -447,6 +599,10 @@ mod tests {
         for f in FEATURES {
             assert_eq!(declared(f.kind, f.since), Declared::Supported, "{}", f.since);
             assert_eq!(compare_versions(oldest(f.kind), f.since), Ordering::Less, "{}", f.what);
+        }
+        use crate::check::versions::DCS_VERSIONS;
+        for f in DCS_FEATURES {
+            assert!(DCS_VERSIONS[1..].contains(&f.since), "{}: {}", f.what, f.since);
         }
     }
 }

@@ -179,7 +179,14 @@ fn check_legacy(rel: &str, legacy: &Legacy, translated: &YamlDoc, org: &[OrgSche
     let doc = &legacy.original;
     let mut out = legacy.findings.clone();
     let mut covered = Vec::new();
-    for p in problems_of(compiled, &doc.value) {
+    let unknown_version = match legacy.format {
+        Format::DataContract => super::versions::dcs_version_finding(rel, doc, &legacy.version),
+        Format::DataProduct => None,
+    };
+    // An unknown version gets that one finding, not also the schema's list of versions.
+    let version_key = format!("/{}", legacy.format.key());
+    let problems = problems_of(compiled, &doc.value).into_iter();
+    for p in problems.filter(|p| unknown_version.is_none() || p.pointer != version_key) {
         if p.unknown_key.is_none() {
             covered.extend(ancestors(&p.pointer).map(|a| {
                 let pos = doc.pos(a);
@@ -191,6 +198,10 @@ fn check_legacy(rel: &str, legacy: &Legacy, translated: &YamlDoc, org: &[OrgSche
             finding = finding.with_hint(legacy_unknown_key_hint(compiled, &p, key, legacy.format));
         }
         out.push(finding);
+    }
+    out.extend(unknown_version);
+    if legacy.format == Format::DataContract {
+        out.extend(super::features::dcs_version_findings(rel, doc, &legacy.version));
     }
     for s in org.iter().filter(|s| s.kind == kind) {
         out.extend(

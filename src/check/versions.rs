@@ -2,12 +2,20 @@
 //! Loading (`model::resolve`), structure (`check::schema`) and the version-feature rule
 //! (`check::features`) all ask here, so the list of versions lives in one place.
 
+use super::rules::RuleId;
 use super::schema::DocKind;
+use crate::diag::Diagnostic;
+use crate::model::compare_versions;
+use crate::source::YamlDoc;
+use std::cmp::Ordering;
 
 /// ODPS versions read, oldest first.
 pub const ODPS_VERSIONS: &[&str] = &["v0.9.0", "v1.0.0", "v1.1.0"];
 /// ODCS versions read, by prefix (every patch release of these minors).
 pub const ODCS_VERSION_PREFIXES: &[&str] = &["v3.0.", "v3.1.", "v3.2."];
+/// Data Contract Specification versions read (`dataContractSpecification`), oldest first: every
+/// release with a published schema.
+pub const DCS_VERSIONS: &[&str] = &["0.9.0", "0.9.1", "0.9.2", "0.9.3", "1.1.0", "1.2.0", "1.2.1"];
 
 /// What a file's `apiVersion` says about reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +77,33 @@ pub fn api_version_of(value: &serde_json::Value) -> Option<String> {
 /// Whether a descriptor declares a version older than any meshport reads.
 pub fn is_older(kind: DocKind, value: &serde_json::Value) -> bool {
     api_version_of(value).is_some_and(|v| declared(kind, &v) == Declared::Older)
+}
+
+/// `descriptor.api-version` for a Data Contract Specification file declaring a version
+/// meshport does not know (`0.8.0`, `2.0.0`, `latest`). The file is still read: every DCS
+/// version shares one structure, so there is no cascade to spare (unlike ODCS v2).
+pub fn dcs_version_finding(rel: &str, doc: &YamlDoc, declared: &str) -> Option<Diagnostic> {
+    if DCS_VERSIONS.contains(&declared) {
+        return None;
+    }
+    let oldest = DCS_VERSIONS[0];
+    let numeric = !declared.is_empty() && declared.split('.').all(|p| p.parse::<u64>().is_ok());
+    let message = if declared.is_empty() {
+        "`dataContractSpecification` names no version".to_string()
+    } else if numeric && compare_versions(declared, oldest) == Ordering::Less {
+        format!("Data Contract Specification `{declared}` is older than {oldest}, the oldest version meshport reads")
+    } else {
+        format!("unsupported Data Contract Specification version `{declared}`")
+    };
+    let hint = format!(
+        "declare the version the file follows, one of {}; meshport checks the file against it",
+        DCS_VERSIONS.join(", ")
+    );
+    Some(
+        RuleId::DescriptorApiVersion
+            .at(rel, doc.span("/dataContractSpecification"), message)
+            .with_hint(hint),
+    )
 }
 
 #[cfg(test)]

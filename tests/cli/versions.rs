@@ -13,14 +13,18 @@ fn contract(api: &str, body: &str) -> String {
     format!("apiVersion: {api}\nkind: DataContract\nid: declared\nversion: 1.0.0\nstatus: active\n{body}")
 }
 
-/// (rule, severity, line, column, message) of the findings in the contract file.
+/// (severity, line, column, message) of the findings of `rule` in the contract file.
 fn findings_of(root: &Path, rule: &str) -> Vec<(String, u64, u64, String)> {
+    findings_in(root, FILE, rule)
+}
+
+fn findings_in(root: &Path, file: &str, rule: &str) -> Vec<(String, u64, u64, String)> {
     let (_, report) = check_json(root);
     report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["file"] == FILE && d["rule"] == rule)
+        .filter(|d| d["file"] == file && d["rule"] == rule)
         .map(|d| {
             let s = |k: &str| d[k].as_str().unwrap().to_string();
             (
@@ -183,4 +187,178 @@ fn athena_needs_no_staging_dir_in_3_0_0() {
     let unknown = findings_of(slip.path(), "descriptor.unknown-key");
     assert_eq!(unknown.len(), 1, "{unknown:#?}");
     assert_eq!((unknown[0].0.as_str(), unknown[0].1), ("warning", 10));
+}
+
+const DCS_FILE: &str = "content/contracts/declared/datacontract.yaml";
+
+/// A mesh with a Data Contract Specification file declaring `spec` whose body starts at line 6.
+fn dcs_mesh(spec: &str, body: &str) -> tempfile::TempDir {
+    let mesh = copy_fixture("valid-basic");
+    let text = format!(
+        "dataContractSpecification: {spec}\nid: dcs-declared\ninfo:\n  title: Declared\n  version: 1.0.0\n{body}"
+    );
+    let path = mesh.path().join(DCS_FILE);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+    mesh
+}
+
+/// The version-feature findings of a DCS file declaring `spec`, as (line, column, message),
+/// each a warning; and none when the file declares `since`, the version that introduced them.
+fn dcs_features(spec: &str, body: &str, since: &str) -> Vec<(u64, u64, String)> {
+    let found = findings_in(dcs_mesh(spec, body).path(), DCS_FILE, "descriptor.version-feature");
+    let later = findings_in(dcs_mesh(since, body).path(), DCS_FILE, "descriptor.version-feature");
+    assert!(later.is_empty(), "a file declaring {since} may use it: {later:#?}");
+    assert!(found.iter().all(|f| f.0 == "warning"), "{found:#?}");
+    found
+        .into_iter()
+        .map(|(_, line, column, message)| (line, column, message))
+        .collect()
+}
+
+const DCS_MODEL: &str = "models:\n  orders:\n    fields:\n      order_id:\n        type: string\n";
+
+#[test]
+fn dcs_models_came_in_0_9_1() {
+    let found = dcs_features("0.9.0", DCS_MODEL, "0.9.1");
+    assert_eq!(
+        found,
+        [(
+            6,
+            1,
+            "`models` was introduced in 0.9.1, but the file declares dataContractSpecification 0.9.0".to_string()
+        )]
+    );
+}
+
+/// Field constraints and the postgres server came in 0.9.2; a field *named* `required` is no
+/// constraint.
+#[test]
+fn dcs_field_constraints_and_postgres_came_in_0_9_2() {
+    let body = format!(
+        "servers:\n  db:\n    type: postgres\n    host: db.example.com\n    port: 5432\n    database: sales\n    schema: public\n{DCS_MODEL}        required: true\n      required:\n        type: boolean\n"
+    );
+    let found = dcs_features("0.9.1", &body, "0.9.2");
+    let at: Vec<(u64, u64)> = found.iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(at, [(8, 11), (10, 11), (18, 19)], "{found:#?}");
+    assert!(
+        found[0].2.starts_with("server type `postgres` was introduced in 0.9.2"),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].2.starts_with("the server key `port` was introduced in 0.9.2"),
+        "{found:#?}"
+    );
+    assert!(
+        found[2].2.starts_with("`required` on a field was introduced in 0.9.2"),
+        "{found:#?}"
+    );
+}
+
+/// Service levels and map fields came in 0.9.3; so did a server's `environment`, which the
+/// 0.9.3 schema misplaces on the `servers` map (see docs/standards.md).
+#[test]
+fn dcs_servicelevels_maps_and_server_environment_came_in_0_9_3() {
+    let body = format!(
+        "servers:\n  prod:\n    type: s3\n    location: s3://bucket/orders\n    environment: prod\n{DCS_MODEL}      tags:\n        type: map\n        keys:\n          type: string\n        values:\n          type: string\nservicelevels:\n  retention:\n    period: P1Y\n"
+    );
+    let found = dcs_features("0.9.2", &body, "0.9.3");
+    let got: Vec<(u64, u64, &str)> = found
+        .iter()
+        .map(|(l, c, m)| (*l, *c, m.split(" was introduced").next().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (10, 18, "the server key `environment`"),
+            (17, 15, "field type `map`"),
+            (18, 9, "`keys` on a field"),
+            (20, 9, "`values` on a field"),
+            (22, 1, "`servicelevels`"),
+        ],
+        "{found:#?}"
+    );
+    assert!(found.iter().all(|f| f
+        .2
+        .contains("in 0.9.3, but the file declares dataContractSpecification 0.9.2")));
+}
+
+#[test]
+fn dcs_model_quality_came_in_1_1_0() {
+    let body = format!("{DCS_MODEL}    quality:\n      - type: sql\n        query: select count(*) from orders\n        mustBeGreaterThan: 0\n");
+    let found = dcs_features("0.9.3", &body, "1.1.0");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].0, found[0].1), (11, 5));
+    assert_eq!(
+        found[0].2,
+        "`quality` on a model was introduced in 1.1.0, but the file declares dataContractSpecification 0.9.3"
+    );
+}
+
+#[test]
+fn dcs_time_fields_came_in_1_2_0_and_metric_in_1_2_1() {
+    let body = format!("{DCS_MODEL}      picked_at:\n        type: time\n");
+    let found = dcs_features("1.1.0", &body, "1.2.0");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].0, found[0].1), (12, 15));
+    assert!(
+        found[0].2.starts_with("field type `time` was introduced in 1.2.0"),
+        "{found:#?}"
+    );
+
+    let body = format!(
+        "{DCS_MODEL}    quality:\n      - type: library\n        metric: rowCount\n        mustBeGreaterThan: 0\n"
+    );
+    let found = dcs_features("1.2.0", &body, "1.2.1");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].0, found[0].1), (13, 17));
+    assert!(
+        found[0]
+            .2
+            .starts_with("`metric` in a quality check was introduced in 1.2.1"),
+        "{found:#?}"
+    );
+}
+
+/// Raised in policies.yaml, a DCS file's later feature fails `check`.
+#[test]
+fn dcs_version_features_can_be_raised_to_errors() {
+    let mesh = dcs_mesh("0.9.0", DCS_MODEL);
+    let policies = mesh.path().join("content/governance/policies.yaml");
+    std::fs::write(policies, "rules:\n  descriptor.version-feature: error\n").unwrap();
+    let found = findings_in(mesh.path(), DCS_FILE, "descriptor.version-feature");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].0, "error");
+    let (code, _) = check_json(mesh.path());
+    assert_eq!(code, 1);
+}
+
+/// A DCS version meshport does not know gets one error naming it, not also the schema's list.
+#[test]
+fn an_unknown_dcs_version_is_one_finding() {
+    for (spec, message) in [
+        (
+            "0.8.0",
+            "Data Contract Specification `0.8.0` is older than 0.9.0, the oldest version meshport reads",
+        ),
+        ("2.0.0", "unsupported Data Contract Specification version `2.0.0`"),
+    ] {
+        let mesh = dcs_mesh(spec, DCS_MODEL);
+        let (code, report) = check_json(mesh.path());
+        assert_eq!(code, 1, "{spec}");
+        let on_line_1: Vec<&Value> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["file"] == DCS_FILE && d["line"] == 1)
+            .collect();
+        assert_eq!(on_line_1.len(), 1, "{spec}: {on_line_1:#?}");
+        let d = on_line_1[0];
+        assert_eq!(
+            (d["rule"].as_str(), d["severity"].as_str()),
+            (Some("descriptor.api-version"), Some("error"))
+        );
+        assert_eq!((d["column"].as_u64(), d["message"].as_str()), (Some(28), Some(message)));
+        assert!(findings_in(mesh.path(), DCS_FILE, "descriptor.version-feature").is_empty());
+    }
 }
