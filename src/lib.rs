@@ -25,3 +25,4 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;
+pub mod standards;

@@ -6,8 +6,9 @@
 //! - [`FEATURES`]: where a later feature sits (a pointer pattern and a condition on the value)
 //!   and the version that introduced it; a file declaring an older version gets
 //!   `descriptor.version-feature` at that place.
-//! - [`SERVER_KEYS`]: the keys each server type defines (the official schemas pick a server's
-//!   schema by its `type`); a key only other types define is a `descriptor.schema` error.
+//! - [`ODCS_SERVER_KEYS`](crate::standards::ODCS_SERVER_KEYS): the keys each server type
+//!   defines (the official schemas pick a server's schema by its `type`); a key only other
+//!   types define is a `descriptor.schema` error.
 
 use super::rules::RuleId;
 use super::schema::DocKind;
@@ -15,6 +16,7 @@ use crate::diag::Diagnostic;
 use crate::model::compare_versions;
 use crate::source::yaml::escape_token;
 use crate::source::YamlDoc;
+use crate::standards::ODCS_SERVER_KEYS;
 use serde_json::Value;
 use std::cmp::Ordering;
 
@@ -418,75 +420,6 @@ const SERVER_COMMON: &[&str] = &[
     "customProperties",
 ];
 
-/// The keys each server type defines, the union over ODCS v3.0.0 to v3.2.0 (the official
-/// schemas pick a server's schema by `type`, and each forbids the keys of the others). Types
-/// not listed (added after v3.2.0) are not checked here.
-const SERVER_KEYS: &[(&str, &[&str])] = &[
-    ("api", &["location"]),
-    (
-        "athena",
-        &["catalog", "regionName", "schema", "stagingDir", "workgroup"],
-    ),
-    ("azure", &["delimiter", "format", "location"]),
-    ("bigquery", &["dataset", "project"]),
-    ("clickhouse", &["database", "host", "port"]),
-    ("cloudsql", &["database", "host", "port", "schema"]),
-    (
-        "custom",
-        &[
-            "account",
-            "catalog",
-            "database",
-            "dataset",
-            "delimiter",
-            "endpointUrl",
-            "format",
-            "host",
-            "location",
-            "path",
-            "port",
-            "project",
-            "region",
-            "regionName",
-            "schema",
-            "serviceName",
-            "stagingDir",
-            "stream",
-            "warehouse",
-        ],
-    ),
-    ("databricks", &["catalog", "host", "schema"]),
-    ("db2", &["database", "host", "port", "schema"]),
-    ("denodo", &["database", "host", "port"]),
-    ("dremio", &["host", "port", "schema"]),
-    ("duckdb", &["database", "schema"]),
-    ("glue", &["account", "database", "format", "location"]),
-    ("hive", &["database", "host", "port"]),
-    ("impala", &["database", "host", "port"]),
-    ("informix", &["database", "host", "port"]),
-    ("kafka", &["format", "host"]),
-    ("kinesis", &["format", "region"]),
-    ("local", &["format", "path"]),
-    ("mysql", &["database", "host", "port"]),
-    ("oracle", &["host", "port", "serviceName"]),
-    ("postgres", &["database", "host", "port", "schema"]),
-    ("postgresql", &["database", "host", "port", "schema"]),
-    ("presto", &["catalog", "host", "schema"]),
-    ("pubsub", &["project"]),
-    ("redshift", &["account", "database", "host", "region", "schema"]),
-    ("s3", &["delimiter", "endpointUrl", "format", "location"]),
-    ("sftp", &["delimiter", "format", "location"]),
-    (
-        "snowflake",
-        &["account", "database", "host", "port", "schema", "warehouse"],
-    ),
-    ("sqlserver", &["database", "host", "port", "schema"]),
-    ("synapse", &["database", "host", "port"]),
-    ("trino", &["catalog", "host", "port", "schema"]),
-    ("vertica", &["database", "host", "port", "schema"]),
-    ("zen", &["database", "host", "port"]),
-];
-
 /// A `descriptor.schema` error for each server key that only other server types define
 /// (`stagingDir` on a postgres server), and a `descriptor.unknown-key` warning for a key no
 /// type defines (`staging_dir`) nor the bundled schema knows, as for unknown keys elsewhere.
@@ -501,14 +434,14 @@ pub fn server_findings(rel: &str, doc: &YamlDoc, also_known: &[&str]) -> Vec<Dia
         let Some(ty) = map.get("type").and_then(Value::as_str) else {
             continue;
         };
-        let Some((_, own)) = SERVER_KEYS.iter().find(|(t, _)| *t == ty) else {
+        let Some((_, own)) = ODCS_SERVER_KEYS.iter().find(|(t, _)| *t == ty) else {
             continue;
         };
         for key in map
             .keys()
             .filter(|k| !SERVER_COMMON.contains(&k.as_str()) && !own.contains(&k.as_str()))
         {
-            let others: Vec<&str> = SERVER_KEYS
+            let others: Vec<&str> = ODCS_SERVER_KEYS
                 .iter()
                 .filter(|(_, keys)| keys.contains(&key.as_str()))
                 .map(|(t, _)| *t)

@@ -323,7 +323,11 @@ fn converted_files_are_valid_against_the_official_schemas_when_present() {
     let mut failures = Vec::new();
     for (file, section) in legacy_files() {
         let out = meshport().arg("convert").arg(&file).output().unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
+        let mut text = String::from_utf8(out.stdout).unwrap();
+        // What convert asks the user to add (a DCS file before 0.9.3 has no status).
+        if String::from_utf8_lossy(&out.stderr).contains("the converted file has no `status`") {
+            text.push_str("status: draft\n");
+        }
         let value = meshport::source::yaml::parse(&text).unwrap().value;
         let validator = if section == "contracts" { &odcs } else { &odps };
         for e in validator.iter_errors(&value) {

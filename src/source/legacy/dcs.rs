@@ -15,6 +15,7 @@ use super::ODCS_TARGET;
 use crate::check::rules::RuleId;
 use crate::diag::Diagnostic;
 use crate::source::YamlDoc;
+use crate::standards::ODCS_SERVER_KEYS;
 use serde_json::Value;
 
 /// What the translation of one file needs besides the value: where findings go.
@@ -136,69 +137,13 @@ fn terms_block(terms: &Value, p: &str, out: &mut Node) {
 // Servers
 // ---------------------------------------------------------------------------------------
 
-/// The keys each ODCS v3.1.0 server type has besides the common ones (from its schema).
-const SERVER_KEYS: &[(&str, &[&str])] = &[
-    ("api", &["location"]),
-    ("athena", &["catalog", "regionName", "schema", "stagingDir"]),
-    ("azure", &["delimiter", "format", "location"]),
-    ("bigquery", &["dataset", "project"]),
-    ("clickhouse", &["database", "host", "port"]),
-    ("databricks", &["catalog", "host", "schema"]),
-    ("denodo", &["database", "host", "port"]),
-    ("dremio", &["host", "port", "schema"]),
-    ("duckdb", &["database", "schema"]),
-    ("glue", &["account", "database", "format", "location"]),
-    ("cloudsql", &["database", "host", "port", "schema"]),
-    ("db2", &["database", "host", "port", "schema"]),
-    ("hive", &["database", "host", "port"]),
-    ("impala", &["database", "host", "port"]),
-    ("informix", &["database", "host", "port"]),
-    ("zen", &["database", "host", "port"]),
-    ("kafka", &["format", "host"]),
-    ("kinesis", &["format", "region"]),
-    ("local", &["format", "path"]),
-    ("mysql", &["database", "host", "port"]),
-    ("oracle", &["host", "port", "serviceName"]),
-    ("postgres", &["database", "host", "port", "schema"]),
-    ("postgresql", &["database", "host", "port", "schema"]),
-    ("presto", &["catalog", "host", "schema"]),
-    ("pubsub", &["project"]),
-    ("redshift", &["account", "database", "host", "region", "schema"]),
-    ("s3", &["delimiter", "endpointUrl", "format", "location"]),
-    ("sftp", &["delimiter", "format", "location"]),
-    (
-        "snowflake",
-        &["account", "database", "host", "port", "schema", "warehouse"],
-    ),
-    ("sqlserver", &["database", "host", "port", "schema"]),
-    ("synapse", &["database", "host", "port"]),
-    ("trino", &["catalog", "host", "port", "schema"]),
-    ("vertica", &["database", "host", "port", "schema"]),
-    (
-        "custom",
-        &[
-            "account",
-            "catalog",
-            "database",
-            "dataset",
-            "delimiter",
-            "endpointUrl",
-            "format",
-            "host",
-            "location",
-            "path",
-            "port",
-            "project",
-            "region",
-            "regionName",
-            "schema",
-            "serviceName",
-            "stagingDir",
-            "stream",
-            "warehouse",
-        ],
-    ),
-];
+/// The keys of ODCS's `custom` server type: where a server of a type ODCS does not know goes.
+fn custom_server_keys() -> &'static [&'static str] {
+    ODCS_SERVER_KEYS
+        .iter()
+        .find(|(t, _)| *t == "custom")
+        .map_or(&[], |(_, keys)| *keys)
+}
 
 fn servers_list(servers: &Value, p: &str) -> Node {
     let items = servers
@@ -218,14 +163,14 @@ fn server(name: &str, s: &Value, p: &str) -> Node {
     let written = f.peek("type").and_then(|(v, _)| v.as_str()).map(str::to_lowercase);
     let known = written
         .as_deref()
-        .and_then(|t| SERVER_KEYS.iter().find(|(k, _)| *k == t && *k != "custom"));
+        .and_then(|t| ODCS_SERVER_KEYS.iter().find(|(k, _)| *k == t && *k != "custom"));
     let (server_type, keys) = match known {
         Some((t, keys)) => {
             let (_, tp) = f.take("type").unwrap_or((&Value::Null, p.to_string()));
             (Node::leaf(*t, &tp), *keys)
         }
         // An unknown type stays under customProperties `type`, as written.
-        None => (Node::leaf("custom", p), SERVER_KEYS[SERVER_KEYS.len() - 1].1),
+        None => (Node::leaf("custom", p), custom_server_keys()),
     };
     out.set("type", server_type);
     out.set_some("description", f.text("description"));

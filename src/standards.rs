@@ -1,0 +1,72 @@
+//! Facts of the standards that more than one layer needs: the translation of older formats
+//! (`source::legacy`) and the checks against each declared version (`check::features`) read the
+//! same table, so the two cannot disagree about which keys a server type has.
+
+/// The keys each server type defines, the union over ODCS v3.0.0 to v3.2.0 (the official
+/// schemas pick a server's schema by `type`, and each forbids the keys of the others). Types
+/// not listed (added after v3.2.0) are not checked here.
+pub const ODCS_SERVER_KEYS: &[(&str, &[&str])] = &[
+    ("api", &["location"]),
+    (
+        "athena",
+        &["catalog", "regionName", "schema", "stagingDir", "workgroup"],
+    ),
+    ("azure", &["delimiter", "format", "location"]),
+    ("bigquery", &["dataset", "project"]),
+    ("clickhouse", &["database", "host", "port"]),
+    ("cloudsql", &["database", "host", "port", "schema"]),
+    (
+        "custom",
+        &[
+            "account",
+            "catalog",
+            "database",
+            "dataset",
+            "delimiter",
+            "endpointUrl",
+            "format",
+            "host",
+            "location",
+            "path",
+            "port",
+            "project",
+            "region",
+            "regionName",
+            "schema",
+            "serviceName",
+            "stagingDir",
+            "stream",
+            "warehouse",
+        ],
+    ),
+    ("databricks", &["catalog", "host", "schema"]),
+    ("db2", &["database", "host", "port", "schema"]),
+    ("denodo", &["database", "host", "port"]),
+    ("dremio", &["host", "port", "schema"]),
+    ("duckdb", &["database", "schema"]),
+    ("glue", &["account", "database", "format", "location"]),
+    ("hive", &["database", "host", "port"]),
+    ("impala", &["database", "host", "port"]),
+    ("informix", &["database", "host", "port"]),
+    ("kafka", &["format", "host"]),
+    ("kinesis", &["format", "region"]),
+    ("local", &["format", "path"]),
+    ("mysql", &["database", "host", "port"]),
+    ("oracle", &["host", "port", "serviceName"]),
+    ("postgres", &["database", "host", "port", "schema"]),
+    ("postgresql", &["database", "host", "port", "schema"]),
+    ("presto", &["catalog", "host", "schema"]),
+    ("pubsub", &["project"]),
+    ("redshift", &["account", "database", "host", "region", "schema"]),
+    ("s3", &["delimiter", "endpointUrl", "format", "location"]),
+    ("sftp", &["delimiter", "format", "location"]),
+    (
+        "snowflake",
+        &["account", "database", "host", "port", "schema", "warehouse"],
+    ),
+    ("sqlserver", &["database", "host", "port", "schema"]),
+    ("synapse", &["database", "host", "port"]),
+    ("trino", &["catalog", "host", "port", "schema"]),
+    ("vertica", &["database", "host", "port", "schema"]),
+    ("zen", &["database", "host", "port"]),
+];
