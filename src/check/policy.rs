@@ -87,7 +87,8 @@ struct RawPolicies {
     global: RawSet,
     domains: BTreeMap<String, RawSet>,
     rego: RawRego,
-    /// Classifications that mean personal data (read by `model::personal`).
+    /// Classifications that mean personal data. Declared here so the key is accepted and its
+    /// type checked with the rest; `model::personal`, a layer below, reads it from the document.
     #[allow(dead_code)]
     personal_classifications: Vec<String>,
     observations: RawObservations,
