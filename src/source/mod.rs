@@ -444,7 +444,8 @@ pub fn read_descriptor(rel: &str, text: &str) -> Result<SourceFile, Diagnostic> 
     match (files.into_iter().next(), diags.into_iter().next()) {
         (_, Some(d)) => Err(d),
         (Some(f), None) => Ok(f),
-        (None, None) => unreachable!("every document is a file or a finding"),
+        // `parse_documents` gives at least one document; were it ever none, the file is empty.
+        (None, None) => Err(RuleId::DescriptorNotMapping.at(rel, Pos::new(1, 1), "the file holds no YAML document")),
     }
 }
 
