@@ -244,13 +244,17 @@ impl Diagnostics {
 
     /// A one-line count such as `2 errors, 1 warning`.
     pub fn summary(&self) -> String {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         format!(
             "{}, {}",
-            plural(self.count(Severity::Error), "error"),
-            plural(self.count(Severity::Warning), "warning")
+            counted(self.count(Severity::Error), "error"),
+            counted(self.count(Severity::Warning), "warning")
         )
     }
+}
+
+/// `1 contract`, `2 contracts`: a count with its (regular English) noun.
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The path of `path` relative to `root`, with `/` separators, for diagnostics and URLs.
@@ -265,6 +269,13 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_the_plural_except_for_one() {
+        assert_eq!(counted(1, "contract"), "1 contract");
+        assert_eq!(counted(0, "product"), "0 products");
+        assert_eq!(counted(2, "error"), "2 errors");
+    }
 
     #[test]
     fn finish_sorts_and_dedups() {

@@ -176,9 +176,9 @@ impl FieldIndex {
         r.add_text(business);
         r.add_text(described);
         let exposure = format!(
-            "In {} contracts and {} products",
-            self.uses(name).count(),
-            self.product_ids(ctx, name).len()
+            "In {} and {}",
+            crate::diag::counted(self.uses(name).count(), "contract"),
+            crate::diag::counted(self.product_ids(ctx, name).len(), "product")
         );
         r.add_text([exposure.as_str()]);
         // Contract and product names stay out of the text: a query for a product's name
