@@ -237,6 +237,16 @@ fn filters_carry_every_facet() {
     );
     let field = &urls["fields/customer_email.html"]["filters"];
     assert_eq!(field["classification"], serde_json::json!(["restricted"]));
+    // A decision record's status is a facet of its own, not mixed with product statuses.
+    let policy = &urls
+        .iter()
+        .find(|(url, _)| url.starts_with("governance/retention-policy"))
+        .expect("a record of the retention policy")
+        .1["filters"];
+    assert_eq!(policy["doc_status"], serde_json::json!(["accepted"]));
+    assert!(policy.get("status").is_none(), "{policy}");
+    let page = read(&site, "search.html");
+    assert!(page.contains(r#"<fieldset class="facet" data-facet="doc_status">"#));
 }
 
 #[test]

@@ -16,6 +16,7 @@ pub const FACETS: &[(&str, &str)] = &[
     ("domain", "Domain"),
     ("team", "Owner team"),
     ("status", "Status"),
+    ("doc_status", "Document status"),
     ("type", "Product type"),
     ("tag", "Tag"),
     ("classification", "Field classification"),
@@ -330,7 +331,8 @@ fn doc(ctx: &Ctx, kind: &'static str, page: &Page) -> Vec<Record> {
             None => Record::new(kind, url, &page.title),
             Some(h) => Record::new(kind, format!("{url}#{}", h.id), format!("{} › {}", page.title, h.title)),
         };
-        r.add_filter("status", page.front.status.as_deref().unwrap_or(""));
+        // A guide's or decision record's status (accepted, superseded …) is not a product's.
+        r.add_filter("doc_status", page.front.status.as_deref().unwrap_or(""));
         r.set_domain(
             ctx,
             page.front
