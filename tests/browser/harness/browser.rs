@@ -59,7 +59,21 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// Starts a driver and a session. A start that fails is tried again on a new port, up to
+    /// three times: tests start drivers in parallel, and a port found free can be taken by
+    /// another test's server before chromedriver binds it.
     pub async fn launch(tools: &Tools, options: Options) -> Browser {
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            match Browser::try_launch(tools, options).await {
+                Ok(browser) => return browser,
+                Err(e) => failures.push(e),
+            }
+        }
+        panic!("cannot open a Chromium session through chromedriver: {failures:#?}");
+    }
+
+    async fn try_launch(tools: &Tools, options: Options) -> Result<Browser, String> {
         let profile = tempfile::tempdir().expect("temp profile dir");
         let port = free_port();
         let mut driver = Command::new(&tools.chromedriver)
@@ -71,8 +85,8 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", tools.chromedriver.display()));
         let up = wait_sync(|| TcpStream::connect(("127.0.0.1", port)).is_ok());
         if !up {
-            let _ = driver.kill();
-            panic!("chromedriver did not listen on port {port} within {TIMEOUT:?}");
+            kill_group(&mut driver);
+            return Err(format!("chromedriver did not listen on port {port} within {TIMEOUT:?}"));
         }
         let caps = capabilities(tools, options, &profile);
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -80,14 +94,14 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await;
         match client {
-            Ok(client) => Browser {
+            Ok(client) => Ok(Browser {
                 client,
                 driver,
                 _profile: profile,
-            },
+            }),
             Err(e) => {
                 kill_group(&mut driver);
-                panic!("cannot open a Chromium session through chromedriver: {e}");
+                Err(format!("port {port}: {e}"))
             }
         }
     }
