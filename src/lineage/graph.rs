@@ -192,11 +192,7 @@ pub fn field_edges(c: &Contract) -> Vec<FieldEdge> {
     let mut out = Vec::new();
     let mut index = 0;
     for (i, o) in c.raw.schema.iter().enumerate() {
-        let name = o
-            .name
-            .clone()
-            .or_else(|| o.physical_name.clone())
-            .unwrap_or_else(|| format!("object {}", i + 1));
+        let name = o.label(i);
         for p in &o.properties {
             collect_field_edges(p, &name, &mut index, &mut out);
         }
@@ -207,11 +203,7 @@ pub fn field_edges(c: &Contract) -> Vec<FieldEdge> {
 /// Paths are built exactly as the contract page's schema table builds them, so a field node
 /// can link to the table row's anchor; `index` counts every field walked.
 fn collect_field_edges(p: &raw::Property, parent: &str, index: &mut usize, out: &mut Vec<FieldEdge>) {
-    let name = p
-        .name
-        .clone()
-        .or_else(|| p.physical_name.clone())
-        .unwrap_or_else(|| "(unnamed)".into());
+    let name = p.label();
     let path = format!("{parent}.{name}");
     for s in &p.transform_source_objects {
         out.push(FieldEdge {

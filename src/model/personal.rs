@@ -63,11 +63,7 @@ pub struct PersonalField {
 pub fn fields(c: &Contract, classes: &[String], all: bool) -> Vec<PersonalField> {
     let mut out = Vec::new();
     for (i, o) in c.raw.schema.iter().enumerate() {
-        let object = o
-            .name
-            .clone()
-            .or_else(|| o.physical_name.clone())
-            .unwrap_or_else(|| format!("object {}", i + 1));
+        let object = o.label(i);
         for p in &o.properties {
             walk(p, &object, classes, all, &mut out);
         }
@@ -76,11 +72,7 @@ pub fn fields(c: &Contract, classes: &[String], all: bool) -> Vec<PersonalField>
 }
 
 fn walk(p: &Property, parent: &str, classes: &[String], all: bool, out: &mut Vec<PersonalField>) {
-    let name = p
-        .name
-        .clone()
-        .or_else(|| p.physical_name.clone())
-        .unwrap_or_else(|| "(unnamed)".into());
+    let name = p.label();
     let path = format!("{parent}.{name}");
     if all || is_personal(p, classes) {
         out.push(PersonalField {

@@ -324,6 +324,16 @@ pub struct Property {
     pub extra: Extra,
 }
 
+impl Property {
+    /// The property's name, else its physical name, else `(unnamed)`.
+    pub fn label(&self) -> String {
+        self.name
+            .clone()
+            .or_else(|| self.physical_name.clone())
+            .unwrap_or_else(|| "(unnamed)".into())
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SchemaObject {
@@ -347,6 +357,17 @@ pub struct SchemaObject {
     pub quality: Vec<Value>,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl SchemaObject {
+    /// The object's name, else its physical name, else `object <n>` for the `index`-th object
+    /// of its contract (from 0): how pages, search and lineage call an unnamed object.
+    pub fn label(&self, index: usize) -> String {
+        self.name
+            .clone()
+            .or_else(|| self.physical_name.clone())
+            .unwrap_or_else(|| format!("object {}", index + 1))
+    }
 }
 
 /// A Bitol ODCS data contract.

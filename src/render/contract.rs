@@ -98,11 +98,7 @@ fn continued(mut head: SchemaObjectView) -> SchemaObjectView {
 }
 
 fn object(o: &raw::SchemaObject, index: usize) -> SchemaObjectView {
-    let name = o
-        .name
-        .clone()
-        .or_else(|| o.physical_name.clone())
-        .unwrap_or_else(|| format!("object {}", index + 1));
+    let name = o.label(index);
     SchemaObjectView {
         anchor: format!("schema-{}", crate::model::slugify(&name)),
         name,
@@ -130,11 +126,7 @@ fn flatten(p: &raw::Property, depth: usize, parent: &str, out: &mut Vec<FieldVie
     if out.len() >= room {
         return;
     }
-    let name = p
-        .name
-        .clone()
-        .or_else(|| p.physical_name.clone())
-        .unwrap_or_else(|| "(unnamed)".into());
+    let name = p.label();
     let path = format!("{parent}.{name}");
     out.push(field(p, depth, name, path.clone(), personal::is_personal(p, classes)));
     for child in &p.properties {

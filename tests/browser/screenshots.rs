@@ -4,14 +4,31 @@
 
 use crate::harness::{self, example_site, Browser, Options, Server, PREFIX};
 use serde_json::json;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Where the screenshots go: under cargo's target directory, never into the tree.
+fn screenshot_dir() -> PathBuf {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    out
+}
+
+/// Saves the window as `<name>.png`, or `<name>-dark.png` in the dark scheme.
+async fn save(b: &Browser, out: &Path, name: &str, scheme: &str) {
+    let png = b.client.screenshot().await.expect("screenshot");
+    let file = out.join(match scheme {
+        "dark" => format!("{name}-dark.png"),
+        _ => format!("{name}.png"),
+    });
+    std::fs::write(&file, png).unwrap();
+    eprintln!("wrote {}", file.display());
+}
 
 #[test]
 #[ignore = "writes screenshots for the docs; run by hand"]
 fn screenshots_of_a_contracts_service_levels_and_quality_rules() {
     let site = example_site();
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&out).unwrap();
+    let out = screenshot_dir();
     harness::run("screenshots", Options::default(), async |b: &Browser| {
         let server = Server::start(site, PREFIX);
         b.client.set_window_size(1100, 1000).await.expect("resize");
@@ -29,14 +46,7 @@ fn screenshots_of_a_contracts_service_levels_and_quality_rules() {
                 )
                 .await;
             assert_eq!(found, json!(true), "the contract has object-level quality rules");
-            let png = b.client.screenshot().await.expect("screenshot");
-            let name = if scheme == "light" {
-                "contract-sla.png"
-            } else {
-                "contract-sla-dark.png"
-            };
-            std::fs::write(out.join(name), png).unwrap();
-            eprintln!("wrote {}", out.join(name).display());
+            save(b, &out, "contract-sla", scheme).await;
         }
     });
 }
@@ -45,8 +55,7 @@ fn screenshots_of_a_contracts_service_levels_and_quality_rules() {
 #[ignore = "writes screenshots for the docs; run by hand"]
 fn screenshot_of_a_schema_table_on_a_phone() {
     let site = example_site();
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&out).unwrap();
+    let out = screenshot_dir();
     harness::run("phone_screenshot", Options::default(), async |b: &Browser| {
         let server = Server::start(site, PREFIX);
         b.client.set_window_size(390, 844).await.expect("resize");
@@ -59,9 +68,7 @@ fn screenshot_of_a_schema_table_on_a_phone() {
             )
             .await;
         assert_eq!(found, json!(true), "the contract has a schema table");
-        let png = b.client.screenshot().await.expect("screenshot");
-        std::fs::write(out.join("phone-schema.png"), png).unwrap();
-        eprintln!("wrote {}", out.join("phone-schema.png").display());
+        save(b, &out, "phone-schema", "light").await;
     });
 }
 
@@ -78,8 +85,7 @@ async fn scroll_to(b: &Browser, selector: &str) -> bool {
 #[ignore = "writes screenshots for the docs; run by hand"]
 fn screenshots_of_the_access_panel_and_a_product_header_with_personal_data() {
     let site = example_site();
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&out).unwrap();
+    let out = screenshot_dir();
     harness::run("access_screenshots", Options::default(), async |b: &Browser| {
         let server = Server::start(site, PREFIX);
         // (file, window width, height, page, element at the top)
@@ -119,13 +125,7 @@ fn screenshots_of_the_access_panel_and_a_product_header_with_personal_data() {
                 b.emulate_color_scheme(scheme).await;
                 b.goto(&server.url(page)).await;
                 assert!(scroll_to(b, at).await, "{page} has {at}");
-                let png = b.client.screenshot().await.expect("screenshot");
-                let file = match scheme {
-                    "light" => format!("{name}.png"),
-                    _ => format!("{name}-dark.png"),
-                };
-                std::fs::write(out.join(&file), png).unwrap();
-                eprintln!("wrote {}", out.join(&file).display());
+                save(b, &out, name, scheme).await;
             }
         }
     });
@@ -135,8 +135,7 @@ fn screenshots_of_the_access_panel_and_a_product_header_with_personal_data() {
 #[ignore = "writes screenshots for the docs; run by hand"]
 fn screenshot_of_a_product_with_a_failing_check_and_stale_data() {
     let site = example_site();
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&out).unwrap();
+    let out = screenshot_dir();
     harness::run("screenshots", Options::default(), async |b: &Browser| {
         let server = Server::start(site, PREFIX);
         b.client.set_window_size(1100, 1000).await.expect("resize");
@@ -153,14 +152,7 @@ fn screenshot_of_a_product_with_a_failing_check_and_stale_data() {
                 )
                 .await;
             assert_eq!(found, json!(true), "a failing check and a stale badge");
-            let png = b.client.screenshot().await.expect("screenshot");
-            let name = if scheme == "light" {
-                "observed.png"
-            } else {
-                "observed-dark.png"
-            };
-            std::fs::write(out.join(name), png).unwrap();
-            eprintln!("wrote {}", out.join(name).display());
+            save(b, &out, "observed", scheme).await;
         }
     });
 }

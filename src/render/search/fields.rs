@@ -68,11 +68,7 @@ impl FieldIndex {
         for (key, c) in &mesh.contracts {
             let mut uses = Vec::new();
             for (i, o) in c.raw.schema.iter().enumerate() {
-                let object = o
-                    .name
-                    .clone()
-                    .or_else(|| o.physical_name.clone())
-                    .unwrap_or_else(|| format!("object {}", i + 1));
+                let object = o.label(i);
                 for p in &o.properties {
                     walk(key, (&object, &classes), p, &object, &mut uses);
                 }
@@ -294,11 +290,7 @@ fn schema_page_records(ctx: &Ctx, key: &ContractKey, uses: &[FieldUse]) -> Vec<R
 /// `within`: the schema object's name and the classifications that mean personal data.
 fn walk(key: &ContractKey, within: (&str, &[String]), p: &raw::Property, parent: &str, out: &mut Vec<FieldUse>) {
     let (object, classes) = within;
-    let name = p
-        .name
-        .clone()
-        .or_else(|| p.physical_name.clone())
-        .unwrap_or_else(|| "(unnamed)".into());
+    let name = p.label();
     let path = format!("{parent}.{name}");
     out.push(FieldUse {
         index: out.len(),

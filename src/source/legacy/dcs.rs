@@ -69,17 +69,7 @@ fn info_block(info: &Value, p: &str, out: &mut Node, custom: &mut Custom) {
     out.set_some("name", f.text("title"));
     out.set_some("version", f.text("version"));
     out.set_some("status", f.text("status"));
-    if let Some(purpose) = f.text("description") {
-        let mut d = Node::map(p);
-        d.set("purpose", purpose);
-        out.set("description", d);
-    }
-    if let Some(owner) = f.text("owner") {
-        let at = child(p, "owner");
-        let mut team = Node::map(&at);
-        team.set("name", owner);
-        out.set("team", team);
-    }
+    super::node::purpose_and_owner(&mut f, p, out);
     if let Some((contact, cp)) = f.take_if("contact", Value::is_object) {
         out.set_unless_empty("support", support(contact, &cp));
     }

@@ -47,17 +47,7 @@ fn info_block(info: &Value, p: &str, out: &mut Node, custom: &mut Custom) {
     out.set_some("name", f.text("title"));
     out.set_some("status", f.text("status"));
     out.set_some("domain", f.text("domain"));
-    if let Some(purpose) = f.text("description") {
-        let mut d = Node::map(p);
-        d.set("purpose", purpose);
-        out.set("description", d);
-    }
-    if let Some(owner) = f.text("owner") {
-        let at = child(p, "owner");
-        let mut team = Node::map(&at);
-        team.set("name", owner);
-        out.set("team", team);
-    }
+    super::node::purpose_and_owner(&mut f, p, out);
     if let Some((archetype, ap)) = f.take_if("archetype", Value::is_string) {
         custom.add("productType", archetype, &ap);
     }

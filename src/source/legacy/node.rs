@@ -308,6 +308,21 @@ pub fn links(fields: &mut Fields) -> Option<Node> {
     Some(Node::list(items, &p))
 }
 
+/// `info.description` and `info.owner`, as both older formats write them: the description is
+/// the ODCS/ODPS `description.purpose`, the owner names the `team`.
+pub fn purpose_and_owner(f: &mut Fields, p: &str, out: &mut Node) {
+    if let Some(purpose) = f.text("description") {
+        let mut d = Node::map(p);
+        d.set("purpose", purpose);
+        out.set("description", d);
+    }
+    if let Some(owner) = f.text("owner") {
+        let mut team = Node::map(&child(p, "owner"));
+        team.set("name", owner);
+        out.set("team", team);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
